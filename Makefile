@@ -1,0 +1,48 @@
+# The two commands: `make run` (set up and start Kindred with demo data) and `make test`.
+# Every target installs what it needs, idempotently.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_WORKERS ?= 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install lint typecheck pytest chromium screenshot clean
+
+run: install
+	DJANGO_SETTINGS_MODULE=kindred.config.settings.local $(BIN)/kindred demo
+
+test: install chromium lint typecheck pytest
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --editable '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+chromium:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=kindred.config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+typecheck: install
+	$(BIN)/mypy kindred
+
+pytest: install chromium
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -q
+
+screenshot: install chromium
+	$(BIN)/python -m kindred.nonprod.screenshot docs/images/home.png
+
+clean:
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache

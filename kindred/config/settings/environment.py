@@ -1,0 +1,60 @@
+"""Read settings from the environment, with `NAME_FILE` for secrets mounted as files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """The value of NAME, or the contents of the file named by NAME_FILE, or the default."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}_FILE={file_name} cannot be read: {error.strerror}") from error
+    return os.environ.get(name, default)
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    value = env(name, default) or ""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+SUPPORTED_DATABASES = {
+    "django.db.backends.sqlite3",
+    "django.db.backends.postgresql",
+}
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    """Parse DATABASE_URL; any mistake becomes one ImproperlyConfigured line naming the problem."""
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except Exception as error:  # dj-database-url raises ValueError and others
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a usable database URL ({error}). "
+            "Use sqlite:///path/to/file.sqlite3 or postgres://user:password@host:5432/name."
+        ) from error
+    if config.get("ENGINE") not in SUPPORTED_DATABASES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL uses an unsupported database ({config.get('ENGINE')}); "
+            "Kindred runs on SQLite or PostgreSQL."
+        )
+    if not config.get("NAME"):
+        raise ImproperlyConfigured("DATABASE_URL names no database.")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+    return config

@@ -1,0 +1,22 @@
+"""A real deployment: PostgreSQL, HTTPS, secrets from the environment or files."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from kindred.config.settings.base import *  # noqa: F403
+from kindred.config.settings.environment import env, env_bool
+
+DEBUG = False
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "kindred.nonprod"]  # noqa: F405
+if not SECRET_KEY:  # noqa: F405
+    raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production.")
+if not env("ALLOWED_HOSTS"):
+    raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names Kindred is served on.")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True

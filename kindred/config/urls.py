@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from kindred.core import views as core_views
+
+urlpatterns = [
+    path("", include("kindred.core.urls")),
+    path("", include("kindred.accounts.urls")),
+    path("people/", include("kindred.people.urls")),
+]
+
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from kindred.accounts import selectors
+
+
+def acting_for(request: HttpRequest) -> dict[str, Any]:
+    """The organisation shown in the header, and whether the user can switch."""
+    user = getattr(request, "user", None)
+    organisation = getattr(request, "organisation", None)
+    can_switch = False
+    if user is not None and user.is_authenticated:
+        can_switch = selectors.organisations_for(user=user)[:2].count() > 1  # type: ignore[arg-type]
+    return {"acting_for": organisation, "can_switch_organisation": can_switch}

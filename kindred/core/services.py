@@ -1,0 +1,72 @@
+"""Writing the audit log. Services call `audit_record`; nothing else writes to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+
+from kindred.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import Organisation, User
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who is doing something, for which organisation, from where. Every service takes one."""
+
+    user: User | None
+    organisation: Organisation | None
+    ip_address: str | None = None
+    label: str = ""
+
+    @property
+    def actor_label(self) -> str:
+        if self.label:
+            return self.label
+        return self.user.email if self.user is not None else "system"
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Acting:
+        user = request.user if request.user.is_authenticated else None
+        return cls(
+            user=user,  # type: ignore[arg-type]
+            organisation=getattr(request, "organisation", None),
+            ip_address=client_ip(request),
+        )
+
+    @classmethod
+    def system(cls, label: str = "system", organisation: Organisation | None = None) -> Acting:
+        return cls(user=None, organisation=organisation, label=label)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The caller's address. Behind a proxy, set the proxy to pass REMOTE_ADDR through (gunicorn
+    --forwarded-allow-ips); Kindred does not trust X-Forwarded-For headers a client could forge."""
+    address = request.META.get("REMOTE_ADDR") or None
+    return str(address) if address else None
+
+
+def audit_record(
+    *,
+    by: Acting,
+    action: str,
+    target: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one entry to the audit log."""
+    return AuditEvent.objects.create(
+        occurred_at=timezone.now(),
+        actor=by.user,
+        actor_label=by.actor_label,
+        organisation=by.organisation,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        ip_address=by.ip_address,
+        detail=detail or {},
+    )

