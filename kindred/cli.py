@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 DEFAULT_SETTINGS = "kindred.config.settings.local"
 
@@ -37,18 +38,22 @@ def check_database() -> None:
     from django.db.utils import OperationalError
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
+    if str(database["ENGINE"]).endswith("sqlite3"):
         from pathlib import Path
 
-        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        Path(str(database["NAME"])).parent.mkdir(parents=True, exist_ok=True)
     try:
         connection.ensure_connection()
     except OperationalError as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise StartupError(f"cannot connect to the database in DATABASE_URL: {first_line}") from error
+        first_line = (
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
+        raise StartupError(
+            f"cannot connect to the database in DATABASE_URL: {first_line}"
+        ) from error
 
 
-def manage(*args: str, **options: object) -> None:
+def manage(*args: str, **options: Any) -> None:
     from django.core.management import call_command
 
     call_command(*args, **options)
@@ -117,7 +122,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     check_database()
     _collect_static()
     print(f"Kindred is at http://{args.host}:{args.port}/", flush=True)
-    os.execv(sys.executable, _gunicorn(args.host, args.port, args.workers))
+    os.execv(sys.executable, _gunicorn(args.host, args.port, args.workers))  # noqa: S606
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -137,7 +142,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     manage("demo_sign_ins")
     _collect_static()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
-    worker = subprocess.Popen([sys.executable, "-m", "kindred.cli", "worker"], env=env)  # noqa: S603
+    worker = subprocess.Popen([sys.executable, "-m", "kindred.cli", "worker"], env=env)
     server = subprocess.Popen(_gunicorn(args.host, args.port, args.workers), env=env)  # noqa: S603
     print(f"Kindred is at http://{args.host}:{args.port}/ (press Ctrl+C to stop)", flush=True)
 
@@ -164,17 +169,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def add(name: str, handler: Callable[[argparse.Namespace], None], help_text: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], None], help_text: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         return sub
 
     def server_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        sub.add_argument(
+            "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+        )
         sub.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
         sub.add_argument("--workers", type=int, default=2, help="web worker processes (default 2)")
 
-    server_options(add("demo", cmd_demo, "set up, add demo data if empty, and start the web server and worker"))
+    server_options(
+        add("demo", cmd_demo, "set up, add demo data if empty, and start the web server and worker")
+    )
     server_options(add("serve", cmd_serve, "start the web server (gunicorn)"))
     add("worker", cmd_worker, "run the background task worker")
     migrate = add("migrate", cmd_migrate, "create or update the database tables")
@@ -184,12 +195,22 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--people", type=int, default=10_000)
     seed.add_argument("--volunteers", type=int, default=1_000)
     seed.add_argument("--organisations", type=int, default=10)
-    admin = add("createadmin", cmd_createadmin, "create an organisation admin (password from KINDRED_ADMIN_PASSWORD or a prompt)")
+    admin = add(
+        "createadmin",
+        cmd_createadmin,
+        "create an organisation admin (password from KINDRED_ADMIN_PASSWORD or a prompt)",
+    )
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", required=True, help="their full name")
     admin.add_argument("--organisation", required=True, help="organisation slug")
-    admin.add_argument("--organisation-name", help="create the organisation with this name if it does not exist")
-    add("organisations", cmd_organisations, "list organisations: slug, name and network slug, tab-separated")
+    admin.add_argument(
+        "--organisation-name", help="create the organisation with this name if it does not exist"
+    )
+    add(
+        "organisations",
+        cmd_organisations,
+        "list organisations: slug, name and network slug, tab-separated",
+    )
     return parser
 
 

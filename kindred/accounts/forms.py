@@ -34,9 +34,11 @@ class SignInForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("email") and data.get("password"):
-            user = authenticate(self.request, email=data["email"].lower(), password=data["password"])
+            user = authenticate(
+                self.request, email=data["email"].lower(), password=data["password"]
+            )
             if user is None or not user.is_active:
                 # One message for both cases, so the form does not reveal who has an account.
                 raise forms.ValidationError("Enter a correct email address and password")
-            self.user = user  # type: ignore[assignment]
+            self.user = user
         return data

@@ -119,14 +119,18 @@ class Membership(BaseModel):
     """A user holding one role in one organisation. A user may hold several."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(max_length=32, choices=Role.choices)
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["organisation__name", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="one_membership_per_role"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_membership_per_role"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ def has_role(*roles: Role) -> rules.Predicate:
     wanted = frozenset(str(role) for role in roles)
     name = "has_role:" + ",".join(sorted(wanted))
 
-    @rules.predicate(name)
+    @rules.predicate(name)  # type: ignore[untyped-decorator]
     def predicate(user: Any, obj: Any = None) -> bool:
         organisation = organisation_of(obj)
         if organisation is None or not getattr(user, "is_authenticated", False):

@@ -66,7 +66,9 @@ def members_never_signed_in(*, organisation: Organisation) -> QuerySet[User]:
     ).distinct()
 
 
-def contacts_with_role(*, organisation: Organisation, roles: Sequence[Role]) -> QuerySet[Membership]:
+def contacts_with_role(
+    *, organisation: Organisation, roles: Sequence[Role]
+) -> QuerySet[Membership]:
     return members_of(organisation=organisation).filter(role__in=[str(r) for r in roles])
 
 

@@ -52,15 +52,21 @@ def user_ensure(*, by: Acting, email: str, full_name: str, password: str | None)
 
 
 @transaction.atomic
-def membership_grant(*, by: Acting, user: User, organisation: Organisation, role: Role) -> Membership:
-    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+def membership_grant(
+    *, by: Acting, user: User, organisation: Organisation, role: Role
+) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
     if not created and not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active", "updated_at"])
         created = True
     if created:
         audit_record(
-            by=Acting(user=by.user, organisation=organisation, ip_address=by.ip_address, label=by.label),
+            by=Acting(
+                user=by.user, organisation=organisation, ip_address=by.ip_address, label=by.label
+            ),
             action="membership.granted",
             target=membership,
             detail={"role": str(role), "user": str(user.pk)},
@@ -86,4 +92,6 @@ def organisation_switch(*, request: HttpRequest, organisation: Organisation) -> 
         raise NotAMember("You do not have a role in that organisation.")
     request.session[SESSION_KEY] = str(organisation.pk)
     request.organisation = organisation  # type: ignore[attr-defined]
-    audit_record(by=Acting.from_request(request), action="organisation.switched", target=organisation)
+    audit_record(
+        by=Acting.from_request(request), action="organisation.switched", target=organisation
+    )

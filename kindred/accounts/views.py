@@ -17,7 +17,9 @@ from kindred.core.access import permission, public, signed_in
 
 def _safe_next(request: HttpRequest) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return None
 
@@ -32,7 +34,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and form.user is not None:
         services.user_sign_in(request=request, user=form.user)
         return redirect(_safe_next(request) or "core:home")
-    return render(request, "accounts/sign_in.jinja", {"form": form, "next": _safe_next(request) or ""})
+    return render(
+        request, "accounts/sign_in.jinja", {"form": form, "next": _safe_next(request) or ""}
+    )
 
 
 @public
@@ -48,7 +52,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def choose_organisation(request: HttpRequest) -> HttpResponse:
     organisations = list(selectors.organisations_for(user=request.user))  # type: ignore[arg-type]
     if request.method == "POST":
-        chosen = next((o for o in organisations if str(o.pk) == request.POST.get("organisation")), None)
+        chosen = next(
+            (o for o in organisations if str(o.pk) == request.POST.get("organisation")), None
+        )
         if chosen is None:
             messages.error(request, "Choose one of your organisations")
         else:
@@ -57,7 +63,9 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
             return redirect("core:home")
     roles = {o.pk: sorted(request.user.roles_in(o)) for o in organisations}  # type: ignore[union-attr]
     return render(
-        request, "accounts/choose_organisation.jinja", {"organisations": organisations, "roles": roles}
+        request,
+        "accounts/choose_organisation.jinja",
+        {"organisations": organisations, "roles": roles},
     )
 
 

@@ -13,5 +13,5 @@ def acting_for(request: HttpRequest) -> dict[str, Any]:
     organisation = getattr(request, "organisation", None)
     can_switch = False
     if user is not None and user.is_authenticated:
-        can_switch = selectors.organisations_for(user=user)[:2].count() > 1  # type: ignore[arg-type]
+        can_switch = selectors.organisations_for(user=user)[:2].count() > 1
     return {"acting_for": organisation, "can_switch_organisation": can_switch}

@@ -21,7 +21,7 @@ class CurrentOrganisationMiddleware:
         user = request.user
         if user.is_authenticated:
             organisation = selectors.organisation_for_session(
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 organisation_id=request.session.get(SESSION_KEY),
             )
             if organisation is not None:

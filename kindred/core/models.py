@@ -28,7 +28,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly("Audit entries cannot be changed.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
@@ -65,7 +65,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-occurred_at"]
         indexes = [
-            models.Index(fields=["target_type", "target_id", "-occurred_at"], name="audit_target_idx"),
+            models.Index(
+                fields=["target_type", "target_id", "-occurred_at"], name="audit_target_idx"
+            ),
             models.Index(fields=["organisation", "-occurred_at"], name="audit_org_time_idx"),
         ]
 

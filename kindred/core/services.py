@@ -34,7 +34,7 @@ class Acting:
     def from_request(cls, request: HttpRequest) -> Acting:
         user = request.user if request.user.is_authenticated else None
         return cls(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             organisation=getattr(request, "organisation", None),
             ip_address=client_ip(request),
         )

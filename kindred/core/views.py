@@ -39,15 +39,18 @@ def root(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:sign_in")
 
 
-def _home_context(request: HttpRequest, role: Role) -> dict[str, Any]:
+def _home_section(request: HttpRequest, role: Role) -> tuple[str, dict[str, Any]]:
+    """Which part of the home page a role sees, and what it shows."""
     organisation = request.organisation  # type: ignore[attr-defined]
     if role in {Role.COORDINATOR, Role.SAFEGUARDING_LEAD}:
-        return {
+        return "people", {
             "people_count": people_selectors.people_of(organisation=organisation).count(),
-            "people_added": list(people_selectors.people_added_recently(organisation=organisation)[:10]),
+            "people_added": list(
+                people_selectors.people_added_recently(organisation=organisation)[:10]
+            ),
         }
     if role in {Role.VOLUNTEER, Role.FACILITATOR, Role.REFERRER}:
-        return {
+        return "contacts", {
             "contacts": list(
                 account_selectors.contacts_with_role(
                     organisation=organisation, roles=[Role.COORDINATOR, Role.SAFEGUARDING_LEAD]
@@ -55,31 +58,45 @@ def _home_context(request: HttpRequest, role: Role) -> dict[str, Any]:
             )
         }
     if role == Role.ORGANISATION_ADMIN:
-        return {
+        return "team", {
             "role_counts": account_selectors.role_counts(organisation=organisation),
-            "never_signed_in": list(account_selectors.members_never_signed_in(organisation=organisation)[:20]),
+            "never_signed_in": list(
+                account_selectors.members_never_signed_in(organisation=organisation)[:20]
+            ),
         }
-    return {"figures": account_selectors.network_figures(organisation=organisation)}
+    return "network", {"figures": account_selectors.network_figures(organisation=organisation)}
 
 
 @never_cache
 @permission("accounts.view_home")
 def home(request: HttpRequest) -> HttpResponse:
     roles = request.roles  # type: ignore[attr-defined]
-    sections = [(role, _home_context(request, role)) for role in HOME_SECTIONS if role in roles]
+    sections, shown = [], set()
+    for role in HOME_SECTIONS:
+        if role in roles:
+            part, data = _home_section(request, role)
+            if part not in shown:  # a coordinator who is also safeguarding lead sees people once
+                shown.add(part)
+                sections.append((role, part, data))
     return render(request, "core/home.jinja", {"sections": sections})
 
 
 @permission("core.search_audit_log")
 def audit_log(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
-    form = AuditSearchForm(request.GET or None, actions=selectors.audit_actions_of(organisation=organisation))
+    form = AuditSearchForm(
+        request.GET or None, actions=selectors.audit_actions_of(organisation=organisation)
+    )
     search = form.search() if form.is_bound and form.is_valid() else AuditSearch()
-    events = selectors.audit_events_of(organisation=organisation, search=search).select_related("actor")
+    events = selectors.audit_events_of(organisation=organisation, search=search).select_related(
+        "actor"
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_log.jinja", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "core/audit_log.jinja", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @public

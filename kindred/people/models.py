@@ -28,7 +28,9 @@ class Person(BaseModel):
     class Meta:
         ordering = ["family_name", "given_name"]
         indexes = [
-            models.Index(fields=["organisation", "family_name", "given_name"], name="person_org_name_idx"),
+            models.Index(
+                fields=["organisation", "family_name", "given_name"], name="person_org_name_idx"
+            ),
             models.Index(fields=["organisation", "-created_at"], name="person_org_created_idx"),
         ]
 

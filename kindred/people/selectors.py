@@ -17,7 +17,9 @@ def people_of(*, organisation: Organisation, search: str = "") -> QuerySet[Perso
     people = organisation.people.all()
     for word in search.split()[:4]:
         people = people.filter(
-            Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(preferred_name__icontains=word)
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(preferred_name__icontains=word)
             | Q(postcode__icontains=word)
         )
     return people.order_by("family_name", "given_name")

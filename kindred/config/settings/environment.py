@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -16,7 +17,9 @@ def env(name: str, default: str | None = None) -> str | None:
         try:
             return Path(file_name).read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise ImproperlyConfigured(f"{name}_FILE={file_name} cannot be read: {error.strerror}") from error
+            raise ImproperlyConfigured(
+                f"{name}_FILE={file_name} cannot be read: {error.strerror}"
+            ) from error
     return os.environ.get(name, default)
 
 
@@ -38,10 +41,12 @@ SUPPORTED_DATABASES = {
 }
 
 
-def database_from_url(url: str) -> dict[str, object]:
+def database_from_url(url: str) -> dict[str, Any]:
     """Parse DATABASE_URL; any mistake becomes one ImproperlyConfigured line naming the problem."""
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        )
     except Exception as error:  # dj-database-url raises ValueError and others
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a usable database URL ({error}). "
@@ -56,5 +61,8 @@ def database_from_url(url: str) -> dict[str, object]:
         raise ImproperlyConfigured("DATABASE_URL names no database.")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     return config

@@ -1,10 +1,13 @@
 """Running Kindred on one machine (`make run`): SQLite by default, debug pages off by default."""
 
-from kindred.config.settings.base import *  # noqa: F403
+from kindred.config.settings.base import *
 from kindred.config.settings.environment import env, env_bool
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY", "") or "local-only-not-secret-kindred-development-key-change-me"  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", "") or "local-only-not-secret-kindred-development-key-change-me"
 # Serve static files straight from node_modules and the apps while developing.
 WHITENOISE_USE_FINDERS = True
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -2,12 +2,12 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from kindred.config.settings.base import *  # noqa: F403
+from kindred.config.settings.base import *
 from kindred.config.settings.environment import env, env_bool
 
 DEBUG = False
-INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "kindred.nonprod"]  # noqa: F405
-if not SECRET_KEY:  # noqa: F405
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "kindred.nonprod"]
+if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production.")
 if not env("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names Kindred is served on.")

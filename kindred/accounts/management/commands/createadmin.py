@@ -17,13 +17,17 @@ from kindred.core.services import Acting
 
 
 class Command(BaseCommand):
-    help = "Create an organisation admin. The password comes from KINDRED_ADMIN_PASSWORD or a prompt."
+    help = (
+        "Create an organisation admin. The password comes from KINDRED_ADMIN_PASSWORD or a prompt."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--email", required=True)
         parser.add_argument("--name", required=True)
         parser.add_argument("--organisation", required=True, help="organisation slug")
-        parser.add_argument("--organisation-name", help="create the organisation with this name if new")
+        parser.add_argument(
+            "--organisation-name", help="create the organisation with this name if new"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         email = options["email"].strip().lower()
@@ -47,8 +51,12 @@ class Command(BaseCommand):
             validate_password(password)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        user = services.user_ensure(by=by, email=email, full_name=options["name"], password=password)
-        services.membership_grant(by=by, user=user, organisation=organisation, role=Role.ORGANISATION_ADMIN)
+        user = services.user_ensure(
+            by=by, email=email, full_name=options["name"], password=password
+        )
+        services.membership_grant(
+            by=by, user=user, organisation=organisation, role=Role.ORGANISATION_ADMIN
+        )
         self.stdout.write(f"{user.email} is an organisation admin of {organisation.name}.")
 
     def _prompt(self) -> str:

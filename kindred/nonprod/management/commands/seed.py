@@ -11,6 +11,10 @@ from kindred.nonprod.demo import seed_demo
 from kindred.nonprod.scale import seed_scale
 
 
+def _quiet(line: str) -> None:
+    """Verbosity 0: say nothing."""
+
+
 class Command(BaseCommand):
     help = "Add demo data, or large generated data for benchmarks."
 
@@ -23,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         if options["kind"] == "demo":
-            seed_demo(log=self.stdout.write)
+            seed_demo(log=self.stdout.write if options["verbosity"] > 0 else _quiet)
         else:
             try:
                 counts = seed_scale(
@@ -38,4 +42,5 @@ class Command(BaseCommand):
                 f"Added {counts['people']:,} people and {counts['volunteers']:,} volunteers "
                 f"across {counts['organisations']} organisations."
             )
-        self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s.")
+        if options["verbosity"] > 0:
+            self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s.")
