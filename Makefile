@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_WORKERS ?= 2
+CSS := build/static/kindred/kindred.css
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test install lint typecheck pytest chromium screenshot clean
@@ -15,7 +16,7 @@ run: install
 
 test: install chromium lint typecheck pytest
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed $(CSS)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,10 @@ $(VENV)/.installed: pyproject.toml
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+$(CSS): node_modules/.installed $(wildcard kindred/core/scss/*.scss)
+	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules \
+		kindred/core/scss/kindred.scss $@
 
 chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
@@ -45,4 +50,4 @@ screenshot: install chromium
 	$(BIN)/python -m kindred.nonprod.screenshot docs/images/home.png
 
 clean:
-	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules build var .mypy_cache .ruff_cache

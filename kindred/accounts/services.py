@@ -6,6 +6,7 @@ from django.contrib.auth import login, logout
 from django.db import transaction
 from django.http import HttpRequest
 
+from kindred.accounts import selectors
 from kindred.accounts.models import Membership, Network, Organisation, Role, User
 from kindred.core.middleware import SESSION_KEY
 from kindred.core.services import Acting, audit_record
@@ -75,7 +76,13 @@ def membership_grant(
 
 
 def user_sign_in(*, request: HttpRequest, user: User) -> None:
+    """Sign in; someone with one organisation acts for it at once, and their organisation's
+    admins see the sign-in in its audit log."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    organisation = selectors.organisation_for_session(user=user, organisation_id=None)
+    if organisation is not None:
+        request.session[SESSION_KEY] = str(organisation.pk)
+        request.organisation = organisation  # type: ignore[attr-defined]
     audit_record(by=Acting.from_request(request), action="user.signed_in", target=user)
 
 

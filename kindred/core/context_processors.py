@@ -14,4 +14,9 @@ def acting_for(request: HttpRequest) -> dict[str, Any]:
     can_switch = False
     if user is not None and user.is_authenticated:
         can_switch = selectors.organisations_for(user=user)[:2].count() > 1
-    return {"acting_for": organisation, "can_switch_organisation": can_switch}
+    return {
+        "acting_for": organisation,
+        "can_switch_organisation": can_switch,
+        # Read by the NHS.UK page template for its one inline script.
+        "cspNonce": str(request.csp_nonce) if hasattr(request, "csp_nonce") else "",
+    }

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(args: list[str], **environment: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
-    }
+    # A fresh process, as an operator would start it: none of the test run's own variables.
+    ours = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
     return subprocess.run(  # noqa: S603
         [sys.executable, *args],
         capture_output=True,
