@@ -11,6 +11,7 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, Environment
 
 from kindred.core import presenters
+from kindred.core.pages import nav_items_for
 from kindred.nhsuk_forms.rendering import error_summary_items, field
 
 
@@ -31,6 +32,7 @@ def environment(**options: Any) -> Environment:
             "service_name": settings.KINDRED_SERVICE_NAME,
             "nhsuk_field": field,
             "error_summary_items": error_summary_items,
+            "nav_items_for": nav_items_for,
         }
     )
     env.filters.update(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,27 +9,14 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from kindred.accounts import selectors as account_selectors
-from kindred.accounts.models import Role
 from kindred.core import selectors
 from kindred.core.access import permission, public
 from kindred.core.forms import AuditSearchForm
+from kindred.core.pages import home_panels_for
 from kindred.core.selectors import AuditSearch
-from kindred.people import selectors as people_selectors
+
 
 # The order a user with several roles sees the sections of their home page.
-HOME_SECTIONS = [
-    Role.COORDINATOR,
-    Role.SAFEGUARDING_LEAD,
-    Role.FACILITATOR,
-    Role.VOLUNTEER,
-    Role.REFERRER,
-    Role.ORGANISATION_ADMIN,
-    Role.NETWORK_ADMIN,
-    Role.COMMISSIONER,
-]
-
-
 @public
 def root(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -39,46 +24,11 @@ def root(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:sign_in")
 
 
-def _home_section(request: HttpRequest, role: Role) -> tuple[str, dict[str, Any]]:
-    """Which part of the home page a role sees, and what it shows."""
-    organisation = request.organisation  # type: ignore[attr-defined]
-    if role in {Role.COORDINATOR, Role.SAFEGUARDING_LEAD}:
-        return "people", {
-            "people_count": people_selectors.people_of(organisation=organisation).count(),
-            "people_added": list(
-                people_selectors.people_added_recently(organisation=organisation)[:10]
-            ),
-        }
-    if role in {Role.VOLUNTEER, Role.FACILITATOR, Role.REFERRER}:
-        return "contacts", {
-            "contacts": list(
-                account_selectors.contacts_with_role(
-                    organisation=organisation, roles=[Role.COORDINATOR, Role.SAFEGUARDING_LEAD]
-                )
-            )
-        }
-    if role == Role.ORGANISATION_ADMIN:
-        return "team", {
-            "role_counts": account_selectors.role_counts(organisation=organisation),
-            "never_signed_in": list(
-                account_selectors.members_never_signed_in(organisation=organisation)[:20]
-            ),
-        }
-    return "network", {"figures": account_selectors.network_figures(organisation=organisation)}
-
-
 @never_cache
 @permission("accounts.view_home")
 def home(request: HttpRequest) -> HttpResponse:
-    roles = request.roles  # type: ignore[attr-defined]
-    sections, shown = [], set()
-    for role in HOME_SECTIONS:
-        if role in roles:
-            part, data = _home_section(request, role)
-            if part not in shown:  # a coordinator who is also safeguarding lead sees people once
-                shown.add(part)
-                sections.append((role, part, data))
-    return render(request, "core/home.jinja", {"sections": sections})
+    """What needs the user's attention today: the panels each app offers their roles."""
+    return render(request, "core/home.jinja", {"panels": home_panels_for(request)})
 
 
 @permission("core.search_audit_log")

@@ -23,11 +23,10 @@ from kindred.accounts import services as accounts
 from kindred.accounts.models import Organisation, Role, User
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
+from kindred.nonprod.constants import DEMO_DOMAIN, DEMO_PASSWORD, demo_email
 from kindred.people.identifiers import Postcode, postcodes_in_district
 from kindred.people.models import Person
 
-DEMO_PASSWORD = "kindred-demo-2026"  # demo data only; never installed in production
-DEMO_DOMAIN = "demo.kindred.example"
 NAMESPACE = uuid.UUID("6f0d3c55-5b1e-4d7e-9a31-2b8f9d6c1a00")
 
 
@@ -72,10 +71,6 @@ STAFF = [
     ("crisis-coordinator", "Marcus Reid", "lambeth-crisis-line", Role.COORDINATOR),
     ("crisis-admin", "Ruth Adeyemi", "lambeth-crisis-line", Role.ORGANISATION_ADMIN),
 ]
-
-
-def demo_email(local_part: str) -> str:
-    return f"{local_part}@{DEMO_DOMAIN}"
 
 
 def sign_ins() -> list[tuple[str, str, str]]:

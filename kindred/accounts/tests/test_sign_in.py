@@ -93,6 +93,7 @@ def test_a_user_in_two_organisations_switches_between_them(
     )
     home = client.get(reverse("core:home")).content.decode()
     assert f"Acting for {other_organisation.name}" in home
+    assert "(change organisation)</span>" in home and "&lt;span" not in home
     assert client.get(reverse("people:list")).status_code == 403  # a volunteer there
 
     client.post(reverse("accounts:choose_organisation"), {"organisation": str(organisation.pk)})

@@ -4,74 +4,74 @@ Adding a route without adding it here fails the first test."""
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from kindred.accounts.models import Role
 from kindred.core.access import PUBLIC, SIGNED_IN, access_rule_of
-from kindred.people.tests.factories import PersonFactory
 
-ALL_ROLES = frozenset(Role)
-# route name -> PUBLIC, SIGNED_IN, or the roles (in the organisation acted for) that may use it
-EXPECTED: dict[str, object] = {
-    "core:root": PUBLIC,
-    "core:health": PUBLIC,
-    "accounts:sign_in": PUBLIC,
-    "accounts:sign_out": PUBLIC,
-    "accounts:choose_organisation": SIGNED_IN,
-    "core:home": ALL_ROLES,
-    "core:audit_log": {Role.ORGANISATION_ADMIN},
-    "accounts:members": {Role.ORGANISATION_ADMIN, Role.NETWORK_ADMIN},
-    "people:list": {Role.COORDINATOR, Role.SAFEGUARDING_LEAD},
-    "people:add": {Role.COORDINATOR},
-    "people:detail": {Role.COORDINATOR, Role.SAFEGUARDING_LEAD},
-    "people:audit": {Role.COORDINATOR, Role.SAFEGUARDING_LEAD},
-}
+# Each app declares who may use its routes in `<app>/tests/access.py`: ROUTES maps a route name
+# to PUBLIC, SIGNED_IN or the roles (in the organisation acted for) that may use it, and
+# url_kwargs(organisation) makes a record of that organisation for each URL argument.
+ACCESS_MODULES = sorted(
+    f"kindred.{path.parent.parent.name}.tests.access"
+    for path in Path(__file__).resolve().parents[2].glob("*/tests/access.py")
+)
+EXPECTED: dict[str, object] = {}
+for module_name in ACCESS_MODULES:
+    EXPECTED.update(importlib.import_module(module_name).ROUTES)
 POST_ONLY = {"accounts:sign_out"}
 PROTECTED = sorted(name for name, rule in EXPECTED.items() if rule not in (PUBLIC, SIGNED_IN))
+SECRETS = [s for m in ACCESS_MODULES if (s := getattr(importlib.import_module(m), "SECRET", None))]
 
 
-def named_routes(patterns=None, namespace: str = "") -> list[str]:
-    names = []
+def route_arguments(patterns=None, namespace: str = "", inherited=()) -> dict[str, tuple[str, ...]]:
+    """Every named route, with the names of the URL arguments it takes."""
+    routes: dict[str, tuple[str, ...]] = {}
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        arguments = (*inherited, *getattr(pattern.pattern, "converters", {}))
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names += named_routes(pattern.url_patterns, inner)
+            routes |= route_arguments(pattern.url_patterns, inner, arguments)
         elif isinstance(pattern, URLPattern):
             assert pattern.name, f"route {pattern.pattern} has no name"
-            names.append(namespace + pattern.name)
-    return names
-
-
-def url_for(name: str, person) -> str:
-    kwargs = (
-        {"person_id": person.pk}
-        if name.startswith("people:") and name not in {"people:list", "people:add"}
-        else {}
-    )
-    return reverse(name, kwargs=kwargs)
+            routes[namespace + pattern.name] = arguments
+    return routes
 
 
 @pytest.fixture
-def person(organisation):
-    return PersonFactory(organisation=organisation, given_name="Winifred", family_name="Oakhampton")
+def samples(organisation) -> dict[str, object]:
+    """One record of `organisation` for every URL argument any route takes."""
+    kwargs: dict[str, object] = {}
+    for module_name in ACCESS_MODULES:
+        kwargs.update(importlib.import_module(module_name).url_kwargs(organisation))
+    return kwargs
+
+
+def url_for(name: str, samples) -> str:
+    return reverse(
+        name, kwargs={argument: samples[argument] for argument in route_arguments()[name]}
+    )
 
 
 def test_every_route_is_in_the_access_table():
-    assert sorted(named_routes()) == sorted(EXPECTED)
+    assert sorted(route_arguments()) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_every_route_declares_its_access_rule(name, person):
-    rule = access_rule_of(resolve(url_for(name, person)).func)
+def test_every_route_declares_its_access_rule(name, samples):
+    rule = access_rule_of(resolve(url_for(name, samples)).func)
     assert rule is not None
     expected = EXPECTED[name]
     assert rule.kind == expected if expected in (PUBLIC, SIGNED_IN) else rule.kind == "permission"
 
 
 @pytest.mark.parametrize("name", [*PROTECTED, "accounts:choose_organisation"])
-def test_anonymous_visitors_are_sent_to_sign_in(client, name, person):
-    url = url_for(name, person)
+def test_anonymous_visitors_are_sent_to_sign_in(client, name, samples):
+    url = url_for(name, samples)
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:sign_in") + "?next=")
@@ -79,22 +79,23 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name, person):
 
 @pytest.mark.parametrize("name", PROTECTED)
 def test_another_organisations_user_sees_nothing_of_ours(
-    sign_in, charlie, other_organisation, organisation, name, person
+    sign_in, charlie, other_organisation, organisation, name, samples
 ):
     # Charlie even forges a session that claims to act for our organisation.
     client = sign_in(charlie, organisation)
-    response = client.get(url_for(name, person))
+    response = client.get(url_for(name, samples))
     assert response.status_code in (200, 404)
     if response.status_code == 200:
         body = response.content.decode()
-        assert "Winifred" not in body and organisation.name not in body
+        assert organisation.name not in body
+        assert not [secret for secret in SECRETS if secret in body]
         assert other_organisation.name in body  # they are acting for their own organisation
 
 
 @pytest.mark.parametrize("role", sorted(Role))
 @pytest.mark.parametrize("name", PROTECTED)
-def test_each_role_gets_exactly_what_its_rule_allows(client_as, role, name, person):
-    response = client_as(role).get(url_for(name, person))
+def test_each_role_gets_exactly_what_its_rule_allows(client_as, role, name, samples):
+    response = client_as(role).get(url_for(name, samples))
     assert response.status_code == (200 if role in EXPECTED[name] else 403)
     if response.status_code == 403:
         assert "You do not have permission to see this page" in response.content.decode()

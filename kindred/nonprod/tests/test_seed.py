@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.core.management import call_command
 
 from kindred.accounts.models import Membership, Organisation, Role, User
-from kindred.nonprod.demo import DEMO_PASSWORD, sign_ins
+from kindred.nonprod.constants import DEMO_PASSWORD
+from kindred.nonprod.demo import sign_ins
 from kindred.people.identifiers import lookup
 from kindred.people.models import Person
 

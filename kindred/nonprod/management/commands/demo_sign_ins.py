@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from kindred.nonprod.demo import DEMO_PASSWORD, sign_ins
+from kindred.nonprod.constants import DEMO_PASSWORD
+from kindred.nonprod.demo import sign_ins
 
 
 class Command(BaseCommand):

@@ -1,0 +1,28 @@
+"""The people app's part of the home page and header."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from kindred.accounts.models import Role
+from kindred.core.pages import home_panel, nav_item
+from kindred.people import selectors
+
+nav_item("People", "people:list", permission="people.view_person", order=10)
+
+
+@home_panel(
+    "people-summary",
+    heading="People you support",
+    template="people/home/summary.jinja",
+    roles={Role.COORDINATOR, Role.SAFEGUARDING_LEAD},
+    order=50,
+)
+def people_summary(request: HttpRequest) -> dict[str, Any]:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    return {
+        "people_count": selectors.people_of(organisation=organisation).count(),
+        "people_added": list(selectors.people_added_recently(organisation=organisation)[:10]),
+    }
