@@ -62,7 +62,7 @@ def nav_item(text: str, url_name: str, *, permission: str, order: int = 100) -> 
 
 
 def home_panels_for(request: HttpRequest) -> list[tuple[HomePanel, dict[str, Any]]]:
-    roles = getattr(request, "roles", frozenset())
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
     panels = sorted(
         (p for p in _panels.values() if p.roles & roles), key=lambda p: (p.order, p.key)
     )
