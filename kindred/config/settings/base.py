@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "kindred.nhsuk_forms",
     "kindred.accounts",
     "kindred.people",
+    "kindred.notifications",
     "kindred.nonprod",  # demo and scale data; removed in production settings
 ]
 
@@ -142,6 +143,10 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications: "console" (the log) or "file" (JSON lines). See kindred/notifications/backends.py.
+KINDRED_NOTIFICATIONS_BACKEND = env("KINDRED_NOTIFICATIONS_BACKEND", "console")
+KINDRED_NOTIFICATIONS_FILE = env("KINDRED_NOTIFICATIONS_FILE", str(VAR_DIR / "notifications.jsonl"))
 
 KINDRED_SERVICE_NAME = "Kindred"
 
