@@ -55,7 +55,7 @@ def backend() -> Backend:
     if name == "console":
         return ConsoleBackend()
     if name == "file":
-        return FileBackend(Path(settings.KINDRED_NOTIFICATIONS_FILE))
+        return FileBackend(Path(str(settings.KINDRED_NOTIFICATIONS_FILE)))
     raise ImproperlyConfigured(
         f"KINDRED_NOTIFICATIONS_BACKEND={name!r} is not one of: console, file"
     )
