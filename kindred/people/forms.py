@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 
 from kindred.people import identifiers
+from kindred.people.models import ConsentKind, ContactMethod, Gender
+from kindred.people.services import PersonDetails
 
 
 class PersonForm(forms.Form):
@@ -34,6 +36,21 @@ class PersonForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
         error_messages={"invalid": "Date of birth must be a real date"},
     )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        max_length=14,
+        required=False,
+        help_text="10 digits, for example 943 476 5919",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "class": "nhsuk-input--width-10"}
+        ),
+    )
+    address = forms.CharField(
+        label="Address (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+    )
     postcode = forms.CharField(
         label="Postcode (optional)",
         max_length=10,
@@ -57,6 +74,57 @@ class PersonForm(forms.Form):
         },
     )
 
+    preferred_contact = forms.ChoiceField(
+        label="How they prefer to be contacted",
+        choices=ContactMethod.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    language = forms.CharField(
+        label="Language they prefer (optional)",
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "nhsuk-input--width-20"}),
+    )
+    gender = forms.ChoiceField(
+        label="Gender (optional)", choices=Gender.choices, required=False, widget=forms.RadioSelect
+    )
+    gender_described = forms.CharField(
+        label="If they describe their gender another way, how (optional)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    gp_practice_ods = forms.CharField(
+        label="GP practice ODS code (optional)",
+        max_length=12,
+        required=False,
+        help_text="For example, P84001",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "nhsuk-input--width-10"}),
+    )
+    consent_contact = forms.BooleanField(label=str(ConsentKind.CONTACT.label), required=False)
+    consent_share_with_referrer = forms.BooleanField(
+        label=str(ConsentKind.SHARE_WITH_REFERRER.label), required=False
+    )
+    consent_evaluation = forms.BooleanField(label=str(ConsentKind.EVALUATION.label), required=False)
+
+    def clean_nhs_number(self) -> str:
+        value: str = self.cleaned_data.get("nhs_number", "")
+        if not value.strip():
+            return ""
+        try:
+            return identifiers.normalise_nhs_number(value)
+        except identifiers.NhsNumberError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_gp_practice_ods(self) -> str:
+        value: str = self.cleaned_data.get("gp_practice_ods", "").strip().upper()
+        if value and not (value.isalnum() and 3 <= len(value) <= 10):
+            raise forms.ValidationError(
+                "Enter an ODS code made of letters and numbers, like P84001"
+            )
+        return value
+
     def clean_date_of_birth(self) -> dt.date | None:
         value: dt.date | None = self.cleaned_data.get("date_of_birth")
         if value is not None:
@@ -75,5 +143,13 @@ class PersonForm(forms.Form):
         except identifiers.PostcodeError as error:
             raise forms.ValidationError(str(error)) from error
 
+    def details(self) -> PersonDetails:
+        """What the form says about the person, for people.services."""
+        data = dict(self.cleaned_data)
+        consents = {
+            kind.value: bool(data.pop(f"consent_{kind.value}", False)) for kind in ConsentKind
+        }
+        return PersonDetails(**data, consents=consents)
+
     def service_arguments(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
+        return {"details": self.details()}

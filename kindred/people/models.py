@@ -1,11 +1,30 @@
-"""The person record: someone an organisation supports. The Referrals issue extends it."""
+"""The person record: someone an organisation supports, their contact details and consents."""
 
 from __future__ import annotations
+
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
 
 from kindred.core.models import BaseModel
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    POST = "post", "Letter"
+    NO_PREFERENCE = "", "No preference"
+
+
+class Gender(models.TextChoices):
+    NOT_SAID = "", "Not said"
+    WOMAN = "woman", "Woman"
+    MAN = "man", "Man"
+    NON_BINARY = "non_binary", "Non-binary"
+    SELF_DESCRIBED = "self_described", "They describe it another way"
+    PREFER_NOT = "prefer_not_to_say", "Prefer not to say"
 
 
 class Person(BaseModel):
@@ -16,11 +35,20 @@ class Person(BaseModel):
     family_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+    address = models.TextField(blank=True)
     postcode = models.CharField(max_length=8, blank=True)
     easting = models.IntegerField(null=True, blank=True)
     northing = models.IntegerField(null=True, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
+    preferred_contact = models.CharField(
+        max_length=10, choices=ContactMethod.choices, blank=True, default=""
+    )
+    language = models.CharField(max_length=60, blank=True)
+    gender = models.CharField(max_length=20, choices=Gender.choices, blank=True, default="")
+    gender_described = models.CharField(max_length=100, blank=True)
+    gp_practice_ods = models.CharField("GP practice ODS code", max_length=12, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -32,6 +60,10 @@ class Person(BaseModel):
                 fields=["organisation", "family_name", "given_name"], name="person_org_name_idx"
             ),
             models.Index(fields=["organisation", "-created_at"], name="person_org_created_idx"),
+            models.Index(fields=["organisation", "nhs_number"], name="person_org_nhs_idx"),
+            models.Index(
+                fields=["organisation", "date_of_birth", "postcode"], name="person_org_dob_pc_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -43,3 +75,55 @@ class Person(BaseModel):
         if self.preferred_name and self.preferred_name != self.given_name:
             return f"{full} ({self.preferred_name})"
         return full
+
+    @property
+    def nhs_number_display(self) -> str:
+        n = self.nhs_number
+        return f"{n[:3]} {n[3:6]} {n[6:]}" if len(n) == 10 else n
+
+    @property
+    def gender_text(self) -> str:
+        if self.gender == Gender.SELF_DESCRIBED:
+            return self.gender_described or "Self-described"
+        return str(Gender(self.gender).label) if self.gender else "Not said"
+
+
+class ConsentKind(models.TextChoices):
+    CONTACT = "contact", "To be contacted"
+    SHARE_WITH_REFERRER = "share_with_referrer", "To share updates with the referrer or GP"
+    EVALUATION = "evaluation", "To use their data for anonymised evaluation"
+
+
+class ConsentIsAppendOnly(Exception):
+    """A consent is changed by recording a new one, never by editing the old."""
+
+
+class Consent(BaseModel):
+    """One decision a person made about their data, with when and who recorded it. The latest
+    entry for each kind is the one in force; earlier ones stay as the record of what was agreed."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=30, choices=ConsentKind.choices)
+    given = models.BooleanField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=254)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        indexes = [
+            models.Index(fields=["person", "kind", "-recorded_at"], name="consent_person_kind_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {'yes' if self.given else 'no'}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ConsentIsAppendOnly("Record a new consent instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ConsentIsAppendOnly("Consents are kept as a record of what was agreed.")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kindred.accounts.models import Organisation
 from kindred.core.models import AuditEvent
-from kindred.people.models import Person
+from kindred.people.models import Consent, ConsentKind, Person
 
 
 def people_of(*, organisation: Organisation, search: str = "") -> QuerySet[Person]:
@@ -42,3 +42,17 @@ def audit_trail_of(*, organisation: Organisation, person: Person) -> QuerySet[Au
         .select_related("organisation")
         .order_by("-occurred_at")
     )
+
+
+def consents_in_force(*, person: Person) -> dict[str, Consent | None]:
+    """The latest decision for each kind of consent (None if never asked)."""
+    latest: dict[str, Consent | None] = {kind.value: None for kind in ConsentKind}
+    for consent in person.consents.select_related("recorded_by").order_by("-recorded_at"):
+        if latest.get(consent.kind) is None:
+            latest[consent.kind] = consent
+    return latest
+
+
+def has_consented(*, person: Person, kind: ConsentKind) -> bool:
+    latest = person.consents.filter(kind=kind).order_by("-recorded_at").first()
+    return bool(latest and latest.given)

@@ -13,7 +13,8 @@ from kindred.core.access import permission
 from kindred.core.services import Acting
 from kindred.people import selectors, services
 from kindred.people.forms import PersonForm
-from kindred.people.models import Person
+from kindred.people.models import ConsentKind, Person
+from kindred.people.sections import person_sections
 
 
 def _person_or_404(request: HttpRequest, person_id: uuid.UUID) -> Person:
@@ -35,8 +36,17 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_add(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = services.person_create(by=Acting.from_request(request), **form.service_arguments())
-        messages.success(request, f"{person.display_name} has been added")
+        person, added = services.person_find_or_create(
+            by=Acting.from_request(request), details=form.details()
+        )
+        if added:
+            messages.success(request, f"{person.display_name} has been added")
+        else:
+            messages.info(
+                request,
+                f"{person.display_name} is already known (same NHS number, or same name, date of "
+                "birth and postcode), so nobody new was added",
+            )
         return redirect("people:detail", person_id=person.pk)
     return render(request, "people/add.jinja", {"form": form})
 
@@ -45,7 +55,17 @@ def person_add(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _person_or_404(request, person_id)
     services.person_view_record(by=Acting.from_request(request), person=person)
-    return render(request, "people/detail.jinja", {"person": person})
+    consents = selectors.consents_in_force(person=person)
+    return render(
+        request,
+        "people/detail.jinja",
+        {
+            "person": person,
+            "consents": consents,
+            "consent_kinds": ConsentKind.choices,
+            "sections": person_sections(request, person),
+        },
+    )
 
 
 @permission("people.view_person_audit")

@@ -63,3 +63,72 @@ def test_a_person_in_another_organisation_is_not_found(client_as, other_organisa
     )
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="person.viewed").exists()
+
+
+def test_nhs_number_consents_and_other_details_are_kept(client_as, organisation):
+    client = client_as(Role.COORDINATOR)
+    data = {
+        **VALID,
+        "nhs_number": "943 476 5919",
+        "gender": "self_described",
+        "gender_described": "Genderfluid",
+        "preferred_contact": "phone",
+        "gp_practice_ods": "p84001",
+        "consent_contact": "on",
+        "consent_evaluation": "on",
+    }
+    client.post(reverse("people:add"), data)
+    person = Person.objects.get()
+    assert (person.nhs_number, person.gp_practice_ods) == ("9434765919", "P84001")
+    assert person.gender_text == "Genderfluid"
+    given = {c.kind: c.given for c in person.consents.all()}
+    assert given == {"contact": True, "share_with_referrer": False, "evaluation": True}
+    assert all(c.recorded_by_label for c in person.consents.all())
+    page = client.get(reverse("people:detail", kwargs={"person_id": person.pk})).content.decode()
+    assert "943 476 5919" in page and "Genderfluid" in page
+
+
+def test_an_invalid_nhs_number_is_refused(client_as):
+    response = client_as(Role.COORDINATOR).post(
+        reverse("people:add"), {**VALID, "nhs_number": "9434765918"}
+    )
+    assert "Enter a valid NHS number" in response.content.decode()
+    assert Person.objects.count() == 0
+
+
+def test_the_same_person_twice_links_to_the_existing_record(client_as):
+    client = client_as(Role.COORDINATOR)
+    client.post(reverse("people:add"), {**VALID, "nhs_number": "9434765919"})
+    first = Person.objects.get()
+    # Same NHS number, different spelling of the name
+    again = client.post(
+        reverse("people:add"), {**VALID, "given_name": "Maggie", "nhs_number": "9434765919"}
+    )
+    assert again["Location"] == reverse("people:detail", kwargs={"person_id": first.pk})
+    # No NHS number: same name, date of birth and postcode (case and spacing differ)
+    client.post(reverse("people:add"), {**VALID, "given_name": "margaret", "postcode": "LS82AP"})
+    assert Person.objects.count() == 1
+    # Different date of birth: someone else
+    client.post(reverse("people:add"), {**VALID, "date_of_birth": "1950-01-01"})
+    assert Person.objects.count() == 2
+
+
+def test_consents_are_append_only(organisation):
+    import pytest
+
+    from kindred.core.services import Acting
+    from kindred.people.models import ConsentIsAppendOnly
+    from kindred.people.selectors import consents_in_force
+    from kindred.people.services import consent_record
+    from kindred.people.tests.factories import PersonFactory
+
+    person = PersonFactory(organisation=organisation)
+    by = Acting.system("test", organisation=organisation)
+    first = consent_record(by=by, person=person, kind="contact", given=True)
+    consent_record(by=by, person=person, kind="contact", given=False)
+    assert consents_in_force(person=person)["contact"].given is False
+    first.given = False
+    with pytest.raises(ConsentIsAppendOnly):
+        first.save()
+    with pytest.raises(ConsentIsAppendOnly):
+        first.delete()
