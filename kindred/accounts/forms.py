@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from kindred.accounts.models import User
+from kindred.accounts.models import Membership, Organisation, Role, User
 
 
 class SignInForm(forms.Form):
@@ -41,4 +43,93 @@ class SignInForm(forms.Form):
                 # One message for both cases, so the form does not reveal who has an account.
                 raise forms.ValidationError("Enter a correct email address and password")
             self.user = user
+        return data
+
+
+class TeamMemberForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Enter their full name"},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="They sign in with this. We will email them a link to set a password.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose their role",
+            "invalid_choice": "Choose one of the roles",
+        },
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email, role = data.get("email"), data.get("role")
+        if (
+            email
+            and role
+            and Membership.objects.filter(
+                organisation=self.organisation, user__email=email.lower(), role=role, is_active=True
+            ).exists()
+        ):
+            self.add_error("role", f"They are already {Role(role).label.lower()} here")
+        return data
+
+
+class ForgottenPasswordForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+
+class NewPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text="At least 12 characters. A few unrelated words make a good password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    confirm = forms.CharField(
+        label="Type the new password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the new password again"},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        try:
+            validate_password(password, self.user)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("confirm") and data["password"] != data["confirm"]:
+            self.add_error("confirm", "The passwords do not match")
         return data

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 from django.contrib.auth import login, logout
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from kindred.accounts import selectors
 from kindred.accounts.models import Membership, Network, Organisation, Role, User
 from kindred.core.middleware import SESSION_KEY
 from kindred.core.services import Acting, audit_record
+from kindred.notifications.services import notification_send
 
 
 class NotAMember(Exception):
     """The user holds no active role in that organisation."""
+
+
+class LastAdmin(Exception):
+    """An organisation must keep at least one organisation admin."""
+
+
+PASSWORD_LINK_DAYS = 3  # Django's PASSWORD_RESET_TIMEOUT default: 3 days
 
 
 @transaction.atomic
@@ -102,3 +115,103 @@ def organisation_switch(*, request: HttpRequest, organisation: Organisation) -> 
     audit_record(
         by=Acting.from_request(request), action="organisation.switched", target=organisation
     )
+
+
+@transaction.atomic
+def membership_end(*, by: Acting, membership: Membership) -> Membership:
+    """Take a role away. The last organisation admin cannot be removed (by anyone)."""
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not locked.is_active:
+        return locked
+    if locked.role == Role.ORGANISATION_ADMIN:
+        admins = Membership.objects.select_for_update().filter(
+            organisation=locked.organisation, role=Role.ORGANISATION_ADMIN, is_active=True
+        )
+        if admins.count() <= 1:
+            raise LastAdmin(
+                f"{locked.organisation.name} must keep at least one organisation admin."
+            )
+    locked.is_active = False
+    locked.save(update_fields=["is_active", "updated_at"])
+    audit_record(
+        by=by,
+        action="membership.ended",
+        target=locked,
+        detail={"role": locked.role, "user": str(locked.user_id)},
+    )
+    return locked
+
+
+def password_link(*, user: User, base_url: str) -> str:
+    """A one-use link to set a password, valid for PASSWORD_LINK_DAYS days."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return base_url.rstrip("/") + reverse(
+        "accounts:set_password", kwargs={"uid": uid, "token": token}
+    )
+
+
+@transaction.atomic
+def team_member_add(
+    *, by: Acting, email: str, full_name: str, role: Role, base_url: str
+) -> Membership:
+    """Give someone a role in the organisation `by` acts for. Someone new gets an email with a
+    link to set their password; someone who already has a sign-in just gains the role."""
+    if by.organisation is None:
+        raise NotAMember("Choose an organisation first.")
+    existing = User.objects.filter(email=User.objects.normalize_email(email).lower()).first()
+    user = existing or user_ensure(by=by, email=email, full_name=full_name, password=None)
+    membership = membership_grant(by=by, user=user, organisation=by.organisation, role=role)
+    if existing is None:
+        notification_send(
+            by=by,
+            to=user.email,
+            subject=f"You have been added to {by.organisation.name} on Kindred",
+            body=(
+                f"{by.actor_label} has added you to {by.organisation.name} on Kindred as "
+                f"{role.label.lower()}.\n\nSet your password here within {PASSWORD_LINK_DAYS} "
+                f"days: {password_link(user=user, base_url=base_url)}"
+            ),
+            kind="account.invited",
+            target=user,
+        )
+    return membership
+
+
+def password_reset_request(*, email: str, base_url: str, ip_address: str | None) -> None:
+    """Send a password link if the email belongs to an active member. Says nothing either way,
+    so the form cannot be used to find out who has an account."""
+    user = User.objects.filter(
+        email=User.objects.normalize_email(email).lower(), is_active=True
+    ).first()
+    organisation = selectors.organisations_for(user=user).first() if user is not None else None
+    if user is None or organisation is None:
+        return
+    by = Acting(user=None, organisation=organisation, ip_address=ip_address, label="password reset")
+    notification_send(
+        by=by,
+        to=user.email,
+        subject="Set a new Kindred password",
+        body=(
+            "Someone asked to set a new password for your Kindred sign-in. If it was you, use this "
+            f"link within {PASSWORD_LINK_DAYS} days: {password_link(user=user, base_url=base_url)}"
+            "\n\nIf it was not you, you can ignore this email; your password has not changed."
+        ),
+        kind="account.password_reset",
+        target=user,
+    )
+
+
+def user_for_password_link(*, uid: str, token: str) -> User | None:
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uid)), is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError):
+        return None
+    return user if default_token_generator.check_token(user, token) else None
+
+
+@transaction.atomic
+def user_set_password(*, by: Acting, user: User, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    audit_record(by=by, action="user.password_set", target=user)

@@ -9,4 +9,12 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign_out"),
     path("organisation/", views.choose_organisation, name="choose_organisation"),
     path("organisation/members/", views.members, name="members"),
+    path("organisation/members/add/", views.member_add, name="member_add"),
+    path(
+        "organisation/members/<uuid:membership_id>/end/",
+        views.membership_end,
+        name="membership_end",
+    ),
+    path("forgotten-password/", views.forgotten_password, name="forgotten_password"),
+    path("set-password/<str:uid>/<str:token>/", views.set_password, name="set_password"),
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -11,8 +13,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from kindred.accounts import selectors, services
-from kindred.accounts.forms import SignInForm
+from kindred.accounts.forms import (
+    ForgottenPasswordForm,
+    NewPasswordForm,
+    SignInForm,
+    TeamMemberForm,
+)
+from kindred.accounts.models import Role
 from kindred.core.access import permission, public, signed_in
+from kindred.core.services import Acting, client_ip
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -73,3 +82,75 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
 def members(request: HttpRequest) -> HttpResponse:
     memberships = selectors.members_of(organisation=request.organisation)  # type: ignore[attr-defined]
     return render(request, "accounts/members.jinja", {"memberships": memberships})
+
+
+@permission("accounts.manage_members")
+def member_add(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = TeamMemberForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        membership = services.team_member_add(
+            by=Acting.from_request(request),
+            email=data["email"],
+            full_name=data["full_name"],
+            role=Role(data["role"]),
+            base_url=request.build_absolute_uri("/"),
+        )
+        messages.success(
+            request, f"{membership.user.full_name} is now {membership.get_role_display().lower()}"
+        )
+        return redirect("accounts:members")
+    return render(request, "accounts/member_add.jinja", {"form": form})
+
+
+@permission("accounts.manage_members")
+@require_POST
+def membership_end(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    membership = selectors.members_of(organisation=organisation).filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404("No such role in this organisation")
+    try:
+        services.membership_end(by=Acting.from_request(request), membership=membership)
+    except services.LastAdmin as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"{membership.user.full_name} is no longer {membership.get_role_display().lower()}",
+        )
+    return redirect("accounts:members")
+
+
+@public
+@never_cache
+def forgotten_password(request: HttpRequest) -> HttpResponse:
+    form = ForgottenPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_request(
+            email=form.cleaned_data["email"],
+            base_url=request.build_absolute_uri("/"),
+            ip_address=client_ip(request),
+        )
+        return render(request, "accounts/password_link_sent.jinja")
+    return render(request, "accounts/forgotten_password.jinja", {"form": form})
+
+
+@public
+@never_cache
+@sensitive_post_parameters("password", "confirm")
+def set_password(request: HttpRequest, uid: str, token: str) -> HttpResponse:
+    user = services.user_for_password_link(uid=uid, token=token)
+    if user is None:
+        return render(request, "accounts/password_link_expired.jinja", status=400)
+    form = NewPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.user_set_password(
+            by=Acting(user=user, organisation=None, ip_address=client_ip(request)),
+            user=user,
+            password=form.cleaned_data["password"],
+        )
+        messages.success(request, "Your password has been set. Sign in with it now")
+        return redirect("accounts:sign_in")
+    return render(request, "accounts/set_password.jinja", {"form": form})
