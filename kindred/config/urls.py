@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("kindred.core.urls")),
     path("", include("kindred.accounts.urls")),
     path("people/", include("kindred.people.urls")),
+    path("", include("kindred.referrals.urls")),
 ]
 
 handler400 = core_views.bad_request

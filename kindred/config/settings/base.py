@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "kindred.accounts",
     "kindred.people",
     "kindred.notifications",
+    "kindred.referrals",
+    "kindred.fhir",
     "kindred.nonprod",  # demo and scale data; removed in production settings
 ]
 

@@ -1,0 +1,41 @@
+"""API tokens for clinical systems that send referrals over FHIR. Only a hash is stored."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from kindred.core.models import BaseModel
+
+
+class ApiToken(BaseModel):
+    """A bearer token a GP system (or other referrer's system) uses for one organisation.
+    The token itself is shown once when made; Kindred keeps its SHA-256 hash and first characters."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=200)
+    practice_ods = models.CharField(
+        "ODS code of the practice using it",
+        max_length=12,
+        blank=True,
+        help_text="Concerns for the GP about this practice's patients are shared with this token",
+    )
+    prefix = models.CharField(max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}...)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,60 @@
+"""The referrals app's part of the home page, the header and the person page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from kindred.accounts.models import Role
+from kindred.core.pages import home_panel, nav_item
+from kindred.people.models import Person
+from kindred.people.sections import person_section
+from kindred.referrals import selectors
+
+nav_item("Referrals", "referrals:inbox", permission="referrals.view_referral", order=20)
+nav_item("Your referrals", "referrals:mine", permission="referrals.refer", order=21)
+
+
+@home_panel(
+    "referrals-overdue",
+    heading="Referrals past their first-contact date",
+    template="referrals/home/overdue.jinja",
+    roles={Role.COORDINATOR},
+    order=10,
+)
+def overdue(request: HttpRequest) -> dict[str, Any]:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    referrals = selectors.overdue_referrals(organisation=organisation)
+    return {"count": referrals.count(), "referrals": list(referrals[:10])}
+
+
+@home_panel(
+    "referrals-referrer",
+    heading="Your referrals",
+    template="referrals/home/referrer.jinja",
+    roles={Role.REFERRER},
+    order=10,
+)
+def referrer(request: HttpRequest) -> dict[str, Any]:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    return {
+        "referrals": list(
+            selectors.referrals_made_by(organisation=organisation, user=request.user)[:5]  # type: ignore[arg-type]
+        )
+    }
+
+
+@person_section(
+    "referrals",
+    heading="Referrals and concerns for the GP",
+    template="referrals/person_section.jinja",
+    permission="referrals.view_referral",
+    order=10,
+)
+def person_referrals(request: HttpRequest, person: Person) -> dict[str, Any]:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    return {
+        "referrals": list(selectors.referrals_of_person(organisation=organisation, person=person)),
+        "concerns": list(selectors.concerns_about(organisation=organisation, person=person)),
+    }

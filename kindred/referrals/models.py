@@ -1,0 +1,198 @@
+"""Referrals: someone referred to an organisation for peer support, and what happened next."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from kindred.core.models import BaseModel
+
+
+class Source(models.TextChoices):
+    GP = "gp", "GP"
+    PRACTICE_NURSE = "practice_nurse", "Practice nurse"
+    COMMUNITY_MATRON = "community_matron", "Community matron"
+    MENTAL_HEALTH_TEAM = "mental_health_team", "Mental health team"
+    JOB_CENTRE = "job_centre", "Job centre"
+    FAMILY_OR_FRIEND = "family_or_friend", "Family or friend"
+    MEMBER = "member", "Another member"
+    SELF = "self", "Themselves"
+    OTHER = "other", "Other"
+
+
+class Channel(models.TextChoices):
+    REFERRER_FORM = "referrer_form", "Referrer's form"
+    COORDINATOR_FORM = "coordinator_form", "Coordinator's form"
+    SELF_REFERRAL = "self_referral", "Self-referral form"
+    FHIR = "fhir", "From a clinical system (FHIR)"
+
+
+class Wants(models.TextChoices):
+    GROUP = "group", "A group"
+    ONE_TO_ONE = "one_to_one", "One-to-one support"
+    BEFRIENDING = "befriending", "Befriending"
+    CRISIS = "crisis", "Crisis support"
+    NOT_SURE = "not_sure", "Not sure"
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    SOON = "soon", "Soon"
+    URGENT = "urgent", "Urgent"
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Received"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WAITING = "waiting", "Waiting for a match or place"
+    STARTED = "started", "Support started"
+    CLOSED = "closed", "Closed"
+
+
+class Outcome(models.TextChoices):
+    COMPLETED = "completed", "Support finished as planned"
+    NOT_ENGAGED = "not_engaged", "Did not take up support"
+    WITHDREW = "withdrew", "Chose to stop"
+    MOVED = "moved", "Moved away or went to another service"
+    OTHER = "other", "Other"
+
+
+class Referral(BaseModel):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="referrals"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
+    source = models.CharField(max_length=30, choices=Source.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_role = models.CharField(max_length=200, blank=True)
+    referrer_organisation = models.CharField(max_length=200, blank=True)
+    referrer_ods_code = models.CharField(max_length=12, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    referrer_phone = models.CharField(max_length=30, blank=True)
+    referrer_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals_made",
+    )
+    reason = models.TextField()
+    wants = models.CharField(max_length=20, choices=Wants.choices, default=Wants.NOT_SURE)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    conditions = models.CharField(
+        max_length=500, blank=True, help_text="Conditions relevant to matching, e.g. COPD, stroke"
+    )
+    lived_experience = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    received_at = models.DateTimeField()
+    first_contact_due = models.DateField()
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    signposted_to = models.CharField(max_length=300, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(blank=True)
+    # Where a referral came from another system (FHIR ServiceRequest.identifier)
+    external_system = models.CharField(max_length=300, blank=True)
+    external_id = models.CharField(max_length=200, blank=True)
+    api_token = models.ForeignKey(
+        "fhir.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "status", "-received_at"], name="ref_org_status_idx"
+            ),
+            models.Index(fields=["organisation", "first_contact_due"], name="ref_org_due_idx"),
+            models.Index(fields=["referrer_user", "-received_at"], name="ref_referrer_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_system", "external_id"],
+                condition=~Q(external_id=""),
+                name="referral_unique_external_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral of {self.person} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in {Status.DECLINED, Status.CLOSED}
+
+
+class HistoryIsAppendOnly(Exception):
+    """Referral history is a record of what happened; it is never changed."""
+
+
+class ReferralEvent(BaseModel):
+    """One step in a referral's life: who moved it from what to what, when, and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    occurred_at = models.DateTimeField()
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by_label = models.CharField(max_length=254)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["occurred_at"]
+        indexes = [models.Index(fields=["referral", "occurred_at"], name="ref_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} -> {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise HistoryIsAppendOnly("Referral history cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise HistoryIsAppendOnly("Referral history cannot be deleted.")
+
+
+class GpConcern(BaseModel):
+    """'A concern for the GP': something a supporter, facilitator or coordinator noticed that the
+    person's GP should know. Shared with the practice as a FHIR Communication."""
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", "Routine: when the practice next can"
+        URGENT = "urgent", "Urgent: in the next day or two"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="gp_concerns"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="gp_concerns"
+    )
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="gp_concerns"
+    )
+    practice_ods = models.CharField(max_length=12)
+    noticed = models.TextField()
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_by_label = models.CharField(max_length=254)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "practice_ods", "-created_at"], name="concern_org_ods_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Concern for the GP about {self.person}"

@@ -1,0 +1,79 @@
+"""Reads of referrals. Every query starts from the organisation (or, for a referrer, from the
+referrals they made within it)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kindred.accounts.models import Organisation, User
+from kindred.people.models import Person
+from kindred.referrals.models import GpConcern, Referral, ReferralEvent, Status
+
+AWAITING_FIRST_CONTACT = (Status.RECEIVED,)
+
+
+def referrals_of(
+    *, organisation: Organisation, status: str = "", source: str = "", overdue: bool = False
+) -> QuerySet[Referral]:
+    referrals = organisation.referrals.select_related("person")
+    if status:
+        referrals = referrals.filter(status=status)
+    if source:
+        referrals = referrals.filter(source=source)
+    if overdue:
+        referrals = referrals.filter(
+            status__in=AWAITING_FIRST_CONTACT, first_contact_due__lt=timezone.localdate()
+        )
+    return referrals.order_by("-received_at")
+
+
+def overdue_referrals(*, organisation: Organisation) -> QuerySet[Referral]:
+    """Referrals nobody has acted on by their first-contact date, oldest due first."""
+    return (
+        organisation.referrals.select_related("person")
+        .filter(status__in=AWAITING_FIRST_CONTACT, first_contact_due__lt=timezone.localdate())
+        .order_by("first_contact_due", "received_at")
+    )
+
+
+def referral_of(*, organisation: Organisation, referral_id: uuid.UUID) -> Referral:
+    """The referral, if it is for this organisation; Referral.DoesNotExist otherwise."""
+    return organisation.referrals.select_related("person", "referrer_user").get(pk=referral_id)
+
+
+def history_of(*, referral: Referral) -> QuerySet[ReferralEvent]:
+    return referral.history.order_by("occurred_at")
+
+
+def referrals_made_by(*, organisation: Organisation, user: User) -> QuerySet[Referral]:
+    return (
+        organisation.referrals.filter(referrer_user=user)
+        .select_related("person")
+        .order_by("-received_at")
+    )
+
+
+def concerns_for_referrer(*, organisation: Organisation, user: User) -> QuerySet[GpConcern]:
+    """Concerns for the GP about people this referrer referred."""
+    return (
+        organisation.gp_concerns.filter(person__referrals__referrer_user=user)
+        .select_related("person")
+        .distinct()
+        .order_by("-created_at")
+    )
+
+
+def referrals_of_person(*, organisation: Organisation, person: Person) -> QuerySet[Referral]:
+    return organisation.referrals.filter(person=person).order_by("-received_at")
+
+
+def concerns_about(*, organisation: Organisation, person: Person) -> QuerySet[GpConcern]:
+    return organisation.gp_concerns.filter(person=person).order_by("-created_at")
+
+
+def organisation_taking_self_referrals(*, slug: str) -> Organisation | None:
+    """The active organisation with this slug (the public self-referral form is per organisation)."""
+    return Organisation.objects.filter(slug=slug, is_active=True).first()

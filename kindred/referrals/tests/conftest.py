@@ -1,0 +1,17 @@
+import pytest
+
+
+@pytest.fixture
+def outbox(settings, tmp_path):
+    settings.KINDRED_NOTIFICATIONS_BACKEND = "file"
+    settings.KINDRED_NOTIFICATIONS_FILE = str(tmp_path / "outbox.jsonl")
+    return tmp_path / "outbox.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
