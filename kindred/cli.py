@@ -162,6 +162,15 @@ def cmd_demo(args: argparse.Namespace) -> None:
             process.wait(timeout=20)
 
 
+def cmd_match_file(args: argparse.Namespace) -> None:
+    """Pure: no Django, no database, so main() runs it without setup_django()."""
+    from kindred.matching.engine.cli import match_file
+
+    code = match_file(args.instance, args.out)  # the message is already on stderr
+    if code:
+        raise SystemExit(code)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kindred",
@@ -211,11 +220,17 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_organisations,
         "list organisations: slug, name and network slug, tab-separated",
     )
+    match = add("match-file", cmd_match_file, "solve a matching instance file (no database)")
+    match.add_argument("instance", metavar="INSTANCE", help="the instance, a JSON file")
+    match.add_argument("--out", metavar="RESULT", help="write the result here, not to stdout")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.handler is cmd_match_file:
+        cmd_match_file(args)
+        return 0
     try:
         setup_django()
         from django.core.management import CommandError

@@ -1,0 +1,1 @@
+"""Matching people with peer supporters and befrienders."""

@@ -1,0 +1,1 @@
+"""Tests for the matching engine (pure; no database)."""
