@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "kindred.notifications",
     "kindred.referrals",
     "kindred.fhir",
+    "kindred.volunteers",
     "kindred.nonprod",  # demo and scale data; removed in production settings
 ]
 
@@ -151,6 +152,10 @@ KINDRED_NOTIFICATIONS_BACKEND = env("KINDRED_NOTIFICATIONS_BACKEND", "console")
 KINDRED_NOTIFICATIONS_FILE = env("KINDRED_NOTIFICATIONS_FILE", str(VAR_DIR / "notifications.jsonl"))
 
 KINDRED_SERVICE_NAME = "Kindred"
+
+# Encrypts sensitive fields such as DBS certificate numbers (ADR-030). Comma-separated Fernet keys,
+# newest first. Required in production; local and test settings supply a fixed non-secret key.
+KINDRED_FIELD_ENCRYPTION_KEY = env("KINDRED_FIELD_ENCRYPTION_KEY", "") or ""
 
 LOGGING = {
     "version": 1,

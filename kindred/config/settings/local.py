@@ -11,3 +11,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+KINDRED_FIELD_ENCRYPTION_KEY = (
+    KINDRED_FIELD_ENCRYPTION_KEY or "bG9jYWwtb25seS1ub3Qtc2VjcmV0LWtpbmRyZWQta2U="
+)

@@ -11,6 +11,12 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production.")
 if not env("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names Kindred is served on.")
+if not KINDRED_FIELD_ENCRYPTION_KEY:
+    raise ImproperlyConfigured(
+        "KINDRED_FIELD_ENCRYPTION_KEY (or KINDRED_FIELD_ENCRYPTION_KEY_FILE) must be set in "
+        "production: it encrypts DBS certificate numbers. Generate one with "
+        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+    )
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -13,3 +13,4 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_ENABLED = True
+KINDRED_FIELD_ENCRYPTION_KEY = "dGVzdC1vbmx5LW5vdC1zZWNyZXQta2luZHJlZC1rZXk="

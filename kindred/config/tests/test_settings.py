@@ -39,6 +39,7 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
         SECRET_KEY_FILE=str(secret),
         ALLOWED_HOSTS="kindred.example.nhs.uk",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        KINDRED_FIELD_ENCRYPTION_KEY="cHJvZHVjdGlvbi1jaGVjay1vbmx5LWtpbmRyZWQta3k=",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

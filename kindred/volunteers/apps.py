@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class VolunteersConfig(AppConfig):
+    name = "kindred.volunteers"
+    label = "volunteers"
+    verbose_name = "Volunteers"
+
+    def ready(self) -> None:
+        from kindred.volunteers import home  # noqa: F401 - registers home panels and header links

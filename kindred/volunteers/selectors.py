@@ -1,0 +1,357 @@
+"""Reads of volunteer records. Every query starts from the organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from kindred.accounts.models import Organisation, Role, User
+from kindred.people.models import Person
+from kindred.volunteers import eligibility
+from kindred.volunteers.models import (
+    DbsCheck,
+    Expense,
+    JourneyEvent,
+    JourneyStep,
+    Programme,
+    Stage,
+    StageChange,
+    SupervisionSession,
+    SupportRequest,
+    TrainingCourse,
+    TrainingRecord,
+    Volunteer,
+    VolunteerHours,
+    VolunteeringRole,
+    WellbeingCheckIn,
+    first_of_month,
+)
+
+REMINDER_DAYS = 30
+
+
+def organisation_taking_enquiries(*, slug: str) -> Organisation | None:
+    """The organisation whose public volunteer enquiry form this is, if it is active."""
+    return Organisation.objects.filter(slug=slug, is_active=True).first()
+
+
+def programme_of(*, organisation: Organisation) -> Programme:
+    programme, _ = Programme.objects.get_or_create(organisation=organisation)
+    return programme
+
+
+def volunteers_of(*, organisation: Organisation, stage: str = "") -> QuerySet[Volunteer]:
+    volunteers = organisation.volunteers.all()
+    if stage:
+        volunteers = volunteers.filter(stage=stage)
+    return volunteers.order_by("family_name", "given_name")
+
+
+def volunteer_of(*, organisation: Organisation, volunteer_id: uuid.UUID) -> Volunteer:
+    """The volunteer, if they belong to this organisation; Volunteer.DoesNotExist otherwise."""
+    return organisation.volunteers.select_related("person", "user").get(pk=volunteer_id)
+
+
+def volunteer_for_user(*, organisation: Organisation, user: User) -> Volunteer | None:
+    """The signed-in volunteer's own record in this organisation, if they have one."""
+    return organisation.volunteers.filter(user=user).first()
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: str
+    label: str
+    count: int
+    volunteers: list[Volunteer]
+
+
+def pipeline_board(*, organisation: Organisation, per_stage: int = 20) -> list[BoardColumn]:
+    """Each stage of the pipeline with how many are at it and the longest-waiting few."""
+    counts = dict(
+        organisation.volunteers.values("stage").annotate(n=Count("id")).values_list("stage", "n")
+    )
+    columns = []
+    for stage in Stage:
+        waiting = list(
+            organisation.volunteers.filter(stage=stage).order_by("stage_changed_at")[:per_stage]
+        )
+        columns.append(BoardColumn(str(stage), str(stage.label), counts.get(stage, 0), waiting))
+    return columns
+
+
+def stage_history_of(*, volunteer: Volunteer) -> QuerySet[StageChange]:
+    return volunteer.history.select_related("by").order_by("occurred_at", "id")
+
+
+def roles_of(*, organisation: Organisation) -> QuerySet[VolunteeringRole]:
+    return organisation.volunteering_roles.prefetch_related("courses").order_by("name")
+
+
+def role_of(*, organisation: Organisation, role_id: uuid.UUID) -> VolunteeringRole:
+    return organisation.volunteering_roles.prefetch_related("courses").get(pk=role_id)
+
+
+def courses_of(*, organisation: Organisation) -> QuerySet[TrainingCourse]:
+    return organisation.training_courses.order_by("name")
+
+
+def people_for_linking(*, organisation: Organisation) -> QuerySet[Person]:
+    return organisation.people.order_by("family_name", "given_name")
+
+
+def coordinators_of(*, organisation: Organisation) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__role=Role.COORDINATOR,
+        memberships__is_active=True,
+        is_active=True,
+    ).distinct()
+
+
+def requirements_of(role: VolunteeringRole) -> eligibility.RoleRequirements:
+    courses = list(role.courses.all())
+    return eligibility.RoleRequirements(
+        name=role.name,
+        dbs_level=role.dbs_level or None,
+        dbs_renewal_years=role.dbs_renewal_years,
+        courses=frozenset(c.kind for c in courses),
+        course_names={c.kind: c.name.lower() for c in courses},
+    )
+
+
+def _evidence(
+    checks: Iterable[DbsCheck], training: Iterable[TrainingRecord]
+) -> tuple[list[eligibility.DbsEvidence], list[eligibility.TrainingEvidence]]:
+    return (
+        [eligibility.DbsEvidence(c.level, c.issued_on) for c in checks],
+        [
+            eligibility.TrainingEvidence(t.course.kind, t.completed_on, t.expires_on)
+            for t in training
+        ],
+    )
+
+
+def eligibility_for(
+    *, volunteer: Volunteer, role: VolunteeringRole, on: dt.date | None = None
+) -> eligibility.Eligibility:
+    checks, training = _evidence(
+        volunteer.dbs_checks.all(), volunteer.training.select_related("course")
+    )
+    return eligibility.check_eligibility(
+        requirements_of(role),
+        active=volunteer.stage == Stage.ACTIVE,
+        dbs_checks=checks,
+        training=training,
+        on=on or timezone.localdate(),
+    )
+
+
+def eligible_volunteers(
+    organisation: Organisation, role: VolunteeringRole, *, on: dt.date | None = None
+) -> list[Volunteer]:
+    """Active volunteers of `organisation` who hold `role` and meet everything it asks for on
+    `on` (today by default). Matching and the rota choose only from these. Three queries."""
+    on = on or timezone.localdate()
+    requirements = requirements_of(role)
+    candidates = (
+        organisation.volunteers.filter(stage=Stage.ACTIVE, roles=role)
+        .prefetch_related(
+            "dbs_checks",
+            Prefetch("training", queryset=TrainingRecord.objects.select_related("course")),
+        )
+        .order_by("family_name", "given_name")
+    )
+    eligible = []
+    for volunteer in candidates:
+        checks, training = _evidence(volunteer.dbs_checks.all(), volunteer.training.all())
+        if eligibility.check_eligibility(
+            requirements, active=True, dbs_checks=checks, training=training, on=on
+        ):
+            eligible.append(volunteer)
+    return eligible
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """Something a volunteer must renew: a course or a DBS check, and when it runs out."""
+
+    subject: str  # "training:<id>" or "dbs:<id>": what reminders are keyed on
+    volunteer: Volunteer
+    what: str
+    expires_on: dt.date
+
+    def expired(self, on: dt.date) -> bool:
+        return self.expires_on <= on
+
+
+def dbs_renewal_years_for(volunteer: Volunteer) -> int:
+    """The strictest renewal policy among the roles they hold (3 years if they hold none)."""
+    years = [r.dbs_renewal_years for r in volunteer.roles.all() if r.dbs_level]
+    return min(years) if years else eligibility.DEFAULT_RENEWAL_YEARS
+
+
+def due_for(*, volunteer: Volunteer, on: dt.date | None = None, days: int = 365) -> list[DueItem]:
+    """Training and checks of one volunteer that have run out or run out within `days`: only the
+    latest of each course and only their latest DBS check count."""
+    on = on or timezone.localdate()
+    latest_training: dict[str, TrainingRecord] = {}
+    for record in volunteer.training.select_related("course").order_by("completed_on"):
+        latest_training[record.course.kind] = record
+    items = [
+        DueItem(f"training:{r.pk}", volunteer, f"{r.course.name} training", r.expires_on)
+        for r in latest_training.values()
+        if r.expires_on is not None and r.expires_on <= on + dt.timedelta(days=days)
+    ]
+    latest_check = volunteer.dbs_checks.order_by("-issued_on").first()
+    if latest_check is not None:
+        renew_on = eligibility.dbs_renewal_due(
+            eligibility.DbsEvidence(latest_check.level, latest_check.issued_on),
+            dbs_renewal_years_for(volunteer),
+        )
+        if renew_on <= on + dt.timedelta(days=days):
+            items.append(DueItem(f"dbs:{latest_check.pk}", volunteer, "DBS check", renew_on))
+    return sorted(items, key=lambda item: item.expires_on)
+
+
+def due_soon(
+    *, organisation: Organisation, on: dt.date | None = None, days: int = REMINDER_DAYS
+) -> list[DueItem]:
+    """Across current volunteers: training and checks that run out within `days` or have run out."""
+    on = on or timezone.localdate()
+    volunteers = organisation.volunteers.filter(
+        stage__in=[Stage.ACTIVE, Stage.PAUSED, Stage.INDUCTION]
+    ).prefetch_related("roles")
+    horizon = on + dt.timedelta(days=days)
+    with_training = set(
+        organisation.training_records.filter(expires_on__lte=horizon).values_list(
+            "volunteer_id", flat=True
+        )
+    )
+    with_checks = set(
+        organisation.dbs_checks.filter(issued_on__lte=horizon - dt.timedelta(days=365)).values_list(
+            "volunteer_id", flat=True
+        )
+    )
+    items: list[DueItem] = []
+    for volunteer in volunteers.filter(pk__in=with_training | with_checks):
+        items.extend(due_for(volunteer=volunteer, on=on, days=days))
+    return sorted(items, key=lambda item: (item.expires_on, item.volunteer.display_name))
+
+
+def overdue_supervision(
+    *, organisation: Organisation, on: dt.date | None = None
+) -> list[tuple[Volunteer, dt.date | None]]:
+    """Active volunteers whose last supervision was longer ago than the programme allows (or who
+    have never had one and have been active that long), longest overdue first."""
+    on = on or timezone.localdate()
+    every = programme_of(organisation=organisation).supervision_every_days
+    cutoff = on - dt.timedelta(days=every)
+    volunteers = (
+        organisation.volunteers.filter(stage=Stage.ACTIVE)
+        .annotate(last_supervised=Max("supervision_sessions__held_on"))
+        .filter(
+            Q(last_supervised__lt=cutoff)
+            | Q(last_supervised__isnull=True, stage_changed_at__date__lt=cutoff)
+        )
+        .order_by("last_supervised", "family_name")
+    )
+    return [(v, v.last_supervised) for v in volunteers]
+
+
+def supervision_of(*, volunteer: Volunteer) -> QuerySet[SupervisionSession]:
+    return volunteer.supervision_sessions.select_related("supervisor").order_by("-held_on")
+
+
+def open_support_requests(*, organisation: Organisation) -> QuerySet[SupportRequest]:
+    return organisation.volunteer_support_requests.filter(answered_at__isnull=True).select_related(
+        "volunteer"
+    )
+
+
+def support_request_of(*, organisation: Organisation, request_id: uuid.UUID) -> SupportRequest:
+    return organisation.volunteer_support_requests.select_related("volunteer").get(pk=request_id)
+
+
+def check_in_this_month(
+    *, volunteer: Volunteer, on: dt.date | None = None
+) -> WellbeingCheckIn | None:
+    return volunteer.check_ins.filter(month=first_of_month(on or timezone.localdate())).first()
+
+
+def hours_of(*, volunteer: Volunteer) -> QuerySet[VolunteerHours]:
+    return volunteer.hours.order_by("-worked_on", "-created_at")
+
+
+def expenses_of(*, volunteer: Volunteer) -> QuerySet[Expense]:
+    return volunteer.expenses.order_by("-spent_on", "-created_at")
+
+
+@dataclass(frozen=True)
+class HoursValue:
+    minutes: int
+    hourly_value: Decimal
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.minutes) / 60).quantize(Decimal("0.1"))
+
+    @property
+    def value(self) -> Decimal:
+        return (Decimal(self.minutes) / 60 * self.hourly_value).quantize(Decimal("0.01"))
+
+
+def hours_value(
+    *,
+    organisation: Organisation,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    volunteer: Volunteer | None = None,
+) -> HoursValue:
+    """Total volunteering time from the ledger (each source counted once) and what it is worth."""
+    entries = organisation.volunteer_hours.all()
+    if volunteer is not None:
+        entries = entries.filter(volunteer=volunteer)
+    if since is not None:
+        entries = entries.filter(worked_on__gte=since)
+    if until is not None:
+        entries = entries.filter(worked_on__lte=until)
+    minutes = entries.aggregate(total=Sum("minutes"))["total"] or 0
+    return HoursValue(minutes, programme_of(organisation=organisation).hourly_value)
+
+
+def hours_by_source(*, organisation: Organisation) -> list[tuple[str, int]]:
+    return list(
+        organisation.volunteer_hours.values("source")
+        .annotate(total=Sum("minutes"))
+        .order_by("source")
+        .values_list("source", "total")
+    )
+
+
+def expenses_total(*, organisation: Organisation) -> Decimal:
+    total = organisation.volunteer_expenses.aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0")
+
+
+def journey_of(*, volunteer: Volunteer) -> QuerySet[JourneyEvent]:
+    return volunteer.journey.order_by("occurred_on", "created_at")
+
+
+def supporters_who_received_support(*, organisation: Organisation) -> QuerySet[Volunteer]:
+    """Current supporters (active or paused) whose journey began with receiving support: linked
+    to a support record, or with 'received support' on their timeline."""
+    return (
+        organisation.volunteers.filter(stage__in=[Stage.ACTIVE, Stage.PAUSED])
+        .filter(
+            Q(person__isnull=False)
+            | Q(journey__step=JourneyStep.RECEIVED_SUPPORT)
+            | Q(has_had_support=True)
+        )
+        .distinct()
+    )

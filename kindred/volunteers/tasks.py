@@ -1,0 +1,74 @@
+"""The daily reminder run: 30 days before a course or DBS check runs out, tell the volunteer and
+their coordinators, once. Start it from cron with `manage.py volunteer_reminders` (it enqueues
+this task for the worker)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from kindred.accounts.models import Organisation
+from kindred.core.services import Acting
+from kindred.notifications.services import notification_send
+from kindred.volunteers import selectors
+from kindred.volunteers.models import ExpiryReminder
+
+
+def remind_organisation(organisation: Organisation, on: dt.date) -> int:
+    """Send the reminders due today for one organisation; returns how many items were new."""
+    by = Acting.system("volunteer reminders", organisation=organisation)
+    coordinators = list(selectors.coordinators_of(organisation=organisation))
+    sent = 0
+    for item in selectors.due_soon(organisation=organisation, on=on, days=selectors.REMINDER_DAYS):
+        if item.expired(on):
+            continue  # already run out: shown on the coordinator's home page, not reminded
+        try:
+            with transaction.atomic():
+                reminder = ExpiryReminder.objects.create(
+                    organisation=organisation,
+                    volunteer=item.volunteer,
+                    subject=item.subject,
+                    expires_on=item.expires_on,
+                )
+                when = f"{item.expires_on.day} {item.expires_on:%B %Y}"
+                if item.volunteer.email:
+                    notification_send(
+                        by=by,
+                        to=item.volunteer.email,
+                        subject=f"Your {item.what} needs renewing by {when}",
+                        body=(
+                            f"Hello {item.volunteer.given_name},\n\nYour {item.what} runs out on "
+                            f"{when}. Your coordinator will help you renew it. Thank you for all "
+                            "you do."
+                        ),
+                        kind="volunteer.expiry_reminder",
+                        target=reminder,
+                    )
+                for coordinator in coordinators:
+                    notification_send(
+                        by=by,
+                        to=coordinator.email,
+                        subject=f"{item.volunteer.display_name}'s {item.what} runs out on {when}",
+                        body=(
+                            f"{item.volunteer.display_name}'s {item.what} runs out on {when}. "
+                            "After that they will not be offered for roles that need it."
+                        ),
+                        kind="volunteer.expiry_reminder",
+                        target=reminder,
+                    )
+        except IntegrityError:
+            continue  # reminded already (or by a run happening at the same moment)
+        sent += 1
+    return sent
+
+
+@task()
+def send_expiry_reminders() -> int:
+    today = timezone.localdate()
+    return sum(
+        remind_organisation(organisation, today)
+        for organisation in Organisation.objects.filter(is_active=True).order_by("slug")
+    )
