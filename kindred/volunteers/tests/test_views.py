@@ -1,0 +1,253 @@
+"""The pages: public enquiries (honeypot, rate limit), the coordinator's board and forms, and each
+volunteer's own pages, which never show anyone else's checks."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kindred.accounts.models import Role
+from kindred.volunteers import services
+from kindred.volunteers.models import (
+    DbsCheck,
+    Stage,
+    SupportRequest,
+    TrainingRecord,
+    Volunteer,
+    VolunteerHours,
+    WellbeingCheckIn,
+)
+from kindred.volunteers.tests.factories import (
+    CourseFactory,
+    DbsCheckFactory,
+    TrainingRecordFactory,
+    VolunteerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ENQUIRY = {
+    "given_name": "Cindy",
+    "family_name": "Walsh",
+    "email": "cindy@example.com",
+    "has_had_support": "on",
+    "consent_to_link": "on",
+}
+
+
+def enquire_url(organisation):
+    return reverse("volunteers:enquire", kwargs={"organisation_slug": organisation.slug})
+
+
+def test_anyone_can_ask_about_volunteering(client, organisation):
+    response = client.post(enquire_url(organisation), ENQUIRY)
+    assert response.status_code == 302
+    volunteer = Volunteer.objects.get()
+    assert volunteer.organisation == organisation and volunteer.stage == Stage.ENQUIRY
+    assert volunteer.consent_to_link and volunteer.history.count() == 1
+    assert volunteer.enquiry_source and "127.0.0.1" not in volunteer.enquiry_source
+
+
+def test_the_enquiry_form_needs_a_way_to_reply(client, organisation):
+    response = client.post(enquire_url(organisation), {"given_name": "A", "family_name": "B"})
+    assert response.status_code == 200
+    assert "Enter an email address or a phone number so we can reply" in response.content.decode()
+    assert not Volunteer.objects.exists()
+
+
+def test_robots_filling_the_hidden_field_are_thanked_and_ignored(client, organisation):
+    response = client.post(enquire_url(organisation), {**ENQUIRY, "website": "http://spam"})
+    assert response.status_code == 302
+    assert not Volunteer.objects.exists()
+
+
+def test_enquiries_are_limited_per_address(client, organisation):
+    for _ in range(services.ENQUIRIES_PER_ADDRESS_PER_HOUR):
+        assert client.post(enquire_url(organisation), ENQUIRY).status_code == 302
+    response = client.post(enquire_url(organisation), ENQUIRY)
+    assert response.status_code == 429
+    assert "several enquiries from your connection" in response.content.decode()
+    other = client.post(enquire_url(organisation), ENQUIRY, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 302
+    assert Volunteer.objects.count() == services.ENQUIRIES_PER_ADDRESS_PER_HOUR + 1
+
+
+def test_an_unknown_organisation_has_no_form(client):
+    assert client.get("/volunteers/join/nowhere/").status_code == 404
+
+
+def test_the_board_counts_each_stage(client_as, organisation):
+    VolunteerFactory.create_batch(3, organisation=organisation, stage=Stage.REFERENCES)
+    VolunteerFactory(organisation=organisation, stage=Stage.ACTIVE, given_name="Zebedee")
+    page = client_as(Role.COORDINATOR).get(reverse("volunteers:board")).content.decode()
+    assert "References (3)" in page and "Active (1)" in page and "Zebedee" in page
+    assert "Enquiry (0)" in page
+
+
+def test_a_coordinator_moves_a_volunteer_on(client_as, organisation):
+    volunteer = VolunteerFactory(organisation=organisation, stage=Stage.ENQUIRY)
+    client = client_as(Role.COORDINATOR)
+    url = reverse("volunteers:move", kwargs={"volunteer_id": volunteer.pk})
+    response = client.post(url, {"to_stage": "application", "version": volunteer.version})
+    assert response.status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.stage == Stage.APPLICATION
+    # The same form, sent again from a stale page, is refused plainly.
+    again = client.post(url, {"to_stage": "left", "note": "x", "version": volunteer.version - 1})
+    assert "Someone else has just changed" in again.content.decode()
+
+
+def test_a_wrong_certificate_number_is_refused_on_the_form(client_as, organisation):
+    volunteer = VolunteerFactory(organisation=organisation)
+    response = client_as(Role.COORDINATOR).post(
+        reverse("volunteers:dbs_add", kwargs={"volunteer_id": volunteer.pk}),
+        {"level": "enhanced", "certificate_number": "12345", "issued_on": "2025-01-01"},
+    )
+    assert response.status_code == 200
+    assert "Enter the 12-digit certificate number" in response.content.decode()
+    assert not DbsCheck.objects.exists()
+
+
+def test_an_expiry_before_completion_is_refused_on_the_form(client_as, organisation):
+    volunteer = VolunteerFactory(organisation=organisation)
+    course = CourseFactory(organisation=organisation)
+    response = client_as(Role.COORDINATOR).post(
+        reverse("volunteers:training_add", kwargs={"volunteer_id": volunteer.pk}),
+        {"course": course.pk, "completed_on": "2025-05-01", "expires_on": "2025-04-01"},
+    )
+    assert "The expiry date must be after the date they completed it" in response.content.decode()
+    assert not TrainingRecord.objects.exists()
+
+
+def test_a_role_needing_more_is_refused_with_the_reasons(
+    client_as, organisation, by, standard_roles
+):
+    volunteer = VolunteerFactory(organisation=organisation)
+    response = client_as(Role.COORDINATOR).post(
+        reverse("volunteers:role_assign", kwargs={"volunteer_id": volunteer.pk}),
+        {"role": standard_roles["driver"].pk},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "They cannot be a driver yet" in page and "They need an enhanced DBS check" in page
+    assert not volunteer.roles.exists()
+
+
+def test_a_volunteer_logs_hours_and_sees_what_is_due(
+    sign_in, organisation, volunteer, volunteer_user
+):
+    course = CourseFactory(organisation=organisation, name="Safeguarding adults")
+    TrainingRecordFactory(
+        volunteer=volunteer, course=course,
+        expires_on=timezone.localdate() + dt.timedelta(days=20),
+    )  # fmt: skip
+    client = sign_in(volunteer_user, organisation)
+    response = client.post(
+        reverse("volunteers:my_hours"),
+        {"form": "hours", "worked_on": timezone.localdate().isoformat(), "hours": "2"},
+    )
+    assert response.status_code == 302
+    assert VolunteerHours.objects.get().minutes == 120
+    page = client.get(reverse("volunteers:my_checks")).content.decode()
+    assert "Your Safeguarding adults training is due on" in page
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Your Safeguarding adults training is due on" in home
+
+
+def test_bad_hours_are_refused_with_a_message(sign_in, organisation, volunteer, volunteer_user):
+    response = sign_in(volunteer_user, organisation).post(
+        reverse("volunteers:my_hours"), {"form": "hours", "worked_on": "2025-01-01", "hours": "30"}
+    )
+    assert "Enter 24 hours or fewer" in response.content.decode()
+    assert not VolunteerHours.objects.exists()
+
+
+def test_volunteers_never_see_other_volunteers_checks(
+    sign_in, organisation, volunteer, volunteer_user
+):
+    other = VolunteerFactory(organisation=organisation, given_name="Bartholomew")
+    DbsCheckFactory(volunteer=other, certificate_last_digits="4321", level="enhanced_barred")
+    TrainingRecordFactory(
+        volunteer=other,
+        course=CourseFactory(organisation=organisation, kind="crisis_line", name="Crisis line"),
+    )
+    client = sign_in(volunteer_user, organisation)
+    for name in ("me", "my_checks", "my_hours", "my_supervision", "my_availability"):
+        page = client.get(reverse(f"volunteers:{name}")).content.decode()
+        assert "Bartholomew" not in page and "4321" not in page and "Crisis line" not in page
+    detail = reverse("volunteers:detail", kwargs={"volunteer_id": other.pk})
+    assert client.get(detail).status_code == 403
+
+
+def test_a_volunteer_asks_for_support_and_checks_in(
+    sign_in, organisation, volunteer, volunteer_user, coordinator
+):
+    from kindred.notifications.models import Notification
+
+    client = sign_in(volunteer_user, organisation)
+    url = reverse("volunteers:my_supervision")
+    assert (
+        client.post(url, {"form": "support", "support-message": "A hard visit"}).status_code == 302
+    )
+    assert SupportRequest.objects.get().message == "A hard visit"
+    assert Notification.objects.filter(recipient="coordinator@example.com").exists()
+    assert client.post(url, {"form": "check_in", "check_in-feeling": "4"}).status_code == 302
+    assert client.post(url, {"form": "check_in", "check_in-feeling": "2"}).status_code == 302
+    assert list(WellbeingCheckIn.objects.values_list("feeling", flat=True)) == [2]
+    empty = client.post(url, {"form": "support", "support-message": ""})
+    assert "Tell us a little about what would help" in empty.content.decode()
+
+
+def test_availability_windows(sign_in, organisation, volunteer, volunteer_user):
+    client = sign_in(volunteer_user, organisation)
+    url = reverse("volunteers:my_availability")
+    assert (
+        client.post(url, {"weekday": "1", "starts_at": "09:30", "ends_at": "12:00"}).status_code
+        == 302
+    )
+    bad = client.post(url, {"weekday": "1", "starts_at": "12:00", "ends_at": "09:00"})
+    assert "The end time must be after the start time" in bad.content.decode()
+    window = volunteer.availability.get()
+    assert (window.weekday, window.starts_at) == (1, dt.time(9, 30))
+    assert client.post(url, {"remove": str(window.pk)}).status_code == 302
+    assert not volunteer.availability.exists()
+
+
+def test_overdue_supervision_is_on_the_coordinators_home(client_as, organisation, by):
+    due = VolunteerFactory(organisation=organisation, given_name="Overdue")
+    seen = VolunteerFactory(organisation=organisation, given_name="Recent")
+    services.supervision_record(
+        by=by, volunteers=[seen], kind="one_to_one", held_on=timezone.localdate()
+    )
+    page = client_as(Role.COORDINATOR).get(reverse("core:home")).content.decode()
+    assert "Volunteers due supervision" in page
+    assert f"{due.display_name}</a>, last supervised never" in page
+    assert seen.display_name not in page
+
+
+def test_supervision_one_to_one_with_two_people_is_refused(client_as, organisation):
+    a, b = VolunteerFactory.create_batch(2, organisation=organisation)
+    response = client_as(Role.COORDINATOR).post(
+        reverse("volunteers:supervision_add"),
+        {"kind": "one_to_one", "volunteers": [a.pk, b.pk], "held_on": "2025-01-01"},
+    )
+    assert "A one-to-one session is with one volunteer" in response.content.decode()
+
+
+def test_the_value_page_uses_the_configured_rate(client_as, organisation, by, volunteer):
+    services.hours_log(by=by, volunteer=volunteer, worked_on=timezone.localdate(), minutes=600)
+    client = client_as(Role.COORDINATOR)
+    response = client.post(
+        reverse("volunteers:value"), {"hourly_value": "15", "supervision_every_days": "31"}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("volunteers:value")).content.decode()
+    assert "£150.00" in page
+
+
+def test_set_up_the_usual_roles(client_as, organisation):
+    client = client_as(Role.COORDINATOR)
+    assert client.post(reverse("volunteers:roles")).status_code == 302
+    page = client.get(reverse("volunteers:roles")).content.decode()
+    assert "Crisis line supporter" in page and "Enhanced with barred list" in page
