@@ -1,0 +1,42 @@
+"""The demo volunteering data: believable, with something due soon, and idempotent."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from kindred.nonprod.constants import demo_email
+from kindred.volunteers import selectors
+from kindred.volunteers.models import (
+    DbsCheck,
+    JourneyEvent,
+    Stage,
+    TrainingRecord,
+    Volunteer,
+    VolunteerHours,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return tuple(
+        m.objects.count()
+        for m in (Volunteer, DbsCheck, TrainingRecord, VolunteerHours, JourneyEvent)
+    )
+
+
+def test_demo_volunteers_have_checks_training_and_hours_and_seeding_twice_changes_nothing():
+    call_command("seed", "demo", verbosity=0)
+    first = counts()
+    call_command("seed", "demo", verbosity=0)
+    assert counts() == first
+    tom = Volunteer.objects.get(user__email=demo_email("volunteer"))
+    assert tom.stage == Stage.ACTIVE and tom.dbs_checks.exists() and tom.training.exists()
+    assert tom.roles.exists() and tom.hours.exists()
+    for volunteer in Volunteer.objects.filter(user__isnull=False):
+        for role in volunteer.roles.all():
+            assert selectors.eligibility_for(volunteer=volunteer, role=role).eligible
+    stockport = Volunteer.objects.get(user__email=demo_email("facilitator")).organisation
+    assert selectors.due_soon(organisation=stockport, on=timezone.localdate())
+    assert selectors.supporters_who_received_support(organisation=stockport).count() >= 1
+    assert Volunteer.objects.filter(stage=Stage.REFERENCES).count() == 3
