@@ -162,6 +162,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
             process.wait(timeout=20)
 
 
+def cmd_token(args: argparse.Namespace) -> None:
+    check_database()
+    options = ["--organisation", args.organisation, "--name", args.name]
+    if args.practice:
+        options += ["--practice", args.practice]
+    manage("api_token", args.action, *options)
+
+
 def cmd_match_file(args: argparse.Namespace) -> None:
     """Pure: no Django, no database, so main() runs it without setup_django()."""
     from kindred.matching.engine.cli import match_file
@@ -220,6 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_organisations,
         "list organisations: slug, name and network slug, tab-separated",
     )
+    token = add("token", cmd_token, "make an API token for the FHIR API (printed once)")
+    token.add_argument("action", choices=["create"])
+    token.add_argument("--organisation", required=True, help="organisation slug")
+    token.add_argument("--name", required=True, help="which system will use it")
+    token.add_argument("--practice", default="", help="the GP practice's ODS code, if any")
     match = add("match-file", cmd_match_file, "solve a matching instance file (no database)")
     match.add_argument("instance", metavar="INSTANCE", help="the instance, a JSON file")
     match.add_argument("--out", metavar="RESULT", help="write the result here, not to stdout")

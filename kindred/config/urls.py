@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("kindred.accounts.urls")),
     path("people/", include("kindred.people.urls")),
     path("", include("kindred.referrals.urls")),
+    path("", include("kindred.fhir.urls")),
     path("volunteers/", include("kindred.volunteers.urls")),
 ]
 

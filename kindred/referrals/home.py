@@ -25,8 +25,11 @@ nav_item("Your referrals", "referrals:mine", permission="referrals.refer", order
 )
 def overdue(request: HttpRequest) -> dict[str, Any]:
     organisation = request.organisation  # type: ignore[attr-defined]
-    referrals = selectors.overdue_referrals(organisation=organisation)
-    return {"count": referrals.count(), "referrals": list(referrals[:10])}
+    shown = list(selectors.overdue_referrals_counted(organisation=organisation)[:10])
+    return {
+        "count": getattr(shown[0], "overdue_total", len(shown)) if shown else 0,
+        "referrals": shown,
+    }
 
 
 @home_panel(

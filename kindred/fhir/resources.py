@@ -1,0 +1,226 @@
+"""Kindred records as FHIR R4 resources, built and checked with the fhir.resources R4B models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.resources.R4B.communication import Communication
+from fhir.resources.R4B.servicerequest import ServiceRequest
+from fhir.resources.R4B.task import Task
+
+from kindred.fhir.parse import NHS_NUMBER_SYSTEM, ODS_SYSTEM
+from kindred.people.models import Person
+from kindred.referrals.models import GpConcern, Outcome, Referral, Status
+
+FHIR_VERSION = "4.0.1"
+
+# referral status -> (Task.status, ServiceRequest.status)
+TASK_STATUS = {
+    Status.RECEIVED: ("requested", "active"),
+    Status.ACCEPTED: ("accepted", "active"),
+    Status.WAITING: ("accepted", "active"),
+    Status.STARTED: ("in-progress", "active"),
+    Status.DECLINED: ("rejected", "revoked"),
+    Status.CLOSED: ("completed", "completed"),
+}
+CANCELLED_OUTCOMES = {Outcome.NOT_ENGAGED, Outcome.WITHDREW}
+KINDRED_STATUS_SYSTEM = "https://kindred.example/fhir/CodeSystem/referral-status"
+
+
+def _json(model: Any) -> dict[str, Any]:
+    result: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
+    return result
+
+
+def _patient(person: Person) -> dict[str, Any]:
+    patient: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": "patient",
+        "name": [{"given": [person.given_name], "family": person.family_name}],
+    }
+    if person.nhs_number:
+        patient["identifier"] = [{"system": NHS_NUMBER_SYSTEM, "value": person.nhs_number}]
+    if person.date_of_birth:
+        patient["birthDate"] = person.date_of_birth.isoformat()
+    if person.gp_practice_ods:
+        patient["generalPractitioner"] = [
+            {"identifier": {"system": ODS_SYSTEM, "value": person.gp_practice_ods}}
+        ]
+    return patient
+
+
+def _instant(value: Any) -> str:
+    return str(value.isoformat())
+
+
+def service_request(referral: Referral) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "ServiceRequest",
+        "id": str(referral.pk),
+        "meta": {"lastUpdated": _instant(referral.updated_at)},
+        "contained": [_patient(referral.person)],
+        "status": TASK_STATUS[Status(referral.status)][1],
+        "intent": "order",
+        "subject": {"reference": "#patient"},
+        "authoredOn": _instant(referral.received_at),
+        "priority": "urgent" if referral.urgency == "urgent" else "routine",
+        "reasonCode": [{"text": referral.reason}],
+        "performer": [{"display": referral.organisation.name}],
+    }
+    if referral.external_id:
+        resource["identifier"] = [
+            {"system": referral.external_system, "value": referral.external_id}
+        ]
+    if referral.referrer_name or referral.referrer_ods_code:
+        requester: dict[str, Any] = {
+            "display": referral.referrer_name or referral.referrer_organisation
+        }
+        if referral.referrer_ods_code:
+            requester["identifier"] = {"system": ODS_SYSTEM, "value": referral.referrer_ods_code}
+        resource["requester"] = requester
+    return _json(ServiceRequest.model_validate(resource))
+
+
+def task(referral: Referral) -> dict[str, Any]:
+    status = TASK_STATUS[Status(referral.status)][0]
+    if referral.status == Status.CLOSED and referral.outcome in CANCELLED_OUTCOMES:
+        status = "cancelled"
+    resource: dict[str, Any] = {
+        "resourceType": "Task",
+        "id": str(referral.pk),
+        "meta": {"lastUpdated": _instant(referral.updated_at)},
+        "basedOn": [{"reference": f"ServiceRequest/{referral.pk}"}],
+        "status": status,
+        "businessStatus": {
+            "coding": [
+                {
+                    "system": KINDRED_STATUS_SYSTEM,
+                    "code": referral.status,
+                    "display": referral.get_status_display(),
+                }
+            ],
+            "text": referral.get_status_display(),
+        },
+        "intent": "order",
+        "authoredOn": _instant(referral.received_at),
+        "lastModified": _instant(referral.updated_at),
+        "owner": {"display": referral.organisation.name},
+    }
+    if referral.status == Status.DECLINED:
+        reason = referral.decline_reason
+        if referral.signposted_to:
+            reason += f" Suggested instead: {referral.signposted_to}."
+        resource["statusReason"] = {"text": reason}
+    elif referral.status == Status.CLOSED and referral.outcome:
+        resource["statusReason"] = {
+            "text": referral.get_outcome_display()
+            + (f": {referral.outcome_note}" if referral.outcome_note else "")
+        }
+    return _json(Task.model_validate(resource))
+
+
+def communication(concern: GpConcern) -> dict[str, Any]:
+    resource = {
+        "resourceType": "Communication",
+        "id": str(concern.pk),
+        "contained": [_patient(concern.person)],
+        "status": "completed",
+        "priority": "urgent" if concern.urgency == GpConcern.Urgency.URGENT else "routine",
+        "subject": {"reference": "#patient"},
+        "sent": _instant(concern.created_at),
+        "recipient": [{"identifier": {"system": ODS_SYSTEM, "value": concern.practice_ods}}],
+        "sender": {"display": f"{concern.raised_by_label}, {concern.organisation.name}"},
+        "payload": [{"contentString": concern.noticed}],
+        "topic": {"text": "A concern for the GP from a peer support service"},
+    }
+    if concern.referral_id:
+        resource["basedOn"] = [{"reference": f"ServiceRequest/{concern.referral_id}"}]
+    return _json(Communication.model_validate(resource))
+
+
+def searchset(resources: list[dict[str, Any]], base: str) -> dict[str, Any]:
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(resources),
+        "entry": [
+            {
+                "fullUrl": f"{base}{r['resourceType']}/{r['id']}",
+                "resource": r,
+                "search": {"mode": "match"},
+            }
+            for r in resources
+        ],
+    }
+    return _json(Bundle.model_validate(bundle))
+
+
+def capability_statement(now: str) -> dict[str, Any]:
+    """Exactly what Kindred's FHIR API does: nothing more is advertised."""
+    bearer = "Send Authorization: Bearer TOKEN, a token a coordinator made for your organisation."
+    statement = {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": now,
+        "kind": "instance",
+        "publisher": settings.KINDRED_SERVICE_NAME,
+        "software": {"name": "Kindred"},
+        "implementation": {
+            "description": "Kindred peer support referrals",
+            "url": reverse("fhir:metadata").removesuffix("metadata"),
+        },
+        "fhirVersion": FHIR_VERSION,
+        "format": ["json"],
+        "rest": [
+            {
+                "mode": "server",
+                "security": {
+                    "description": bearer + " A token sees only its organisation's records."
+                },
+                "resource": [
+                    {
+                        "type": "ServiceRequest",
+                        "interaction": [{"code": "create"}, {"code": "read"}],
+                        "conditionalCreate": False,
+                        "documentation": (
+                            "A referral for peer support. The subject is a Patient contained in the "
+                            "ServiceRequest, or in a Bundle POSTed to the same URL. An identifier "
+                            "(system and value) is required; sending the same one again returns the "
+                            "referral already made and creates nothing. Bodies over 1 MB are refused."
+                        ),
+                    },
+                    {
+                        "type": "Task",
+                        "interaction": [{"code": "search-type"}],
+                        "searchParam": [
+                            {
+                                "name": "based-on",
+                                "type": "reference",
+                                "documentation": "ServiceRequest/{id}: the Task that follows that referral",
+                            }
+                        ],
+                    },
+                    {
+                        "type": "Communication",
+                        "interaction": [{"code": "search-type"}],
+                        "searchParam": [
+                            {
+                                "name": "recipient",
+                                "type": "reference",
+                                "documentation": (
+                                    "The practice's ODS code (P84001, Organization/P84001, or "
+                                    f"{ODS_SYSTEM}|P84001): concerns for that GP practice. Only a "
+                                    "token made for that practice may read them."
+                                ),
+                            }
+                        ],
+                    },
+                ],
+            }
+        ],
+    }
+    return _json(CapabilityStatement.model_validate(statement))

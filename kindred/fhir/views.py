@@ -1,0 +1,242 @@
+"""The FHIR R4 API (ServiceRequest, Task, Communication, metadata) and the coordinator's page for
+API tokens.
+
+Access: the API views are declared @public for the session-based access middleware because the
+callers are clinical systems, not signed-in users. Each one (except metadata, which FHIR servers
+publish openly) authenticates a bearer token itself before touching any record, and reads only
+through that token's organisation. They are CSRF-exempt because a bearer token, not a cookie,
+carries the authority; nothing session-based is CSRF-exempt. See ADR-020 and ADR-021.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from kindred.core.access import permission, public
+from kindred.core.services import Acting, client_ip
+from kindred.fhir import resources, selectors, services
+from kindred.fhir.forms import TokenCreateForm, TokenRevokeForm
+from kindred.fhir.models import ApiToken
+from kindred.fhir.outcomes import FhirError, Issue, operation_outcome
+from kindred.fhir.parse import MAX_BODY_BYTES, ODS_SYSTEM, parse_service_request
+from kindred.referrals.models import Channel
+from kindred.referrals.services import referral_receive
+
+FHIR_JSON = "application/fhir+json; fhirVersion=4.0"
+
+
+def fhir_response(data: dict[str, Any], status: int = 200, **headers: str) -> HttpResponse:
+    response = HttpResponse(json.dumps(data), status=status, content_type=FHIR_JSON)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def fhir_api(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A FHIR endpoint: the allowed methods, every refusal as an OperationOutcome, token checked
+    by the view (see the module docstring for why it is @public and CSRF-exempt)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                outcome = operation_outcome(
+                    [
+                        Issue(
+                            "not-supported",
+                            f"{request.method} is not supported here; use {', '.join(methods)}",
+                        )
+                    ]
+                )
+                return fhir_response(outcome, status=405, Allow=", ".join(methods))
+            try:
+                return view(request, *args, **kwargs)
+            except FhirError as refused:
+                headers = {"WWW_Authenticate": "Bearer"} if refused.status == 401 else {}
+                return fhir_response(operation_outcome(refused.issues), refused.status, **headers)
+
+        return public(csrf_exempt(wrapped))
+
+    return decorate
+
+
+def _token(request: HttpRequest) -> ApiToken:
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise FhirError(401, [Issue("login", "Send Authorization: Bearer TOKEN")])
+    token = services.api_token_authenticate(raw=raw.strip())
+    if token is None:
+        raise FhirError(401, [Issue("login", "This token is not recognised or has been revoked")])
+    return token
+
+
+def _body(request: HttpRequest) -> bytes:
+    declared = request.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise FhirError(413, [Issue("too-costly", "The request body is over 1 MB")])
+    body: bytes = request.read(MAX_BODY_BYTES + 1)
+    return body
+
+
+def _location(request: HttpRequest, resource_id: uuid.UUID) -> str:
+    return request.build_absolute_uri(
+        reverse("fhir:service_request", kwargs={"resource_id": str(resource_id)})
+    )
+
+
+@fhir_api("GET")
+def metadata(request: HttpRequest) -> HttpResponse:
+    return fhir_response(resources.capability_statement(timezone.now().isoformat()))
+
+
+@fhir_api("POST")
+def service_request_create(request: HttpRequest) -> HttpResponse:
+    token = _token(request)
+    incoming, system, value = parse_service_request(_body(request))
+    organisation = token.organisation
+    existing = selectors.referral_by_identifier(
+        organisation=organisation, system=system, value=value
+    )
+    if existing is None:
+        by = Acting(
+            user=None,
+            organisation=organisation,
+            ip_address=client_ip(request),
+            label=f"API token: {token.name}",
+        )
+        try:
+            with transaction.atomic():
+                created = referral_receive(
+                    by=by,
+                    person=incoming.person,
+                    details=incoming.referral,
+                    channel=Channel.FHIR,
+                    api_token_id=token.pk,
+                )
+        except IntegrityError:
+            # The same identifier arrived twice at once and the other copy won: return it.
+            existing = selectors.referral_by_identifier(
+                organisation=organisation, system=system, value=value
+            )
+            if existing is None:
+                raise
+        else:
+            return fhir_response(
+                resources.service_request(created), 201, Location=_location(request, created.pk)
+            )
+    return fhir_response(
+        resources.service_request(existing), 200, Location=_location(request, existing.pk)
+    )
+
+
+def _not_found(kind: str, resource_id: str) -> FhirError:
+    return FhirError(404, [Issue("not-found", f"No {kind} with id {resource_id!r}", kind)])
+
+
+@fhir_api("GET")
+def service_request_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    token = _token(request)
+    try:
+        referral_id = uuid.UUID(resource_id)
+    except ValueError as bad:
+        raise _not_found("ServiceRequest", resource_id) from bad
+    referral = selectors.referral_for_token(token=token, referral_id=referral_id)
+    if referral is None:
+        raise _not_found("ServiceRequest", resource_id)
+    return fhir_response(resources.service_request(referral))
+
+
+def _base(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("fhir:metadata")).removesuffix("metadata")
+
+
+@fhir_api("GET")
+def task_search(request: HttpRequest) -> HttpResponse:
+    token = _token(request)
+    based_on = request.GET.get("based-on", "")
+    if not based_on:
+        raise FhirError(
+            400, [Issue("required", "Search with based-on=ServiceRequest/{id}", "based-on")]
+        )
+    kind, _, resource_id = based_on.rpartition("/")
+    try:
+        referral_id = uuid.UUID(resource_id)
+    except ValueError:
+        referral_id = None
+    if kind not in ("ServiceRequest", "") or referral_id is None:
+        raise FhirError(400, [Issue("value", "based-on must be ServiceRequest/{id}", "based-on")])
+    referral = selectors.referral_for_token(token=token, referral_id=referral_id)
+    found = [resources.task(referral)] if referral is not None else []
+    return fhir_response(resources.searchset(found, _base(request)))
+
+
+@fhir_api("GET")
+def communication_search(request: HttpRequest) -> HttpResponse:
+    token = _token(request)
+    recipient = request.GET.get("recipient", "").strip()
+    ods = recipient.removeprefix("Organization/").removeprefix(f"{ODS_SYSTEM}|").upper()
+    if not ods:
+        raise FhirError(
+            400, [Issue("required", "Search with recipient= the practice's ODS code", "recipient")]
+        )
+    if not token.practice_ods or token.practice_ods != ods:
+        raise FhirError(
+            403,
+            [
+                Issue(
+                    "forbidden",
+                    "This token was not made for that practice, so it cannot read its messages",
+                    "recipient",
+                )
+            ],
+        )
+    concerns = selectors.concerns_for_practice(token=token, practice_ods=ods)[:100]
+    return fhir_response(
+        resources.searchset([resources.communication(c) for c in concerns], _base(request))
+    )
+
+
+@permission("fhir.manage_tokens")
+def tokens_page(request: HttpRequest) -> HttpResponse:
+    """Coordinators make and revoke the tokens their referrers' systems use."""
+    organisation = request.organisation  # type: ignore[attr-defined]
+    by = Acting.from_request(request)
+    create_form = TokenCreateForm()
+    new_token = ""
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        revoke = TokenRevokeForm(request.POST)
+        if revoke.is_valid():
+            try:
+                token = services.api_token_revoke(by=by, token_id=revoke.cleaned_data["token_id"])
+            except ApiToken.DoesNotExist:
+                messages.error(request, "That token was not found")
+            else:
+                messages.success(request, f"'{token.name}' has been revoked and no longer works")
+        return redirect("fhir:tokens")
+    if request.method == "POST":
+        create_form = TokenCreateForm(request.POST)
+        if create_form.is_valid():
+            _token_record, new_token = services.api_token_create(by=by, **create_form.cleaned_data)
+            create_form = TokenCreateForm()
+    return render(
+        request,
+        "fhir/tokens.jinja",
+        {
+            "tokens": selectors.tokens_of(organisation=organisation),
+            "form": create_form,
+            "new_token": new_token,
+        },
+    )
