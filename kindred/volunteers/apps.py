@@ -7,4 +7,9 @@ class VolunteersConfig(AppConfig):
     verbose_name = "Volunteers"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from kindred.volunteers import home  # noqa: F401 - registers home panels and header links
+        from kindred.volunteers.checks import encryption_key
+
+        checks.register(encryption_key)

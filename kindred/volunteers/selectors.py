@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation, Role, User
@@ -198,23 +198,32 @@ def dbs_renewal_years_for(volunteer: Volunteer) -> int:
 
 def due_for(*, volunteer: Volunteer, on: dt.date | None = None, days: int = 365) -> list[DueItem]:
     """Training and checks of one volunteer that have run out or run out within `days`: only the
-    latest of each course and only their latest DBS check count."""
+    latest of each course and only their latest DBS check count. Uses prefetched training (with
+    course), dbs_checks and roles when the caller has prefetched them."""
     on = on or timezone.localdate()
+    horizon = on + dt.timedelta(days=days)
+    prefetched = getattr(volunteer, "_prefetched_objects_cache", {})
+    records = (
+        volunteer.training.all()
+        if "training" in prefetched
+        else volunteer.training.select_related("course")
+    )
     latest_training: dict[str, TrainingRecord] = {}
-    for record in volunteer.training.select_related("course").order_by("completed_on"):
+    for record in sorted(records, key=lambda r: (r.completed_on, r.created_at)):
         latest_training[record.course.kind] = record
     items = [
         DueItem(f"training:{r.pk}", volunteer, f"{r.course.name} training", r.expires_on)
         for r in latest_training.values()
-        if r.expires_on is not None and r.expires_on <= on + dt.timedelta(days=days)
+        if r.expires_on is not None and r.expires_on <= horizon
     ]
-    latest_check = volunteer.dbs_checks.order_by("-issued_on").first()
-    if latest_check is not None:
+    checks = sorted(volunteer.dbs_checks.all(), key=lambda c: (c.issued_on, c.created_at))
+    if checks:
+        latest_check = checks[-1]
         renew_on = eligibility.dbs_renewal_due(
             eligibility.DbsEvidence(latest_check.level, latest_check.issued_on),
             dbs_renewal_years_for(volunteer),
         )
-        if renew_on <= on + dt.timedelta(days=days):
+        if renew_on <= horizon:
             items.append(DueItem(f"dbs:{latest_check.pk}", volunteer, "DBS check", renew_on))
     return sorted(items, key=lambda item: item.expires_on)
 
@@ -222,24 +231,28 @@ def due_for(*, volunteer: Volunteer, on: dt.date | None = None, days: int = 365)
 def due_soon(
     *, organisation: Organisation, on: dt.date | None = None, days: int = REMINDER_DAYS
 ) -> list[DueItem]:
-    """Across current volunteers: training and checks that run out within `days` or have run out."""
+    """Across current volunteers: training and checks that run out within `days` or have run out.
+    Five queries however many volunteers there are."""
     on = on or timezone.localdate()
-    volunteers = organisation.volunteers.filter(
-        stage__in=[Stage.ACTIVE, Stage.PAUSED, Stage.INDUCTION]
-    ).prefetch_related("roles")
     horizon = on + dt.timedelta(days=days)
-    with_training = set(
-        organisation.training_records.filter(expires_on__lte=horizon).values_list(
-            "volunteer_id", flat=True
+    # A DBS check can only be due if it is at least a year old (the shortest renewal policy).
+    candidates = organisation.volunteers.filter(
+        stage__in=[Stage.ACTIVE, Stage.PAUSED, Stage.INDUCTION]
+    ).filter(
+        Exists(TrainingRecord.objects.filter(volunteer=OuterRef("pk"), expires_on__lte=horizon))
+        | Exists(
+            DbsCheck.objects.filter(
+                volunteer=OuterRef("pk"), issued_on__lte=horizon - dt.timedelta(days=365)
+            )
         )
     )
-    with_checks = set(
-        organisation.dbs_checks.filter(issued_on__lte=horizon - dt.timedelta(days=365)).values_list(
-            "volunteer_id", flat=True
-        )
+    volunteers = candidates.prefetch_related(
+        "roles",
+        "dbs_checks",
+        Prefetch("training", queryset=TrainingRecord.objects.select_related("course")),
     )
     items: list[DueItem] = []
-    for volunteer in volunteers.filter(pk__in=with_training | with_checks):
+    for volunteer in volunteers:
         items.extend(due_for(volunteer=volunteer, on=on, days=days))
     return sorted(items, key=lambda item: (item.expires_on, item.volunteer.display_name))
 

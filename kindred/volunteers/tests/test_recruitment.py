@@ -230,3 +230,28 @@ def test_another_organisations_person_cannot_be_linked(by, other_organisation):
     volunteer = VolunteerFactory(organisation=by.organisation)
     with pytest.raises(services.VolunteerError, match="not supported by this organisation"):
         services.person_link(by=by, volunteer=volunteer, person=person, consent_confirmed=True)
+
+
+def test_a_bad_key_is_reported_by_the_start_up_checks(settings):
+    from kindred.volunteers.checks import encryption_key
+
+    assert encryption_key() == []
+    settings.KINDRED_FIELD_ENCRYPTION_KEY = "typo"
+    [error] = encryption_key()
+    assert error.id == "kindred.volunteers.E001" and "not a valid Fernet key" in error.msg
+
+
+def test_production_refuses_to_start_without_the_encryption_key(tmp_path):
+    from kindred.config.tests.test_settings import run
+
+    result = run(
+        ["manage.py", "check"],
+        DJANGO_SETTINGS_MODULE="kindred.config.settings.production",
+        ALLOWED_HOSTS="kindred.example.nhs.uk",
+        SECRET_KEY="x" * 60,
+        KINDRED_FIELD_ENCRYPTION_KEY="",
+    )
+    assert result.returncode != 0
+    assert "KINDRED_FIELD_ENCRYPTION_KEY (or KINDRED_FIELD_ENCRYPTION_KEY_FILE) must be set" in (
+        result.stderr
+    )

@@ -251,3 +251,34 @@ def test_set_up_the_usual_roles(client_as, organisation):
     assert client.post(reverse("volunteers:roles")).status_code == 302
     page = client.get(reverse("volunteers:roles")).content.decode()
     assert "Crisis line supporter" in page and "Enhanced with barred list" in page
+
+
+def test_the_coordinators_home_does_not_grow_queries_with_volunteers(
+    client_as, organisation, django_assert_max_num_queries
+):
+    client = client_as(Role.COORDINATOR)
+    course = CourseFactory(organisation=organisation)
+    for _ in range(3):
+        v = VolunteerFactory(organisation=organisation)
+        TrainingRecordFactory(volunteer=v, course=course, expires_on=timezone.localdate())
+        DbsCheckFactory(volunteer=v, issued_on=dt.date(2020, 1, 1))
+    client.get(reverse("core:home"))
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("core:home"))
+    baseline = len(few.captured_queries)
+    for _ in range(10):
+        v = VolunteerFactory(organisation=organisation)
+        TrainingRecordFactory(volunteer=v, course=course, expires_on=timezone.localdate())
+        DbsCheckFactory(volunteer=v, issued_on=dt.date(2020, 1, 1))
+    with django_assert_max_num_queries(baseline):
+        page = client.get(reverse("core:home")).content.decode()
+    assert page.count("ran out on") >= 13
+
+
+def test_the_board_does_not_grow_queries_with_volunteers(
+    client_as, organisation, django_assert_max_num_queries
+):
+    client = client_as(Role.COORDINATOR)
+    VolunteerFactory.create_batch(30, organisation=organisation, stage=Stage.REFERENCES)
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("volunteers:board")).status_code == 200
