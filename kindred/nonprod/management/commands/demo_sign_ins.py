@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from kindred.nonprod.constants import DEMO_PASSWORD
 from kindred.nonprod.demo import sign_ins
+from kindred.nonprod.demo_referrals import demo_token_line
 
 
 class Command(BaseCommand):
@@ -18,3 +19,5 @@ class Command(BaseCommand):
         for role, email, organisation in sign_ins():
             self.stdout.write(f"  {role:<30} {email:<45} {organisation}")
         self.stdout.write("")
+        if token_line := demo_token_line():
+            self.stdout.write(token_line + "\n")

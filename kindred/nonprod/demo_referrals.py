@@ -1,0 +1,182 @@
+"""Demo referrals in every state, a concern for the GP, and an API token for the FHIR API.
+
+The token's value is fixed (demo only), so `kindred demo` can print it at every start-up and the
+example in docs/examples/service-request.json can be sent with it. Running this again changes
+nothing: each demo referral belongs to a known demo person, and is skipped if they have one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from kindred.accounts.models import Organisation, User
+from kindred.core.services import Acting
+from kindred.fhir import tokens
+from kindred.fhir.models import ApiToken
+from kindred.people.models import Person
+from kindred.people.services import PersonDetails, consent_record
+from kindred.referrals import services
+from kindred.referrals.models import Channel, Referral, ReferralEvent, Source, Wants
+from kindred.referrals.services import ReferralDetails
+from kindred.referrals.workdays import add_working_days
+
+DEMO_API_TOKEN = "kindred_demo-stockport-not-secret-0000000000000000000"
+DEMO_TOKEN_ORGANISATION = "stockport-wellbeing"
+DEMO_TOKEN_PRACTICE = "P88015"
+NAMESPACE = uuid.UUID("6f0d3c55-5b1e-4d7e-9a31-2b8f9d6c1a00")  # the same as kindred.nonprod.demo
+
+
+@dataclass(frozen=True)
+class DemoReferral:
+    person_index: int
+    path: tuple[str, ...]  # transitions after "received"
+    source: str
+    reason: str
+    wants: str
+    days_ago: int
+    by_referrer: bool = False
+
+
+SCENARIOS = [
+    DemoReferral(0, (), Source.PRACTICE_NURSE, "Lonely since her husband died; COPD keeps her at home", Wants.BEFRIENDING, 9, by_referrer=True),
+    DemoReferral(1, (), Source.SELF, "I have been very low since losing my job and want to meet people", Wants.GROUP, 1),
+    DemoReferral(2, (), Source.JOB_CENTRE, "Struggling with confidence after a long time out of work", Wants.GROUP, 12),
+    DemoReferral(3, ("accepted",), Source.GP, "Recovering from depression; would like to knit again", Wants.GROUP, 6, by_referrer=True),
+    DemoReferral(4, ("declined",), Source.FAMILY_OR_FRIEND, "Daughter worried about his drinking", Wants.NOT_SURE, 20),
+    DemoReferral(5, ("accepted", "waiting"), Source.COMMUNITY_MATRON, "Housebound after a stroke; would like a visitor", Wants.BEFRIENDING, 15),
+    DemoReferral(6, ("accepted", "started"), Source.MENTAL_HEALTH_TEAM, "Leaving hospital after a crisis; needs someone to talk to", Wants.ONE_TO_ONE, 30),
+    DemoReferral(7, ("accepted", "waiting", "started", "closed"), Source.MEMBER, "Friend from the walking group thought she would enjoy it", Wants.GROUP, 90),
+]  # fmt: skip
+
+
+def _details(person: Person) -> PersonDetails:
+    return PersonDetails(
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+        postcode=person.postcode,
+    )
+
+
+def _seed_token(by: Acting, organisation: Organisation) -> None:
+    digest = tokens.token_hash(DEMO_API_TOKEN)
+    if not ApiToken.objects.filter(token_hash=digest).exists():
+        ApiToken.objects.create(
+            organisation=organisation,
+            name="Brinnington Surgery (demo)",
+            practice_ods=DEMO_TOKEN_PRACTICE,
+            prefix=tokens.display_prefix(DEMO_API_TOKEN),
+            token_hash=digest,
+        )
+
+
+def _backdate(referral: Referral, days_ago: int) -> None:
+    """Demo only: make the referral look as if it arrived `days_ago` days ago."""
+    received = timezone.now() - dt.timedelta(days=days_ago)
+    due = add_working_days(timezone.localdate(received), 5)
+    Referral.objects.filter(pk=referral.pk).update(received_at=received, first_contact_due=due)
+    ReferralEvent.objects.filter(referral=referral, from_status="").update(occurred_at=received)
+
+
+@transaction.atomic
+def seed_referrals(*, log: Callable[[str], object] = print) -> None:
+    organisations = {o.slug: o for o in Organisation.objects.all()}
+    referrer = User.objects.filter(email__startswith="referrer@").first()
+    coordinator = User.objects.filter(email__startswith="coordinator@").first()
+    for slug, organisation in organisations.items():
+        system = Acting.system("demo data", organisation=organisation)
+        triage = Acting(coordinator, organisation) if coordinator else system
+        added = 0
+        for scenario in SCENARIOS:
+            person_id = uuid.uuid5(NAMESPACE, f"{slug}/person/{scenario.person_index}")
+            person = organisation.people.filter(pk=person_id).first()
+            if person is None or organisation.referrals.filter(person=person).exists():
+                continue
+            from_referrer = (
+                scenario.by_referrer and referrer is not None and slug == DEMO_TOKEN_ORGANISATION
+            )
+            by = Acting(referrer, organisation) if from_referrer else system
+            referral = services.referral_receive(
+                by=by,
+                person=_details(person),
+                details=ReferralDetails(
+                    source=scenario.source,
+                    reason=scenario.reason,
+                    wants=scenario.wants,
+                    referrer_name="Dr Aisha Okafor" if from_referrer else "",
+                    referrer_organisation="Brinnington Surgery" if from_referrer else "",
+                    referrer_ods_code=DEMO_TOKEN_PRACTICE if from_referrer else "",
+                ),
+                channel=Channel.REFERRER_FORM if from_referrer else Channel.COORDINATOR_FORM,
+            )
+            if from_referrer:
+                consent_record(by=by, person=person, kind="share_with_referrer", given=True)
+            _backdate(referral, scenario.days_ago)
+            status = "received"
+            for step in scenario.path:
+                if step == "accepted":
+                    services.referral_accept(
+                        by=triage,
+                        referral_id=referral.pk,
+                        expected=status,
+                        note="Phoned; keen to start",
+                    )
+                elif step == "declined":
+                    services.referral_decline(
+                        by=triage,
+                        referral_id=referral.pk,
+                        expected=status,
+                        reason="Needs specialist alcohol support first",
+                        signposted_to="Local drug and alcohol service",
+                    )
+                elif step == "waiting":
+                    services.referral_wait(
+                        by=triage,
+                        referral_id=referral.pk,
+                        expected=status,
+                        note="Looking for a befriender nearby",
+                    )
+                elif step == "started":
+                    services.referral_start(by=triage, referral_id=referral.pk, expected=status)
+                elif step == "closed":
+                    services.referral_close(
+                        by=triage,
+                        referral_id=referral.pk,
+                        expected=status,
+                        outcome="completed",
+                        note="Now comes to the group every week",
+                    )
+                status = step
+            if scenario.person_index == 6:
+                Person.objects.filter(pk=person.pk).update(gp_practice_ods=DEMO_TOKEN_PRACTICE)
+                person.refresh_from_db()
+                services.gp_concern_raise(
+                    by=triage,
+                    person=person,
+                    noticed="Seemed breathless and confused at the last visit",
+                    urgency="routine",
+                    referral=referral,
+                )
+            added += 1
+        if slug == DEMO_TOKEN_ORGANISATION:
+            _seed_token(system, organisation)
+        log(f"{organisation.name}: {added} referrals added")
+
+
+def demo_token_line() -> str:
+    """What `kindred demo` prints about the demo API token."""
+    if not ApiToken.objects.filter(
+        token_hash=tokens.token_hash(DEMO_API_TOKEN), revoked_at__isnull=True
+    ).exists():
+        return ""
+    return (
+        f"Demo FHIR API token ({DEMO_TOKEN_ORGANISATION}): {DEMO_API_TOKEN}\n"
+        "  Try: curl -X POST -H 'Authorization: Bearer TOKEN' -H 'Content-Type: application/fhir+json' "
+        "--data @docs/examples/service-request.json http://127.0.0.1:8000/fhir/ServiceRequest"
+    )
