@@ -1,0 +1,95 @@
+"""A practice nurse refers a lonely COPD patient, a coordinator accepts the referral, and the nurse
+sees the status change. Someone also refers themselves on the public form."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from kindred.accounts.models import Role
+from kindred.tests.system.conftest import assert_accessible, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sign_out(page) -> None:
+    page.context.clear_cookies()
+
+
+def test_a_nurse_refers_a_lonely_copd_patient_and_sees_it_accepted(
+    page, make_user, organisation, password
+):
+    # Given a practice nurse and a coordinator at the same organisation
+    nurse = make_user(Role.REFERRER, organisation=organisation, email="nurse@practice.example")
+    coordinator = make_user(Role.COORDINATOR, organisation=organisation, email="coord@example.com")
+
+    # When the nurse refers Edna, who has COPD and is lonely
+    sign_in(page, nurse.email, password)
+    assert_accessible(page)
+    page.get_by_role("link", name="Refer someone").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Refer someone")
+    assert_accessible(page)
+    page.get_by_label("First name").fill("Edna")
+    page.get_by_label("Last name").fill("Moss")
+    page.get_by_label("NHS number (optional)").fill("943 476 5919")
+    page.get_by_label("Postcode (optional)").fill("SK1 3XE")
+    page.get_by_label("Practice nurse").check()
+    page.get_by_label("Why are you referring them").fill(
+        "Lonely since her husband died; COPD means she rarely leaves the house"
+    )
+    page.get_by_label("Befriending").check()
+    page.get_by_label("Conditions that matter for matching (optional)").fill("COPD")
+    page.get_by_label("To share updates with the referrer or GP").check()
+    page.get_by_role("button", name="Send referral").click()
+
+    # Then she sees it on her referrals page, received
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your referrals")
+    expect(page.get_by_role("table")).to_contain_text("Edna Moss")
+    expect(page.get_by_role("table")).to_contain_text("Received")
+    assert_accessible(page)
+    sign_out(page)
+
+    # When the coordinator opens the referral inbox and accepts it
+    sign_in(page, coordinator.email, password)
+    page.get_by_role("link", name="Referrals", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Referrals")
+    assert_accessible(page)
+    page.get_by_role("link", name="Edna Moss").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edna Moss")
+    assert_accessible(page)
+    page.get_by_role("button", name="Accept").click()
+    expect(page.locator(".nhsuk-summary-list")).to_contain_text("Accepted")
+    expect(page.get_by_role("table")).to_contain_text("Accepted")  # the history
+    assert_accessible(page)
+    sign_out(page)
+
+    # Then the nurse sees the status change
+    sign_in(page, nurse.email, password)
+    page.get_by_role("link", name="Your referrals", exact=True).first.click()
+    expect(page.get_by_role("table")).to_contain_text("Accepted")
+    assert_accessible(page)
+
+
+def test_someone_refers_themselves_and_is_told_what_happens_next(page, organisation):
+    # Given the organisation's public self-referral page
+    page.goto(f"/refer-yourself/{organisation.slug}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ask for peer support")
+    assert_accessible(page)
+
+    # When they send it with a mistake, they are told plainly
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter your first name")
+    assert_accessible(page)
+
+    # And when they put it right
+    page.get_by_label("First name").fill("Sam")
+    page.get_by_label("Last name").fill("Okafor")
+    page.get_by_label("Postcode").fill("LS8 2AP")
+    page.get_by_label("Email address (optional)").fill("sam@example.com")
+    page.get_by_label("What would you like help with").fill("Low since losing my job")
+    page.get_by_label("I agree to be contacted about peer support").check()
+    page.get_by_role("button", name="Send").click()
+
+    # Then they see a plain confirmation
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thank you, we have your request")
+    assert_accessible(page)
