@@ -27,6 +27,7 @@ def overdue_supervision(request: HttpRequest) -> dict[str, Any]:
     return {
         "overdue": selectors.overdue_supervision(organisation=organisation)[:10],
         "requests": list(selectors.open_support_requests(organisation=organisation)[:10]),
+        "struggling": list(selectors.struggling_this_month(organisation=organisation)[:10]),
     }
 
 

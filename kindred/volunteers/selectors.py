@@ -368,3 +368,47 @@ def supporters_who_received_support(*, organisation: Organisation) -> QuerySet[V
         )
         .distinct()
     )
+
+
+def volunteers_available(
+    organisation: Organisation, *, weekday: int, starts_at: dt.time, ends_at: dt.time
+) -> QuerySet[Volunteer]:
+    """Active volunteers who said they are free for the whole of this period on this weekday
+    (0 is Monday). For matching and the rota, alongside eligible_volunteers."""
+    return (
+        organisation.volunteers.filter(
+            stage=Stage.ACTIVE,
+            availability__weekday=weekday,
+            availability__starts_at__lte=starts_at,
+            availability__ends_at__gte=ends_at,
+        )
+        .distinct()
+        .order_by("family_name", "given_name")
+    )
+
+
+def struggling_this_month(
+    *, organisation: Organisation, on: dt.date | None = None
+) -> QuerySet[WellbeingCheckIn]:
+    """This month's check-ins from volunteers who said they are struggling or not great."""
+    return (
+        WellbeingCheckIn.objects.filter(
+            volunteer__organisation=organisation,
+            month=first_of_month(on or timezone.localdate()),
+            feeling__lte=WellbeingCheckIn.Feeling.NOT_GREAT,
+        )
+        .select_related("volunteer")
+        .order_by("feeling", "volunteer__family_name")
+    )
+
+
+def expenses_to_pay(*, organisation: Organisation) -> QuerySet[Expense]:
+    return (
+        organisation.volunteer_expenses.filter(status=Expense.Status.CLAIMED)
+        .select_related("volunteer")
+        .order_by("spent_on", "created_at")
+    )
+
+
+def expense_of(*, organisation: Organisation, expense_id: uuid.UUID) -> Expense:
+    return organisation.volunteer_expenses.select_related("volunteer").get(pk=expense_id)

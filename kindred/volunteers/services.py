@@ -510,6 +510,17 @@ def expense_claim(
 
 
 @transaction.atomic
+def expense_mark_paid(*, by: Acting, expense: Expense) -> Expense:
+    """A coordinator has paid a claim. Paying twice changes nothing."""
+    locked = Expense.objects.select_for_update().get(pk=expense.pk)
+    if locked.status != Expense.Status.PAID:
+        locked.status = Expense.Status.PAID
+        locked.save(update_fields=["status", "updated_at"])
+        audit_record(by=by, action="volunteer.expense_paid", target=locked.volunteer)
+    return locked
+
+
+@transaction.atomic
 def supervision_record(
     *,
     by: Acting,

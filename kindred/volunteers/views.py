@@ -19,6 +19,7 @@ from kindred.core.services import Acting
 from kindred.volunteers import forms as vforms
 from kindred.volunteers import selectors, services
 from kindred.volunteers.models import (
+    Expense,
     Stage,
     SupportRequest,
     Volunteer,
@@ -153,6 +154,9 @@ def volunteer_detail(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpRespo
             "due": selectors.due_for(volunteer=volunteer, on=today, days=selectors.REMINDER_DAYS),
             "journey": selectors.journey_of(volunteer=volunteer),
             "supervision": selectors.supervision_of(volunteer=volunteer)[:5],
+            "availability": volunteer.availability.all(),
+            "check_ins": volunteer.check_ins.all()[:3],
+            "expenses": selectors.expenses_of(volunteer=volunteer)[:5],
             "hours": selectors.hours_value(organisation=organisation, volunteer=volunteer),
             "today": today,
         },
@@ -299,6 +303,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
         {
             "overdue": selectors.overdue_supervision(organisation=organisation),
             "requests": list(selectors.open_support_requests(organisation=organisation)),
+            "struggling": list(selectors.struggling_this_month(organisation=organisation)),
             "programme": selectors.programme_of(organisation=organisation),
         },
     )
@@ -319,6 +324,25 @@ def support_answer(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
         )
         return redirect("volunteers:supervision")
     return render(request, "volunteers/support_answer.jinja", {"support": support})
+
+
+@permission("volunteers.manage_volunteer")
+def expenses(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    if request.method == "POST":
+        try:
+            expense = selectors.expense_of(
+                organisation=organisation, expense_id=uuid.UUID(request.POST.get("paid", ""))
+            )
+        except (ValueError, Expense.DoesNotExist) as missing:
+            raise Http404("No such expense") from missing
+        services.expense_mark_paid(by=Acting.from_request(request), expense=expense)
+        messages.success(
+            request, f"£{expense.amount} to {expense.volunteer.display_name} is marked as paid"
+        )
+        return redirect("volunteers:expenses")
+    to_pay = list(selectors.expenses_to_pay(organisation=organisation))
+    return render(request, "volunteers/expenses.jinja", {"to_pay": to_pay})
 
 
 @permission("volunteers.view_volunteer")

@@ -5,13 +5,16 @@ volunteering on the public form."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from kindred.accounts.models import Role
+from kindred.core.services import Acting
 from kindred.tests.system.conftest import assert_accessible, sign_in
+from kindred.volunteers import services
 from kindred.volunteers.models import Stage, VolunteerHours
 from kindred.volunteers.tests.factories import (
     CourseFactory,
@@ -99,8 +102,15 @@ def test_a_volunteer_logs_two_hours_and_sees_their_safeguarding_refresher_is_due
 def test_a_coordinator_sees_the_board_and_a_volunteers_record(
     page, coordinator, organisation, volunteer, password
 ):
-    # Given volunteers at several stages
+    # Given volunteers at several stages, an expense claim and the usual roles
     VolunteerFactory(organisation=organisation, stage=Stage.REFERENCES, given_name="Erin")
+    by = Acting(user=coordinator, organisation=organisation)
+    services.standard_roles_ensure(by=by)
+    services.expense_claim(
+        by=by, volunteer=volunteer, spent_on=timezone.localdate(), amount=Decimal("3.40"),
+        description="Bus fare",
+    )  # fmt: skip
+    services.wellbeing_check_in(by=by, volunteer=volunteer, feeling=2)
     sign_in(page, coordinator.email, password)
     assert_accessible(page)  # the home page, with the volunteer panels
     expect(page.get_by_text("Safeguarding adults training runs out on")).to_be_visible()
@@ -119,8 +129,16 @@ def test_a_coordinator_sees_the_board_and_a_volunteers_record(
         page.get_by_role("link", name=link).click()
         assert_accessible(page)
         page.go_back()
+    page.goto("/volunteers/roles/")
+    page.get_by_role("link", name="Befriender").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Befriender")
+    assert_accessible(page)
+    page.goto("/volunteers/expenses/")
+    page.get_by_role("button", name="Mark as paid").click()
+    expect(page.get_by_text("is marked as paid")).to_be_visible()
+    assert_accessible(page)
     for path in ["/volunteers/supervision/", "/volunteers/supervision/add/", "/volunteers/roles/",
-                 "/volunteers/value/", "/volunteers/all/"]:  # fmt: skip
+                 "/volunteers/value/", "/volunteers/all/", "/volunteers/expenses/"]:  # fmt: skip
         page.goto(path)
         assert_accessible(page)
 

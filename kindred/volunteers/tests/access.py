@@ -20,6 +20,7 @@ ROUTES = {
     "volunteers:supervision_add": COORDINATOR,
     "volunteers:support_answer": COORDINATOR,
     "volunteers:value": {Role.COORDINATOR, Role.ORGANISATION_ADMIN},
+    "volunteers:expenses": COORDINATOR,
     "volunteers:detail": COORDINATOR,
     "volunteers:move": COORDINATOR,
     "volunteers:dbs_add": COORDINATOR,

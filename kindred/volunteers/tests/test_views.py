@@ -282,3 +282,72 @@ def test_the_board_does_not_grow_queries_with_volunteers(
     VolunteerFactory.create_batch(30, organisation=organisation, stage=Stage.REFERENCES)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("volunteers:board")).status_code == 200
+
+
+def test_a_coordinator_pays_an_expense_once(client_as, organisation, by, volunteer):
+    from decimal import Decimal
+
+    from kindred.volunteers.models import Expense
+
+    expense = services.expense_claim(
+        by=by, volunteer=volunteer, spent_on=dt.date(2026, 1, 5), amount=Decimal("6.20"),
+        description="Bus fare",
+    )  # fmt: skip
+    client = client_as(Role.COORDINATOR)
+    page = client.get(reverse("volunteers:expenses")).content.decode()
+    assert "Bus fare" in page and "£6.20" in page
+    for _ in range(2):
+        assert (
+            client.post(reverse("volunteers:expenses"), {"paid": str(expense.pk)}).status_code
+            == 302
+        )
+    expense.refresh_from_db()
+    assert expense.status == Expense.Status.PAID
+    assert "Bus fare" not in client.get(reverse("volunteers:expenses")).content.decode()
+    assert client.post(reverse("volunteers:expenses"), {"paid": "nonsense"}).status_code == 404
+
+
+def test_another_organisations_expense_cannot_be_paid(client_as, other_organisation, by):
+    from decimal import Decimal
+
+    from kindred.core.services import Acting
+
+    theirs = VolunteerFactory(organisation=other_organisation)
+    expense = services.expense_claim(
+        by=Acting.system("t", organisation=other_organisation), volunteer=theirs,
+        spent_on=dt.date(2026, 1, 5), amount=Decimal("1.00"), description="Tea",
+    )  # fmt: skip
+    response = client_as(Role.COORDINATOR).post(
+        reverse("volunteers:expenses"), {"paid": str(expense.pk)}
+    )
+    assert response.status_code == 404
+
+
+def test_a_volunteer_finding_it_hard_shows_on_the_coordinators_home(
+    client_as, organisation, by, volunteer
+):
+    services.wellbeing_check_in(by=by, volunteer=volunteer, feeling=1, comment="Tiring month")
+    page = client_as(Role.COORDINATOR).get(reverse("core:home")).content.decode()
+    assert "Finding it hard this month" in page and "Cindy Walsh" in page
+    detail = client_as(Role.COORDINATOR).get(
+        reverse("volunteers:detail", kwargs={"volunteer_id": volunteer.pk})
+    )
+    assert "Tiring month" in detail.content.decode()
+
+
+def test_volunteers_available_for_a_period(by, organisation):
+    from kindred.volunteers import selectors
+
+    morning = VolunteerFactory(organisation=organisation, given_name="Morning")
+    services.availability_set(
+        by=by, volunteer=morning, windows=[(0, dt.time(9, 0), dt.time(12, 0))]
+    )
+    paused = VolunteerFactory(organisation=organisation, stage=Stage.PAUSED)
+    services.availability_set(by=by, volunteer=paused, windows=[(0, dt.time(8), dt.time(18))])
+    found = selectors.volunteers_available(
+        organisation, weekday=0, starts_at=dt.time(10), ends_at=dt.time(11)
+    )
+    assert list(found) == [morning]
+    assert not selectors.volunteers_available(
+        organisation, weekday=0, starts_at=dt.time(11), ends_at=dt.time(13)
+    ).exists()
