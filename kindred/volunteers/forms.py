@@ -78,6 +78,14 @@ class EnquiryForm(forms.Form):
     # A field people cannot see: only robots fill it in.
     website = forms.CharField(required=False, label="Leave this empty")
 
+    def __init__(self, *args: Any, invited: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if invited:  # they were invited as someone we supported: only their consent is asked
+            del self.fields["has_had_support"]
+            self.fields[
+                "consent_to_link"
+            ].label = "You can link my enquiry to my record from when I was supported"
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not (data.get("email") or data.get("phone", "").strip()) and not self.errors.get(

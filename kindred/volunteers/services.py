@@ -10,6 +10,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -117,10 +118,15 @@ def enquiry_receive(
     why: str = "",
     has_had_support: bool = False,
     consent_to_link: bool = False,
+    invited: Person | None = None,
 ) -> Volunteer:
     """Someone asks about volunteering through the public form. At most a few enquiries an hour
-    from one address; the address itself is not kept, only a keyed hash of it."""
+    from one address; the address itself is not kept, only a keyed hash of it. If they came from
+    an invitation sent to someone the organisation supported (`invited`) and they agree, the
+    enquiry is linked to that support record."""
     organisation = _organisation(by)
+    if invited is not None and invited.organisation_id != organisation.pk:
+        raise VolunteerError("This invitation is for another organisation.")
     digest = _address_digest(by.ip_address)
     if digest:
         since = timezone.now() - dt.timedelta(hours=1)
@@ -141,15 +147,78 @@ def enquiry_receive(
         phone=phone.strip(),
         postcode=postcode.strip().upper(),
         why=why.strip(),
-        has_had_support=has_had_support,
-        consent_to_link=consent_to_link and has_had_support,
+        has_had_support=has_had_support or invited is not None,
+        consent_to_link=consent_to_link and (has_had_support or invited is not None),
         stage=Stage.ENQUIRY,
         stage_changed_at=now,
         enquiry_source=digest,
     )
     _history(by, volunteer, "", "Enquiry form")
     audit_record(by=by, action="volunteer.enquired", target=volunteer)
+    if invited is not None and volunteer.consent_to_link:
+        person_link(by=by, volunteer=volunteer, person=invited, consent_confirmed=True)
     return volunteer
+
+
+INVITATION_SALT = "kindred.volunteers.invitation"
+INVITATION_DAYS = 90
+
+
+def invitation_token(person: Person) -> str:
+    """A signed token naming the person and their organisation, for the enquiry form link."""
+    return signing.dumps(
+        {"p": str(person.pk), "o": str(person.organisation_id)}, salt=INVITATION_SALT
+    )
+
+
+def invitation_person(*, organisation: Organisation, token: str) -> Person | None:
+    """The person an invitation was sent to, if the token is genuine, recent and for this
+    organisation; None otherwise (the form then works as an ordinary enquiry)."""
+    if not token:
+        return None
+    try:
+        data = signing.loads(
+            token, salt=INVITATION_SALT, max_age=dt.timedelta(days=INVITATION_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("o") != str(organisation.pk):
+        return None
+    try:
+        person_id = uuid.UUID(str(data.get("p")))
+    except ValueError:
+        return None
+    return organisation.people.filter(pk=person_id).first()
+
+
+@transaction.atomic
+def volunteering_invite(*, by: Acting, person: Person, enquiry_url: str) -> None:
+    """Offer someone whose support is ending the way in: an email with a link to the enquiry
+    form that, if they agree, links their enquiry to their support record."""
+    organisation = _organisation(by)
+    if person.organisation_id != organisation.pk:
+        raise VolunteerError("That person is not supported by this organisation.")
+    if not person.email:
+        raise VolunteerError(
+            "There is no email address on their record: give them the enquiry form link instead"
+        )
+    from kindred.notifications.services import notification_send
+
+    link = f"{enquiry_url}?invite={invitation_token(person)}"
+    notification_send(
+        by=by,
+        to=person.email,
+        subject=f"Would you like to volunteer with {organisation.name}?",
+        body=(
+            f"Hello {person.preferred_name or person.given_name},\n\nMany of the people who "
+            f"volunteer with {organisation.name} first came to us for support. If you would like "
+            f"to help others in the same way, tell us a little about you here:\n\n{link}\n\n"
+            "There is no commitment, and it is fine to say no."
+        ),
+        kind="volunteer.invited",
+        target=person,
+    )
+    audit_record(by=by, action="volunteer.invited", target=person)
 
 
 @transaction.atomic

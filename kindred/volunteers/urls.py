@@ -17,6 +17,7 @@ urlpatterns = [
     path("support/<uuid:request_id>/", views.support_answer, name="support_answer"),
     path("value/", views.value, name="value"),
     path("expenses/", views.expenses, name="expenses"),
+    path("invite/<uuid:person_id>/", views.invite, name="invite"),
     path("<uuid:volunteer_id>/", views.volunteer_detail, name="detail"),
     path("<uuid:volunteer_id>/move/", views.volunteer_move, name="move"),
     path("<uuid:volunteer_id>/dbs/", views.dbs_add, name="dbs_add"),

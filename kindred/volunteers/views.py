@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from kindred.core.access import permission, public
 from kindred.core.services import Acting
+from kindred.people import selectors as people_selectors
+from kindred.people.models import Person
 from kindred.volunteers import forms as vforms
 from kindred.volunteers import selectors, services
 from kindred.volunteers.models import (
@@ -53,30 +55,27 @@ def enquire(request: HttpRequest, organisation_slug: str) -> HttpResponse:
     organisation = selectors.organisation_taking_enquiries(slug=organisation_slug)
     if organisation is None:
         raise Http404("No such organisation")
-    form = vforms.EnquiryForm(request.POST or None)
+    token = (request.POST.get("invite") or request.GET.get("invite") or "")[:500]
+    invited = services.invitation_person(organisation=organisation, token=token)
+    form = vforms.EnquiryForm(request.POST or None, invited=invited is not None)
+    context = {"form": form, "organisation": organisation, "invite": token if invited else ""}
     if request.method == "POST" and form.is_valid():
         if form.is_robot():
             return redirect("volunteers:enquiry_sent", organisation_slug=organisation.slug)
-        by = Acting.from_request(request)
         by = Acting(
-            user=None,
-            organisation=organisation,
-            ip_address=by.ip_address,
+            user=None, organisation=organisation, ip_address=Acting.from_request(request).ip_address,
             label="public enquiry form",
-        )
+        )  # fmt: skip
         try:
-            services.enquiry_receive(by=by, **form.service_arguments())
+            services.enquiry_receive(by=by, invited=invited, **form.service_arguments())
         except services.TooManyEnquiries as error:
             _refuse(form, error)
-            return render(
-                request, "volunteers/enquire.jinja", {"form": form, "organisation": organisation},
-                status=429,
-            )  # fmt: skip
+            return render(request, "volunteers/enquire.jinja", context, status=429)
         except services.VolunteerError as error:
             _refuse(form, error)
         else:
             return redirect("volunteers:enquiry_sent", organisation_slug=organisation.slug)
-    return render(request, "volunteers/enquire.jinja", {"form": form, "organisation": organisation})
+    return render(request, "volunteers/enquire.jinja", context)
 
 
 @public
@@ -324,6 +323,31 @@ def support_answer(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
         )
         return redirect("volunteers:supervision")
     return render(request, "volunteers/support_answer.jinja", {"support": support})
+
+
+@permission("volunteers.manage_volunteer")
+def invite(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Offer someone the organisation supports the way in to volunteering."""
+    organisation = _organisation(request)
+    try:
+        person = people_selectors.person_of(organisation=organisation, person_id=person_id)
+    except Person.DoesNotExist as missing:
+        raise Http404("No such person in this organisation") from missing
+    error = ""
+    if request.method == "POST":
+        enquiry_url = request.build_absolute_uri(
+            reverse("volunteers:enquire", kwargs={"organisation_slug": organisation.slug})
+        )
+        try:
+            services.volunteering_invite(
+                by=Acting.from_request(request), person=person, enquiry_url=enquiry_url
+            )
+        except services.VolunteerError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, f"{person.display_name} has been invited to volunteer")
+            return redirect("volunteers:invite", person_id=person.pk)
+    return render(request, "volunteers/invite.jinja", {"person": person, "error": error})
 
 
 @permission("volunteers.manage_volunteer")

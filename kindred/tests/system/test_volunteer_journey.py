@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from kindred.accounts.models import Role
 from kindred.core.services import Acting
+from kindred.people.tests.factories import PersonFactory
 from kindred.tests.system.conftest import assert_accessible, sign_in
 from kindred.volunteers import services
 from kindred.volunteers.models import Stage, VolunteerHours
@@ -137,6 +138,11 @@ def test_a_coordinator_sees_the_board_and_a_volunteers_record(
     page.get_by_role("button", name="Mark as paid").click()
     expect(page.get_by_text("is marked as paid")).to_be_visible()
     assert_accessible(page)
+    maud = PersonFactory(organisation=organisation, given_name="Maud", email="maud@example.com")
+    page.goto(f"/volunteers/invite/{maud.pk}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Email them an invitation").click()
+    expect(page.get_by_text("has been invited to volunteer")).to_be_visible()
     for path in ["/volunteers/supervision/", "/volunteers/supervision/add/", "/volunteers/roles/",
                  "/volunteers/value/", "/volunteers/all/", "/volunteers/expenses/"]:  # fmt: skip
         page.goto(path)

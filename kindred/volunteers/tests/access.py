@@ -2,6 +2,7 @@
 
 from kindred.accounts.models import Role
 from kindred.core.access import PUBLIC
+from kindred.people.tests.factories import PersonFactory
 from kindred.volunteers.models import SupportRequest
 from kindred.volunteers.tests.factories import DbsCheckFactory, RoleFactory, VolunteerFactory
 
@@ -21,6 +22,7 @@ ROUTES = {
     "volunteers:support_answer": COORDINATOR,
     "volunteers:value": {Role.COORDINATOR, Role.ORGANISATION_ADMIN},
     "volunteers:expenses": COORDINATOR,
+    "volunteers:invite": COORDINATOR,
     "volunteers:detail": COORDINATOR,
     "volunteers:move": COORDINATOR,
     "volunteers:dbs_add": COORDINATOR,
@@ -48,7 +50,9 @@ def url_kwargs(organisation):
     support = SupportRequest.objects.create(
         organisation=organisation, volunteer=volunteer, message="Could we talk?"
     )
+    person = PersonFactory(organisation=organisation, given_name=SECRET, family_name="Quince")
     return {
+        "person_id": person.pk,
         "organisation_slug": organisation.slug,
         "volunteer_id": volunteer.pk,
         "role_id": role.pk,

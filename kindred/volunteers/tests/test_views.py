@@ -351,3 +351,55 @@ def test_volunteers_available_for_a_period(by, organisation):
     assert not selectors.volunteers_available(
         organisation, weekday=0, starts_at=dt.time(11), ends_at=dt.time(13)
     ).exists()
+
+
+def test_someone_ending_support_is_invited_and_their_enquiry_links_with_consent(
+    client, client_as, organisation, coordinator
+):
+    from kindred.notifications.models import Notification
+    from kindred.people.tests.factories import PersonFactory
+    from kindred.volunteers.models import JourneyStep
+
+    person = PersonFactory(organisation=organisation, given_name="Maud", email="maud@example.com")
+    coordinator_client = client_as(Role.COORDINATOR)
+    invite_url = reverse("volunteers:invite", kwargs={"person_id": person.pk})
+    assert coordinator_client.post(invite_url).status_code == 302
+    message = Notification.objects.get(recipient="maud@example.com")
+    link = next(w for w in message.body.split() if "?invite=" in w)
+    token = link.split("?invite=")[1]
+
+    # Without consent: an ordinary enquiry, not linked
+    form = client.get(enquire_url(organisation), {"invite": token}).content.decode()
+    assert "You were invited because you have had support from us" in form
+    details = {"given_name": "Maud", "family_name": "Ashby", "email": "maud@example.com"}
+    client.post(enquire_url(organisation), {**details, "invite": token})
+    assert Volunteer.objects.get().person is None
+
+    # With consent: linked, and the journey begins with the support they received
+    client.post(enquire_url(organisation), {**details, "invite": token, "consent_to_link": "on"})
+    linked = Volunteer.objects.get(person=person)
+    assert linked.journey.filter(step=JourneyStep.RECEIVED_SUPPORT).exists()
+
+
+def test_a_forged_or_foreign_invitation_links_nothing(client, organisation, other_organisation):
+    from kindred.people.tests.factories import PersonFactory
+    from kindred.volunteers.services import invitation_token
+
+    theirs = PersonFactory(organisation=other_organisation)
+    for token in ["forged", invitation_token(theirs)]:
+        client.post(
+            enquire_url(organisation),
+            {**ENQUIRY, "invite": token},
+        )
+    assert Volunteer.objects.filter(person__isnull=False).count() == 0
+    assert Volunteer.objects.count() == 2
+
+
+def test_inviting_someone_with_no_email_explains_what_to_do(client_as, organisation):
+    from kindred.people.tests.factories import PersonFactory
+
+    person = PersonFactory(organisation=organisation, email="")
+    response = client_as(Role.COORDINATOR).post(
+        reverse("volunteers:invite", kwargs={"person_id": person.pk})
+    )
+    assert "There is no email address on their record" in response.content.decode()
