@@ -346,6 +346,18 @@ class WellbeingCheckIn(BaseModel):
         ]
 
 
+class WellbeingPrompt(BaseModel):
+    """The monthly "how are you finding it?" message, sent once a month per volunteer."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="prompts")
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "month"], name="one_prompt_a_month")
+        ]
+
+
 class HoursSource(models.TextChoices):
     SELF_LOGGED = "self", "Logged by the volunteer"
     CONTACT = "contact", "A contact with someone they support"

@@ -1,6 +1,6 @@
 """The daily reminder run: 30 days before a course or DBS check runs out, tell the volunteer and
-their coordinators, once. Start it from cron with `manage.py volunteer_reminders` (it enqueues
-this task for the worker)."""
+their coordinators, once; and once a month ask each active volunteer how they are finding it.
+Start it from cron with `manage.py volunteer_reminders` (it enqueues these tasks for the worker)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from kindred.accounts.models import Organisation
 from kindred.core.services import Acting
 from kindred.notifications.services import notification_send
 from kindred.volunteers import selectors
-from kindred.volunteers.models import ExpiryReminder
+from kindred.volunteers.models import ExpiryReminder, Stage, WellbeingPrompt, first_of_month
 
 
 def remind_organisation(organisation: Organisation, on: dt.date) -> int:
@@ -63,6 +63,49 @@ def remind_organisation(organisation: Organisation, on: dt.date) -> int:
             continue  # reminded already (or by a run happening at the same moment)
         sent += 1
     return sent
+
+
+def prompt_check_ins(organisation: Organisation, on: dt.date, url: str = "") -> int:
+    """Once a month, ask each active volunteer who has not checked in how they are finding it."""
+    by = Acting.system("wellbeing check-in", organisation=organisation)
+    month = first_of_month(on)
+    volunteers = (
+        organisation.volunteers.filter(stage=Stage.ACTIVE)
+        .exclude(email="")
+        .exclude(check_ins__month=month)
+        .exclude(prompts__month=month)
+    )
+    sent = 0
+    for volunteer in volunteers:
+        try:
+            with transaction.atomic():
+                prompt = WellbeingPrompt.objects.create(volunteer=volunteer, month=month)
+                notification_send(
+                    by=by,
+                    to=volunteer.email,
+                    subject="How are you finding volunteering?",
+                    body=(
+                        f"Hello {volunteer.given_name},\n\nHow are you finding it this month? "
+                        "Tell us in a minute on the Supervision and support page of Kindred"
+                        f"{(': ' + url) if url else ''}. If you would like support, ask at any "
+                        "time. Thank you for all you do."
+                    ),
+                    kind="volunteer.check_in_prompt",
+                    target=prompt,
+                )
+        except IntegrityError:
+            continue
+        sent += 1
+    return sent
+
+
+@task()
+def send_wellbeing_prompts() -> int:
+    today = timezone.localdate()
+    return sum(
+        prompt_check_ins(organisation, today)
+        for organisation in Organisation.objects.filter(is_active=True).order_by("slug")
+    )
 
 
 @task()

@@ -44,8 +44,9 @@ def safeguarding_due(organisation, coordinator):
     return volunteer
 
 
-def sent():
-    return list(Notification.objects.order_by("recipient").values_list("recipient", "subject"))
+def sent(kind=None):
+    notifications = Notification.objects.filter(**({"kind": kind} if kind else {}))
+    return list(notifications.order_by("recipient").values_list("recipient", "subject"))
 
 
 def test_nothing_is_sent_more_than_30_days_before(safeguarding_due):
@@ -72,7 +73,7 @@ def test_the_volunteer_and_coordinator_hear_30_days_before_and_only_once(safegua
         with at(day):
             send_expiry_reminders.enqueue()
             call_command("volunteer_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert len(sent()) == 2
+    assert len(sent("volunteer.expiry_reminder")) == 2
     assert ExpiryReminder.objects.count() == 1
 
 
@@ -125,3 +126,26 @@ def test_things_already_run_out_and_other_organisations_are_not_reminded(
         send_expiry_reminders.enqueue()
     recipients = {r for r, _ in sent()}
     assert "cindy@example.com" not in recipients and "other@example.com" not in recipients
+
+
+def test_active_volunteers_are_asked_how_they_are_finding_it_once_a_month(organisation, by):
+    from kindred.volunteers import services
+    from kindred.volunteers.tasks import send_wellbeing_prompts
+
+    asked = VolunteerFactory(organisation=organisation, email="asked@example.com")
+    answered = VolunteerFactory(organisation=organisation, email="answered@example.com")
+    VolunteerFactory(organisation=organisation, email="paused@example.com", stage="paused")
+    with at(dt.date(2026, 3, 1)):
+        services.wellbeing_check_in(by=by, volunteer=answered, feeling=4)
+        send_wellbeing_prompts.enqueue()
+    with at(dt.date(2026, 3, 2)):
+        send_wellbeing_prompts.enqueue()
+    assert sent() == [("asked@example.com", "How are you finding volunteering?")]
+    with at(dt.date(2026, 4, 1)):
+        send_wellbeing_prompts.enqueue()
+    assert [r for r, _ in sent()] == [
+        "answered@example.com",
+        "asked@example.com",
+        "asked@example.com",
+    ]
+    assert asked.prompts.count() == 2

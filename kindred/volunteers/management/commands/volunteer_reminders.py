@@ -4,12 +4,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from kindred.volunteers.tasks import send_expiry_reminders
+from kindred.volunteers.tasks import send_expiry_reminders, send_wellbeing_prompts
 
 
 class Command(BaseCommand):
-    help = "Queue reminders for volunteer training and DBS checks that run out in 30 days."
+    help = (
+        "Queue reminders for volunteer training and DBS checks that run out in 30 days, and the "
+        "monthly wellbeing check-in prompt."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         send_expiry_reminders.enqueue()
-        self.stdout.write("Volunteer expiry reminders queued.")
+        send_wellbeing_prompts.enqueue()
+        self.stdout.write("Volunteer expiry reminders and monthly check-in prompts queued.")
