@@ -133,3 +133,25 @@ class NewPasswordForm(forms.Form):
         if data.get("password") and data.get("confirm") and data["password"] != data["confirm"]:
             self.add_error("confirm", "The passwords do not match")
         return data
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6 numbers your app shows for Kindred, for example 123456",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "nhsuk-input--width-10",
+            }
+        ),
+        error_messages={"required": "Enter the code from your authenticator app"},
+    )
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"].replace(" ", "")
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("The code must be 6 numbers, like 123456")
+        return code

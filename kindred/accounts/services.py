@@ -8,8 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kindred.accounts import selectors
 from kindred.accounts.models import Membership, Network, Organisation, Role, User
@@ -215,3 +218,47 @@ def user_set_password(*, by: Acting, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
     audit_record(by=by, action="user.password_set", target=user)
+
+
+def two_factor_device(*, user: User) -> TOTPDevice:
+    """The user's authenticator app: confirmed if they have set one up, else a new unconfirmed
+    one whose key the set-up page shows (the same key until they confirm it)."""
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if confirmed is not None:
+        return confirmed
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
+    return device
+
+
+def two_factor_verify(*, request: HttpRequest, device: TOTPDevice, code: str) -> bool:
+    """Check a code from the app. The first good code confirms a new device. Failures slow
+    down further tries (django-otp's throttling) and are audited."""
+    by = Acting.from_request(request)
+    if not device.verify_token(code.replace(" ", "")):
+        audit_record(by=by, action="user.two_factor_failed", target=request.user)  # type: ignore[arg-type]
+        return False
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(by=by, action="user.two_factor_set_up", target=request.user)  # type: ignore[arg-type]
+    otp_login(request, device)
+    audit_record(by=by, action="user.two_factor_verified", target=request.user)  # type: ignore[arg-type]
+    return True
+
+
+def two_factor_retry_in(*, device: TOTPDevice) -> int:
+    """Seconds until another code may be tried (0 when it can be tried now)."""
+    allowed, details = device.verify_is_allowed()
+    if allowed or not details:
+        return 0
+    locked_until = details.get("locked_until")
+    return max(1, int((locked_until - timezone.now()).total_seconds())) if locked_until else 1
+
+
+@transaction.atomic
+def two_factor_reset(*, by: Acting, user: User) -> None:
+    """For someone who has lost their phone: they set up a new app at their next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(by=by, action="user.two_factor_reset", target=user)

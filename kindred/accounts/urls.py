@@ -15,6 +15,12 @@ urlpatterns = [
         views.membership_end,
         name="membership_end",
     ),
+    path("sign-in/two-step/", views.two_factor, name="two_factor"),
+    path(
+        "organisation/members/<uuid:membership_id>/reset-two-step/",
+        views.two_factor_reset,
+        name="two_factor_reset",
+    ),
     path("forgotten-password/", views.forgotten_password, name="forgotten_password"),
     path("set-password/<str:uid>/<str:token>/", views.set_password, name="set_password"),
 ]

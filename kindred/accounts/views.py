@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 
+import segno
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,9 +20,10 @@ from kindred.accounts.forms import (
     NewPasswordForm,
     SignInForm,
     TeamMemberForm,
+    TwoFactorCodeForm,
 )
 from kindred.accounts.models import Role
-from kindred.core.access import permission, public, signed_in
+from kindred.core.access import password_checked, permission, public, signed_in
 from kindred.core.services import Acting, client_ip
 
 
@@ -154,3 +157,44 @@ def set_password(request: HttpRequest, uid: str, token: str) -> HttpResponse:
         messages.success(request, "Your password has been set. Sign in with it now")
         return redirect("accounts:sign_in")
     return render(request, "accounts/set_password.jinja", {"form": form})
+
+
+@password_checked
+@never_cache
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: set up an authenticator app, or enter its code."""
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("core:home")
+    device = services.two_factor_device(user=request.user)  # type: ignore[arg-type]
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = services.two_factor_retry_in(device=device)
+        if wait:
+            form.add_error("code", f"Too many wrong codes. Wait {wait} seconds, then try again")
+        elif services.two_factor_verify(
+            request=request, device=device, code=form.cleaned_data["code"]
+        ):
+            return redirect("core:home")
+        else:
+            form.add_error("code", "The code is not right. Check your app and try the newest code")
+    context = {"form": form, "setting_up": not device.confirmed}
+    if not device.confirmed:
+        key = base64.b32encode(device.bin_key).decode()
+        context["secret"] = " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+        context["qr_code"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
+    return render(request, "accounts/two_factor.jinja", context)
+
+
+@permission("accounts.manage_members")
+@require_POST
+def two_factor_reset(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    membership = selectors.members_of(organisation=organisation).filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404("No such role in this organisation")
+    services.two_factor_reset(by=Acting.from_request(request), user=membership.user)
+    messages.success(
+        request,
+        f"{membership.user.full_name} will set up a new authenticator app when they next sign in",
+    )
+    return redirect("accounts:members")

@@ -1,6 +1,8 @@
 """Deny by default. Every view declares who may use it; a view that declares nothing is refused.
 
     @public                      anyone, signed in or not (sign-in page, health check)
+    @password_checked            signed in with a password, before the second step (the
+                                 two-step verification pages themselves)
     @signed_in                   any signed-in user, before choosing an organisation
     @permission("people.view_person")
                                  a signed-in user acting for an organisation, holding the `rules`
@@ -26,6 +28,7 @@ from django.shortcuts import redirect
 logger = logging.getLogger(__name__)
 
 PUBLIC = "public"
+PASSWORD_CHECKED = "password_checked"  # noqa: S105 - a rule name, not a password
 SIGNED_IN = "signed_in"
 PERMISSION = "permission"
 
@@ -50,6 +53,7 @@ def _declare(rule: AccessRule) -> Callable[[ViewT], ViewT]:
 
 
 public = _declare(AccessRule(PUBLIC))
+password_checked = _declare(AccessRule(PASSWORD_CHECKED))
 signed_in = _declare(AccessRule(SIGNED_IN))
 
 
@@ -90,6 +94,10 @@ class AccessMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if rule.kind == PASSWORD_CHECKED:
+            return None
+        if settings.KINDRED_TWO_FACTOR and not request.user.is_verified():  # type: ignore[attr-defined]
+            return redirect("accounts:two_factor")
         if rule.kind == SIGNED_IN:
             return None
         organisation = getattr(request, "organisation", None)

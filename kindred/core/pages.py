@@ -72,8 +72,8 @@ def home_panels_for(request: HttpRequest) -> list[tuple[HomePanel, dict[str, Any
 def nav_items_for(request: HttpRequest) -> list[dict[str, Any]]:
     """NHS.UK header navigation items the user may follow, the current page marked."""
     organisation = getattr(request, "organisation", None)
-    if organisation is None:
-        return []
+    if not isinstance(request, HttpRequest) or organisation is None:
+        return []  # e.g. the server error page, rendered without the request
     here = request.resolver_match.view_name if request.resolver_match else ""
     items = [{"href": reverse("core:home"), "text": "Home", "current": here == "core:home"}]
     for item in sorted(_nav.values(), key=lambda i: (i.order, i.text)):

@@ -2,7 +2,7 @@
 
 from kindred.accounts.models import Role
 from kindred.accounts.tests.factories import MembershipFactory, UserFactory
-from kindred.core.access import PUBLIC, SIGNED_IN
+from kindred.core.access import PASSWORD_CHECKED, PUBLIC, SIGNED_IN
 
 ROUTES = {
     "accounts:sign_in": PUBLIC,
@@ -11,10 +11,12 @@ ROUTES = {
     "accounts:members": {Role.ORGANISATION_ADMIN, Role.NETWORK_ADMIN},
     "accounts:member_add": {Role.ORGANISATION_ADMIN},
     "accounts:membership_end": {Role.ORGANISATION_ADMIN},
+    "accounts:two_factor": PASSWORD_CHECKED,
+    "accounts:two_factor_reset": {Role.ORGANISATION_ADMIN},
     "accounts:forgotten_password": PUBLIC,
     "accounts:set_password": PUBLIC,
 }
-POST_ONLY = {"accounts:sign_out", "accounts:membership_end"}
+POST_ONLY = {"accounts:sign_out", "accounts:membership_end", "accounts:two_factor_reset"}
 SECRET = "Bartholomew Quince"
 
 

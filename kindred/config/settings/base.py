@@ -7,7 +7,7 @@ from pathlib import Path
 import nhsuk_frontend_jinja
 from csp.constants import NONCE, NONE, SELF
 
-from kindred.config.settings.environment import database_from_url, env, env_list
+from kindred.config.settings.environment import database_from_url, env, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(env("KINDRED_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -46,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -101,6 +104,11 @@ SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "kindred.core.views.csrf_failure"
+
+# Two-step verification (an authenticator app code after the password) for everyone who signs
+# in. On by default; local settings turn it off for the demo unless KINDRED_TWO_FACTOR=true.
+KINDRED_TWO_FACTOR = env_bool("KINDRED_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = "Kindred"
 
 # Lock an account and address out after repeated failed sign-ins.
 AXES_FAILURE_LIMIT = 5

@@ -4,6 +4,7 @@ from kindred.config.settings.base import *
 from kindred.config.settings.environment import env, env_bool
 
 DEBUG = env_bool("DEBUG", False)
+KINDRED_TWO_FACTOR = env_bool("KINDRED_TWO_FACTOR", False)  # the demo signs in with a password
 SECRET_KEY = env("SECRET_KEY", "") or "local-only-not-secret-kindred-development-key-change-me"
 # Serve static files straight from node_modules and the apps while developing.
 WHITENOISE_USE_FINDERS = True

@@ -11,7 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from kindred.accounts.models import Role
-from kindred.core.access import PUBLIC, SIGNED_IN, access_rule_of
+from kindred.core.access import PASSWORD_CHECKED, PUBLIC, SIGNED_IN, access_rule_of
 
 # Each app declares who may use its routes in `<app>/tests/access.py`: ROUTES maps a route name
 # to PUBLIC, SIGNED_IN or the roles (in the organisation acted for) that may use it, and
@@ -27,7 +27,9 @@ for module_name in ACCESS_MODULES:
 POST_ONLY = set().union(
     *(getattr(importlib.import_module(m), "POST_ONLY", set()) for m in ACCESS_MODULES)
 )
-PROTECTED = sorted(name for name, rule in EXPECTED.items() if rule not in (PUBLIC, SIGNED_IN))
+PROTECTED = sorted(
+    name for name, rule in EXPECTED.items() if rule not in (PUBLIC, PASSWORD_CHECKED, SIGNED_IN)
+)
 SECRETS = [s for m in ACCESS_MODULES if (s := getattr(importlib.import_module(m), "SECRET", None))]
 
 
@@ -69,10 +71,14 @@ def test_every_route_declares_its_access_rule(name, samples):
     rule = access_rule_of(resolve(url_for(name, samples)).func)
     assert rule is not None
     expected = EXPECTED[name]
-    assert rule.kind == expected if expected in (PUBLIC, SIGNED_IN) else rule.kind == "permission"
+    assert rule.kind == (
+        expected if expected in (PUBLIC, PASSWORD_CHECKED, SIGNED_IN) else "permission"
+    )
 
 
-@pytest.mark.parametrize("name", [*PROTECTED, "accounts:choose_organisation"])
+@pytest.mark.parametrize(
+    "name", [*PROTECTED, "accounts:choose_organisation", "accounts:two_factor"]
+)
 def test_anonymous_visitors_are_sent_to_sign_in(client, name, samples):
     url = url_for(name, samples)
     response = client.get(url)
