@@ -540,6 +540,20 @@ def hours_record(
     return entry
 
 
+@transaction.atomic
+def hours_remove_source(*, by: Acting, source: str, source_ref: str) -> int:
+    """A contact, session or shift was deleted in its own app: take its time off the ledger."""
+    organisation = _organisation(by)
+    deleted, _ = VolunteerHours.objects.filter(
+        organisation=organisation, source=source, source_ref=source_ref
+    ).delete()
+    if deleted:
+        audit_record(
+            by=by, action="volunteer.hours_removed", detail={"source": source, "entries": deleted}
+        )
+    return deleted
+
+
 def hours_log(
     *, by: Acting, volunteer: Volunteer, worked_on: dt.date, minutes: int, description: str = ""
 ) -> VolunteerHours:

@@ -88,3 +88,27 @@ def test_supporters_who_began_receiving_support_are_counted(by, organisation):
     VolunteerFactory(organisation=organisation, has_had_support=True, stage="enquiry")
     found = set(selectors.supporters_who_received_support(organisation=organisation))
     assert found == {began, told_us}
+
+
+def test_removing_a_source_takes_its_time_off_for_every_volunteer_and_nothing_else(
+    by, organisation, other_organisation
+):
+    from kindred.core.services import Acting
+
+    first, second = VolunteerFactory.create_batch(2, organisation=organisation)
+    theirs = VolunteerFactory(organisation=other_organisation)
+    for v in (first, second):
+        services.hours_record(
+            by=by, volunteer=v, source=HoursSource.GROUP_SESSION, source_ref="s-1",
+            worked_on=DAY, minutes=60,
+        )  # fmt: skip
+    services.hours_record(
+        by=Acting.system("t", organisation=other_organisation), volunteer=theirs,
+        source=HoursSource.GROUP_SESSION, source_ref="s-1", worked_on=DAY, minutes=60,
+    )  # fmt: skip
+    services.hours_log(by=by, volunteer=first, worked_on=DAY, minutes=30)
+    assert (
+        services.hours_remove_source(by=by, source=HoursSource.GROUP_SESSION, source_ref="s-1") == 2
+    )
+    assert selectors.hours_value(organisation=organisation).minutes == 30
+    assert selectors.hours_value(organisation=other_organisation).minutes == 60
