@@ -8,3 +8,4 @@ from kindred.accounts.predicates import is_coordinator, is_safeguarding_lead
 rules.add_perm("people.view_person", is_coordinator | is_safeguarding_lead)
 rules.add_perm("people.add_person", is_coordinator)
 rules.add_perm("people.view_person_audit", is_coordinator | is_safeguarding_lead)
+rules.add_perm("people.export_person", is_coordinator)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -158,3 +159,11 @@ def consent_record(*, by: Acting, person: Person, kind: str, given: bool) -> Con
 def person_view_record(*, by: Acting, person: Person) -> None:
     """Reading a person's record is audited, like any change to it."""
     audit_record(by=by, action="person.viewed", target=person)
+
+
+def person_export(*, by: Acting, person: Person, file_format: str) -> dict[str, Any]:
+    """Everything held about the person, for a subject access request. Audited."""
+    from kindred.people.subject_access import person_data
+
+    audit_record(by=by, action="person.exported", target=person, detail={"format": file_format})
+    return person_data(person)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.shortcuts import redirect, render
 
 from kindred.core.access import permission
 from kindred.core.services import Acting
-from kindred.people import selectors, services
+from kindred.people import selectors, services, subject_access
 from kindred.people.forms import PersonForm
 from kindred.people.models import ConsentKind, Person
 from kindred.people.sections import person_sections
@@ -74,3 +75,24 @@ def person_audit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     events = selectors.audit_trail_of(organisation=request.organisation, person=person)  # type: ignore[attr-defined]
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "people/audit.jinja", {"person": person, "page": page})
+
+
+@permission("people.export_person")
+def person_export(request: HttpRequest, person_id: uuid.UUID, file_format: str) -> HttpResponse:
+    """Everything held about the person, for a subject access request (audited)."""
+    person = _person_or_404(request, person_id)
+    if file_format not in {"json", "pdf"}:
+        raise Http404("Choose JSON or PDF")
+    data = services.person_export(
+        by=Acting.from_request(request), person=person, file_format=file_format
+    )
+    filename = f"kindred-{person.pk}.{file_format}"
+    if file_format == "json":
+        response = HttpResponse(
+            json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+        )
+    else:
+        response = HttpResponse(subject_access.person_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -10,6 +10,7 @@ from kindred.accounts.models import Role
 from kindred.core.pages import home_panel, nav_item
 from kindred.people.models import Person
 from kindred.people.sections import person_section
+from kindred.people.subject_access import subject_access_part
 from kindred.referrals import selectors
 
 nav_item("Referrals", "referrals:inbox", permission="referrals.view_referral", order=20)
@@ -61,3 +62,39 @@ def person_referrals(request: HttpRequest, person: Person) -> dict[str, Any]:
         "referrals": list(selectors.referrals_of_person(organisation=organisation, person=person)),
         "concerns": list(selectors.concerns_about(organisation=organisation, person=person)),
     }
+
+
+@subject_access_part("referrals", title="Referrals and concerns shared with your GP")
+def referrals_held(person: Person) -> list[dict[str, Any]]:
+    held: list[dict[str, Any]] = []
+    for referral in person.referrals.prefetch_related("history").order_by("received_at"):
+        held.append(
+            {
+                "received": referral.received_at.isoformat(),
+                "referred_by": referral.get_source_display(),
+                "referrer": referral.referrer_name,
+                "reason": referral.reason,
+                "wanted": referral.get_wants_display(),
+                "status": referral.get_status_display(),
+                "declined_because": referral.decline_reason,
+                "suggested_instead": referral.signposted_to,
+                "outcome": referral.get_outcome_display() if referral.outcome else "",
+                "history": [
+                    {
+                        "when": event.occurred_at.isoformat(),
+                        "status": event.get_to_status_display(),
+                        "note": event.note,
+                    }
+                    for event in referral.history.all()
+                ],
+            }
+        )
+    for concern in person.gp_concerns.order_by("created_at"):
+        held.append(
+            {
+                "concern_for_your_gp": concern.noticed,
+                "raised": concern.created_at.isoformat(),
+                "practice": concern.practice_ods,
+            }
+        )
+    return held

@@ -8,6 +8,7 @@ ROUTES = {
     "people:add": {Role.COORDINATOR},
     "people:detail": {Role.COORDINATOR, Role.SAFEGUARDING_LEAD},
     "people:audit": {Role.COORDINATOR, Role.SAFEGUARDING_LEAD},
+    "people:export": {Role.COORDINATOR},
 }
 
 # Names that, if they appear on a page Charlie (another organisation) can open, mean a leak.
@@ -17,4 +18,4 @@ SECRET = "Winifred"
 def url_kwargs(organisation):
     """A record of `organisation` for each URL argument the routes take."""
     person = PersonFactory(organisation=organisation, given_name=SECRET, family_name="Oakhampton")
-    return {"person_id": person.pk}
+    return {"person_id": person.pk, "file_format": "json"}
