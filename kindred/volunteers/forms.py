@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from kindred.accounts.models import User
 from kindred.people.models import Person
 from kindred.volunteers import services
 from kindred.volunteers.models import (
@@ -227,6 +228,19 @@ class PersonLinkForm(forms.Form):
         if not (data.get("consent_confirmed") or self.volunteer.consent_to_link):
             self.add_error("consent_confirmed", "Confirm that they agreed to link their records")
         return data
+
+
+class UserLinkForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label="Their sign-in", queryset=User.objects.none(), empty_label="Choose who they are",
+        help_text="People with a volunteer or facilitator role here who have no volunteer record",
+        error_messages={"required": "Choose their sign-in", "invalid_choice": "Choose their sign-in"},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+        self.fields["user"].label_from_instance = lambda u: f"{u.full_name} ({u.email})"  # type: ignore[attr-defined]
 
 
 class JourneyForm(forms.Form):

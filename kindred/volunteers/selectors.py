@@ -105,6 +105,21 @@ def people_for_linking(*, organisation: Organisation) -> QuerySet[Person]:
     return organisation.people.order_by("family_name", "given_name")
 
 
+def sign_ins_without_record(*, organisation: Organisation) -> QuerySet[User]:
+    """People with a volunteer or facilitator role here whose sign-in has no volunteer record."""
+    return (
+        User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__role__in=[Role.VOLUNTEER, Role.FACILITATOR],
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .exclude(volunteer_records__organisation=organisation)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
 def coordinators_of(*, organisation: Organisation) -> QuerySet[User]:
     return User.objects.filter(
         memberships__organisation=organisation,

@@ -422,6 +422,26 @@ def role_remove(*, by: Acting, volunteer: Volunteer, role: VolunteeringRole) -> 
         )
 
 
+def volunteer_view_record(*, by: Acting, volunteer: Volunteer) -> None:
+    """Reading a volunteer's record (checks, wellbeing, supervision) is audited."""
+    audit_record(by=by, action="volunteer.viewed", target=volunteer)
+
+
+@transaction.atomic
+def user_link(*, by: Acting, volunteer: Volunteer, user: User) -> Volunteer:
+    """Connect a volunteer record to the sign-in of someone with a volunteer or facilitator role
+    here, so they can use their own pages."""
+    if user not in selectors.sign_ins_without_record(organisation=volunteer.organisation):
+        raise VolunteerError(
+            "Choose someone with a volunteer or facilitator role here who has no volunteer record"
+        )
+    volunteer.user = user
+    volunteer.version += 1
+    volunteer.save(update_fields=["user", "version", "updated_at"])
+    audit_record(by=by, action="volunteer.user_linked", target=volunteer)
+    return volunteer
+
+
 @transaction.atomic
 def person_link(
     *, by: Acting, volunteer: Volunteer, person: Person, consent_confirmed: bool

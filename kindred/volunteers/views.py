@@ -130,6 +130,7 @@ def volunteer_add(request: HttpRequest) -> HttpResponse:
 @permission("volunteers.view_volunteer")
 def volunteer_detail(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResponse:
     volunteer = _volunteer_or_404(request, volunteer_id)
+    services.volunteer_view_record(by=Acting.from_request(request), volunteer=volunteer)
     organisation = _organisation(request)
     today = timezone.localdate()
     roles = list(selectors.roles_of(organisation=organisation))
@@ -253,6 +254,20 @@ def person_link(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResponse:
             by=Acting.from_request(request), volunteer=volunteer, **f.cleaned_data
         ),
         success="Their volunteer and support records are linked",
+    )  # fmt: skip
+
+
+@permission("volunteers.manage_volunteer")
+def user_link(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResponse:
+    volunteer = _volunteer_or_404(request, volunteer_id)
+    users = selectors.sign_ins_without_record(organisation=_organisation(request))
+    form = vforms.UserLinkForm(request.POST or None, users=users)
+    return _volunteer_form_page(
+        request, volunteer, form, title="Connect their sign-in", button="Connect their sign-in",
+        save=lambda f: services.user_link(
+            by=Acting.from_request(request), volunteer=volunteer, user=f.cleaned_data["user"]
+        ),
+        success="They can now see their own volunteering pages",
     )  # fmt: skip
 
 

@@ -29,6 +29,7 @@ ROUTES = {
     "volunteers:training_add": COORDINATOR,
     "volunteers:role_assign": COORDINATOR,
     "volunteers:person_link": COORDINATOR,
+    "volunteers:user_link": COORDINATOR,
     "volunteers:journey_add": COORDINATOR,
     "volunteers:me": SELF_SERVICE,
     "volunteers:my_availability": SELF_SERVICE,

@@ -403,3 +403,22 @@ def test_inviting_someone_with_no_email_explains_what_to_do(client_as, organisat
         reverse("volunteers:invite", kwargs={"person_id": person.pk})
     )
     assert "There is no email address on their record" in response.content.decode()
+
+
+def test_a_coordinator_connects_a_volunteers_sign_in(client_as, organisation, make_user, charlie):
+    from kindred.core.models import AuditEvent
+
+    volunteer = VolunteerFactory(organisation=organisation)
+    user = make_user(Role.VOLUNTEER, organisation=organisation, email="newvol@example.com")
+    client = client_as(Role.COORDINATOR)
+    url = reverse("volunteers:user_link", kwargs={"volunteer_id": volunteer.pk})
+    assert "charlie@example.com" not in client.get(url).content.decode()
+    refused = client.post(url, {"user": charlie.pk})
+    assert "Choose their sign-in" in refused.content.decode()
+    assert client.post(url, {"user": user.pk}).status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.user == user
+    client.get(reverse("volunteers:detail", kwargs={"volunteer_id": volunteer.pk}))
+    assert AuditEvent.objects.filter(
+        action="volunteer.viewed", target_id=str(volunteer.pk)
+    ).exists()
