@@ -153,3 +153,26 @@ class PersonForm(forms.Form):
 
     def service_arguments(self) -> dict[str, Any]:
         return {"details": self.details()}
+
+
+class ConsentsForm(forms.Form):
+    """What the person has said about each use of their data. Leaving one unanswered keeps it."""
+
+    def __init__(self, *args: Any, current: dict[str, bool | None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in ConsentKind:
+            answer = current.get(kind.value)
+            self.fields[kind.value] = forms.ChoiceField(
+                label=str(kind.label),
+                choices=[("yes", "Yes"), ("no", "No")],
+                required=False,
+                initial="" if answer is None else ("yes" if answer else "no"),
+                widget=forms.RadioSelect,
+            )
+
+    def answers(self) -> dict[str, bool]:
+        return {
+            kind: value == "yes"
+            for kind, value in self.cleaned_data.items()
+            if value in ("yes", "no")
+        }

@@ -72,8 +72,12 @@ def person_find_or_create(*, by: Acting, details: PersonDetails) -> tuple[Person
     existing = person_find_existing(by=by, details=details)
     if existing is not None:
         audit_record(by=by, action="person.matched", target=existing)
+        # A box left unticked on a new referral is not a withdrawal of consent given before:
+        # only new agreement is recorded here; withdrawing is done on the consents page.
+        current = {c.kind: c.given for c in existing.consents.order_by("recorded_at")}
         for kind, given in details.consents.items():
-            consent_record(by=by, person=existing, kind=kind, given=given)
+            if given and not current.get(kind):
+                consent_record(by=by, person=existing, kind=kind, given=True)
         return existing, False
     return _create(by=by, details=details), True
 
@@ -154,6 +158,18 @@ def consent_record(*, by: Acting, person: Person, kind: str, given: bool) -> Con
         detail={"kind": kind, "given": given},
     )
     return consent
+
+
+@transaction.atomic
+def consents_update(*, by: Acting, person: Person, answers: dict[str, bool]) -> int:
+    """Record each answer that differs from the one in force. Returns how many were recorded."""
+    current = {c.kind: c.given for c in person.consents.order_by("recorded_at")}
+    changed = 0
+    for kind, given in answers.items():
+        if current.get(kind) is not given:
+            consent_record(by=by, person=person, kind=kind, given=given)
+            changed += 1
+    return changed
 
 
 def person_view_record(*, by: Acting, person: Person) -> None:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("add/", views.person_add, name="add"),
     path("<uuid:person_id>/", views.person_detail, name="detail"),
     path("<uuid:person_id>/audit/", views.person_audit, name="audit"),
+    path("<uuid:person_id>/consents/", views.person_consents, name="consents"),
     path("<uuid:person_id>/export.<str:file_format>", views.person_export, name="export"),
 ]

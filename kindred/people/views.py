@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from kindred.core.access import permission
 from kindred.core.services import Acting
 from kindred.people import selectors, services, subject_access
-from kindred.people.forms import PersonForm
+from kindred.people.forms import ConsentsForm, PersonForm
 from kindred.people.models import ConsentKind, Person
 from kindred.people.sections import person_sections
 
@@ -96,3 +96,25 @@ def person_export(request: HttpRequest, person_id: uuid.UUID, file_format: str) 
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@permission("people.record_consent")
+def person_consents(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Record what the person has agreed to, or withdrawn, with when and who recorded it."""
+    person = _person_or_404(request, person_id)
+    current = {
+        kind: (consent.given if consent else None)
+        for kind, consent in selectors.consents_in_force(person=person).items()
+    }
+    form = ConsentsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        changed = services.consents_update(
+            by=Acting.from_request(request), person=person, answers=form.answers()
+        )
+        messages.success(
+            request,
+            f"{changed} {'change' if changed == 1 else 'changes'} to what "
+            f"{person.given_name} has agreed to recorded",
+        )
+        return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/consents.jinja", {"person": person, "form": form})

@@ -9,6 +9,7 @@ ROUTES = {
     "people:detail": {Role.COORDINATOR, Role.SAFEGUARDING_LEAD},
     "people:audit": {Role.COORDINATOR, Role.SAFEGUARDING_LEAD},
     "people:export": {Role.COORDINATOR},
+    "people:consents": {Role.COORDINATOR},
 }
 
 # Names that, if they appear on a page Charlie (another organisation) can open, mean a leak.

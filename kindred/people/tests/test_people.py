@@ -132,3 +132,33 @@ def test_consents_are_append_only(organisation):
         first.save()
     with pytest.raises(ConsentIsAppendOnly):
         first.delete()
+
+
+def test_a_coordinator_records_and_withdraws_consent_keeping_the_history(client_as, organisation):
+    from kindred.people.tests.factories import PersonFactory
+
+    person = PersonFactory(organisation=organisation)
+    client = client_as(Role.COORDINATOR)
+    url = reverse("people:consents", kwargs={"person_id": person.pk})
+    assert client.get(url).status_code == 200
+    client.post(url, {"contact": "yes", "share_with_referrer": "yes"})
+    client.post(url, {"contact": "yes", "share_with_referrer": "no"})  # one change only
+    history = list(person.consents.order_by("recorded_at").values_list("kind", "given"))
+    assert history == [
+        ("contact", True),
+        ("share_with_referrer", True),
+        ("share_with_referrer", False),
+    ]
+    page = client.get(reverse("people:detail", kwargs={"person_id": person.pk})).content.decode()
+    assert "Record a change to what" in page
+
+
+def test_an_unticked_box_on_a_later_form_does_not_withdraw_consent(client_as, organisation):
+    client = client_as(Role.COORDINATOR)
+    client.post(reverse("people:add"), {**VALID, "consent_share_with_referrer": "on"})
+    client.post(reverse("people:add"), VALID)  # the same person again, box unticked
+    person = Person.objects.get()
+    from kindred.people.models import ConsentKind
+    from kindred.people.selectors import has_consented
+
+    assert has_consented(person=person, kind=ConsentKind.SHARE_WITH_REFERRER)
