@@ -3,12 +3,14 @@ referrals they made within it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation, User
+from kindred.core.models import AuditEvent
 from kindred.people.models import Person
 from kindred.referrals.models import GpConcern, Referral, ReferralEvent, Status
 
@@ -84,3 +86,17 @@ def concerns_about(*, organisation: Organisation, person: Person) -> QuerySet[Gp
 def organisation_taking_self_referrals(*, slug: str) -> Organisation | None:
     """The active organisation with this slug (the public self-referral form is per organisation)."""
     return Organisation.objects.filter(slug=slug, is_active=True).first()
+
+
+def self_referrals_from_address(*, ip_address: str | None, hours: int = 1) -> int:
+    """How many self-referrals this address has sent lately, from the audit log, which every web
+    process shares (the cache-based limit alone would be per process)."""
+    if not ip_address:
+        return 0
+    since = timezone.now() - dt.timedelta(hours=hours)
+    return AuditEvent.objects.filter(
+        action="referral.received",
+        occurred_at__gte=since,
+        ip_address=ip_address,
+        detail__channel="self_referral",
+    ).count()

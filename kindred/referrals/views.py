@@ -205,7 +205,8 @@ def self_refer(request: HttpRequest, organisation_slug: str) -> HttpResponse:
             tries = cache.incr(key)
         except ValueError:
             tries = 1
-        if tries > SELF_REFERRALS_PER_HOUR:
+        sent = selectors.self_referrals_from_address(ip_address=client_ip(request))
+        if tries > SELF_REFERRALS_PER_HOUR or sent >= SELF_REFERRALS_PER_HOUR:
             return render(
                 request,
                 "referrals/self_refer_slow_down.jinja",

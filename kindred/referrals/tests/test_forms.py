@@ -135,6 +135,17 @@ def test_self_referrals_are_rate_limited_per_address(client, organisation):
     assert other_address.status_code == 302
 
 
+def test_the_limit_holds_across_web_processes(client, organisation):
+    from django.core.cache import cache
+
+    for index in range(5):
+        client.post(self_url(organisation), {**SELF, "given_name": f"Sam{index}"})
+        cache.clear()  # as if each request reached a different process
+    assert Referral.objects.count() == 5
+    assert client.post(self_url(organisation), SELF).status_code == 429
+    assert Referral.objects.count() == 5
+
+
 def test_the_self_referral_form_needs_a_way_to_reply_and_a_real_postcode(client, organisation):
     page = client.post(
         self_url(organisation), {**SELF, "email": "", "postcode": "ZZ9 9ZZ", "consent_contact": ""}
