@@ -161,6 +161,9 @@ KINDRED_NOTIFICATIONS_FILE = env("KINDRED_NOTIFICATIONS_FILE", str(VAR_DIR / "no
 
 KINDRED_SERVICE_NAME = "Kindred"
 
+# Referrals: someone should be in touch within this many working days (England and Wales).
+KINDRED_FIRST_CONTACT_WORKING_DAYS = int(env("KINDRED_FIRST_CONTACT_WORKING_DAYS", "5") or "5")
+
 # Encrypts sensitive fields such as DBS certificate numbers (ADR-030). Comma-separated Fernet keys,
 # newest first. Required in production; local and test settings supply a fixed non-secret key.
 KINDRED_FIELD_ENCRYPTION_KEY = env("KINDRED_FIELD_ENCRYPTION_KEY", "") or ""

@@ -237,3 +237,10 @@ def test_a_safeguarding_lead_can_read_but_not_triage(client_as, organisation):
     assert client.get(url).status_code == 200
     assert client.post(url, {"action": "accept", "expected": "received"}).status_code == 403
     assert Referral.objects.get().status == "received"
+
+
+def test_the_first_contact_target_is_configurable(organisation, settings):
+    settings.KINDRED_FIRST_CONTACT_WORKING_DAYS = 1
+    with time_machine.travel(dt.datetime(2026, 11, 27, 10, tzinfo=dt.UTC), tick=False):
+        referral = receive(organisation)
+    assert referral.first_contact_due == dt.date(2026, 11, 30)  # Friday -> Monday
