@@ -140,6 +140,14 @@ def _read(
                 f"{where}.identifier",
             )
         )
+    elif len(identifier.system or "") > 300 or len(identifier.value or "") > 200:
+        issues.append(
+            Issue(
+                "value",
+                "The identifier is too long (system 300, value 200 characters at most)",
+                f"{where}.identifier",
+            )
+        )
     known = {**bundled, **_contained(request)}
     reference = request.subject.reference if request.subject else None
     patient = known.get(reference or "")
@@ -189,8 +197,8 @@ def _read(
         referrer_role=referrer_role,
         referrer_organisation=referrer_org,
         referrer_ods_code=referrer_ods,
-        external_system=str(identifier.system)[:300],
-        external_id=str(identifier.value)[:200],
+        external_system=str(identifier.system),
+        external_id=str(identifier.value),
     )
     return IncomingReferral(person, details), details.external_system, details.external_id
 

@@ -159,6 +159,12 @@ def test_a_declined_referral_has_a_rejected_task_with_the_reason(api, example, o
             "ServiceRequest.reasonCode",
         ),
         (lambda d: d.update(unknownThing=1), 400, "invalid", "ServiceRequest.unknownThing"),
+        (
+            lambda d: d["identifier"][0].update(value="x" * 201),
+            422,
+            "value",
+            "ServiceRequest.identifier",
+        ),
     ],
 )
 def test_bad_requests_are_refused_with_an_outcome_pointing_at_the_element_and_store_nothing(
