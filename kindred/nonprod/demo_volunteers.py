@@ -90,6 +90,29 @@ def _hours(by: Acting, volunteer: Volunteer, rng: random.Random, today: dt.date)
         )  # fmt: skip
 
 
+def _availability_and_wellbeing(
+    by: Acting, volunteer: Volunteer, rng: random.Random, today: dt.date, index: int
+) -> None:
+    """Weekly free times (for matching and the rota), this month's check-in for most, and now
+    and then someone finding it hard or asking for support."""
+    days = rng.sample(range(7), k=rng.randint(1, 3))
+    windows = []
+    for day in sorted(days):
+        start = rng.choice([9, 10, 13, 17, 18])
+        windows.append((day, dt.time(start), dt.time(min(start + rng.choice([2, 3, 4]), 23))))
+    services.availability_set(by=by, volunteer=volunteer, windows=windows)
+    if index % 3 != 2:
+        services.wellbeing_check_in(
+            by=by, volunteer=volunteer, feeling=2 if index % 5 == 1 else rng.choice([4, 5]),
+            comment="Finding evenings hard at the moment" if index % 5 == 1 else "", on=today,
+        )  # fmt: skip
+    if index % 7 == 3:
+        services.support_request(
+            by=by, volunteer=volunteer,
+            message="Could we talk after my last visit? It stayed with me.",
+        )  # fmt: skip
+
+
 def _active_volunteer(
     by: Acting, organisation: Organisation, user: User, rng: random.Random, today: dt.date,
     index: int,
@@ -108,6 +131,7 @@ def _active_volunteer(
                  if r.kind == "group_facilitator"] or roles  # fmt: skip
     _qualify(by, volunteer, roles, rng, today, due_soon=index % 4 == 0)
     _hours(by, volunteer, rng, today)
+    _availability_and_wellbeing(by, volunteer, rng, today, index)
     if index % 3 != 0:  # the rest are overdue supervision
         services.supervision_record(
             by=by, volunteers=[volunteer], kind=SupervisionSession.Kind.ONE_TO_ONE,

@@ -7,12 +7,15 @@ from django.utils import timezone
 from kindred.nonprod.constants import demo_email
 from kindred.volunteers import selectors
 from kindred.volunteers.models import (
+    AvailabilityWindow,
     DbsCheck,
     JourneyEvent,
     Stage,
+    SupportRequest,
     TrainingRecord,
     Volunteer,
     VolunteerHours,
+    WellbeingCheckIn,
 )
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +24,16 @@ pytestmark = pytest.mark.django_db
 def counts():
     return tuple(
         m.objects.count()
-        for m in (Volunteer, DbsCheck, TrainingRecord, VolunteerHours, JourneyEvent)
+        for m in (
+            Volunteer,
+            DbsCheck,
+            TrainingRecord,
+            VolunteerHours,
+            JourneyEvent,
+            SupportRequest,
+            AvailabilityWindow,
+            WellbeingCheckIn,
+        )
     )
 
 
@@ -40,3 +52,8 @@ def test_demo_volunteers_have_checks_training_and_hours_and_seeding_twice_change
     assert selectors.due_soon(organisation=stockport, on=timezone.localdate())
     assert selectors.supporters_who_received_support(organisation=stockport).count() >= 1
     assert Volunteer.objects.filter(stage=Stage.REFERENCES).count() == 3
+    assert tom.availability.exists()
+    assert selectors.struggling_this_month(organisation=stockport).exists() or (
+        selectors.struggling_this_month(organisation=tom.organisation).exists()
+    )
+    assert SupportRequest.objects.exists()
