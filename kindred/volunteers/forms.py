@@ -208,6 +208,30 @@ class RoleAssignForm(forms.Form):
         self.fields["role"].queryset = organisation.volunteering_roles.order_by("name")  # type: ignore[attr-defined]
 
 
+class RoleRequirementsForm(forms.Form):
+    dbs_level = forms.ChoiceField(
+        label="DBS check needed", widget=forms.RadioSelect,
+        choices=[("", "None"), *DbsLevel.choices], required=False,
+    )  # fmt: skip
+    dbs_renewal_years = forms.IntegerField(
+        label="Renew the DBS check every (years)", min_value=1, max_value=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-2", **OFF}),
+        error_messages={
+            "required": "Enter how often the DBS check is renewed, in years",
+            "invalid": "Enter a number of years, like 3",
+            "min_value": "Enter 1 year or more", "max_value": "Enter 10 years or fewer",
+        },
+    )  # fmt: skip
+    courses = forms.ModelMultipleChoiceField(
+        label="Training needed", queryset=TrainingCourse.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["courses"].queryset = organisation.training_courses.order_by("name")  # type: ignore[attr-defined]
+
+
 class PersonLinkForm(forms.Form):
     person = forms.ModelChoiceField(
         label="Their support record", queryset=Person.objects.none(), empty_label="Choose the person",

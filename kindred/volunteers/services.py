@@ -414,6 +414,39 @@ def role_assign(
 
 
 @transaction.atomic
+def role_update(
+    *,
+    by: Acting,
+    role: VolunteeringRole,
+    dbs_level: str,
+    dbs_renewal_years: int,
+    courses: list[TrainingCourse],
+) -> VolunteeringRole:
+    """Change what a role asks for. Volunteers who no longer meet it stop being offered for it
+    (eligibility is worked out when asked), and keep the role so the gap shows on their record."""
+    organisation = _organisation(by)
+    if role.organisation_id != organisation.pk:
+        raise VolunteerError("Choose one of your organisation's roles")
+    if dbs_level and dbs_level not in eligibility.DBS_LEVELS:
+        raise VolunteerError("Choose the level of DBS check the role needs")
+    if not 1 <= dbs_renewal_years <= 10:
+        raise VolunteerError("Enter a renewal period between 1 and 10 years")
+    if any(c.organisation_id != organisation.pk for c in courses):
+        raise VolunteerError("Choose your organisation's courses")
+    role.dbs_level = dbs_level
+    role.dbs_renewal_years = dbs_renewal_years
+    role.save(update_fields=["dbs_level", "dbs_renewal_years", "updated_at"])
+    role.courses.set(courses)
+    audit_record(
+        by=by,
+        action="volunteer.role_updated",
+        target=role,
+        detail={"dbs_level": dbs_level, "renewal_years": dbs_renewal_years},
+    )
+    return role
+
+
+@transaction.atomic
 def role_remove(*, by: Acting, volunteer: Volunteer, role: VolunteeringRole) -> None:
     deleted, _ = RoleAssignment.objects.filter(volunteer=volunteer, role=role).delete()
     if deleted:

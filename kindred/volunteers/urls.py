@@ -12,6 +12,7 @@ urlpatterns = [
     path("add/", views.volunteer_add, name="add"),
     path("roles/", views.roles, name="roles"),
     path("roles/<uuid:role_id>/", views.role_detail, name="role"),
+    path("roles/<uuid:role_id>/change/", views.role_edit, name="role_edit"),
     path("supervision/", views.supervision, name="supervision"),
     path("supervision/add/", views.supervision_add, name="supervision_add"),
     path("support/<uuid:request_id>/", views.support_answer, name="support_answer"),

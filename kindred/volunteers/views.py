@@ -418,6 +418,38 @@ def role_detail(request: HttpRequest, role_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@permission("volunteers.configure")
+def role_edit(request: HttpRequest, role_id: uuid.UUID) -> HttpResponse:
+    organisation = _organisation(request)
+    try:
+        role = selectors.role_of(organisation=organisation, role_id=role_id)
+    except VolunteeringRole.DoesNotExist as missing:
+        raise Http404("No such role") from missing
+    form = vforms.RoleRequirementsForm(
+        request.POST or None,
+        organisation=organisation,
+        initial={
+            "dbs_level": role.dbs_level,
+            "dbs_renewal_years": role.dbs_renewal_years,
+            "courses": list(role.courses.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_update(
+                by=Acting.from_request(request), role=role,
+                dbs_level=form.cleaned_data["dbs_level"],
+                dbs_renewal_years=form.cleaned_data["dbs_renewal_years"],
+                courses=list(form.cleaned_data["courses"]),
+            )  # fmt: skip
+        except services.VolunteerError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, f"What a {role.name.lower()} needs has been saved")
+            return redirect("volunteers:roles")
+    return render(request, "volunteers/role_edit.jinja", {"role": role, "form": form})
+
+
 @permission("volunteers.view_value")
 def value(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)

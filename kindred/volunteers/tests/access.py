@@ -17,6 +17,7 @@ ROUTES = {
     "volunteers:add": COORDINATOR,
     "volunteers:roles": COORDINATOR,
     "volunteers:role": COORDINATOR,
+    "volunteers:role_edit": {Role.COORDINATOR, Role.ORGANISATION_ADMIN},
     "volunteers:supervision": COORDINATOR,
     "volunteers:supervision_add": COORDINATOR,
     "volunteers:support_answer": COORDINATOR,

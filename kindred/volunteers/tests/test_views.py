@@ -422,3 +422,27 @@ def test_a_coordinator_connects_a_volunteers_sign_in(client_as, organisation, ma
     assert AuditEvent.objects.filter(
         action="volunteer.viewed", target_id=str(volunteer.pk)
     ).exists()
+
+
+def test_a_roles_renewal_policy_can_be_changed_and_applies_at_once(
+    client_as, organisation, by, standard_roles
+):
+    from kindred.volunteers import selectors
+
+    role = standard_roles["driver"]
+    volunteer = VolunteerFactory(organisation=organisation)
+    DbsCheckFactory(volunteer=volunteer, issued_on=timezone.localdate() - dt.timedelta(days=800))
+    for course in role.courses.all():
+        TrainingRecordFactory(volunteer=volunteer, course=course)
+    services.role_assign(by=by, volunteer=volunteer, role=role)
+    assert selectors.eligible_volunteers(organisation, role) == [volunteer]
+    client = client_as(Role.COORDINATOR)
+    url = reverse("volunteers:role_edit", kwargs={"role_id": role.pk})
+    bad = client.post(url, {"dbs_level": "enhanced", "dbs_renewal_years": "0"})
+    assert "Enter 1 year or more" in bad.content.decode()
+    courses = [c.pk for c in role.courses.all()]
+    ok = client.post(url, {"dbs_level": "enhanced", "dbs_renewal_years": "2", "courses": courses})
+    assert ok.status_code == 302
+    role.refresh_from_db()
+    assert role.dbs_renewal_years == 2
+    assert selectors.eligible_volunteers(organisation, role) == []
