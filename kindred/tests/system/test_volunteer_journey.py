@@ -131,7 +131,7 @@ def test_a_coordinator_sees_the_board_and_a_volunteers_record(
         assert_accessible(page)
         page.go_back()
     page.goto("/volunteers/roles/")
-    page.get_by_role("link", name="Befriender").click()
+    page.get_by_role("link", name="Befriender", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Befriender")
     assert_accessible(page)
     page.goto("/volunteers/roles/")
