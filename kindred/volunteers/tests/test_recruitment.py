@@ -255,3 +255,17 @@ def test_production_refuses_to_start_without_the_encryption_key(tmp_path):
     assert "KINDRED_FIELD_ENCRYPTION_KEY (or KINDRED_FIELD_ENCRYPTION_KEY_FILE) must be set" in (
         result.stderr
     )
+
+
+def test_every_stage_can_be_reached_from_an_enquiry_and_everyone_can_leave():
+    reachable, frontier = {"enquiry"}, ["enquiry"]
+    while frontier:
+        for following in services.TRANSITIONS[frontier.pop()]:
+            if following not in reachable:
+                reachable.add(following)
+                frontier.append(following)
+    assert reachable == set(Stage.values)
+    assert all(
+        "left" in allowed for stage, allowed in services.TRANSITIONS.items() if stage != "left"
+    )
+    assert services.TRANSITIONS["left"] == frozenset({"enquiry"})
