@@ -310,3 +310,25 @@ def test_json_errors_never_become_server_errors(api):
     for body in [b"", b"null", b'"text"', b"\xff\xfe", json.dumps({"resourceType": 5}).encode()]:
         response = post(api, body)
         assert 400 <= response.status_code < 500
+
+
+def test_communication_search_queries_do_not_grow(api, organisation, django_assert_max_num_queries):
+    from kindred.referrals.tests.factories import ReferralFactory
+
+    def add(count):
+        for _ in range(count):
+            referral = ReferralFactory(organisation=organisation, person__gp_practice_ods="P88015")
+            referrals.gp_concern_raise(
+                by=Acting.system("t", organisation=organisation),
+                person=referral.person,
+                noticed="Tired",
+                urgency="routine",
+            )
+
+    add(2)
+    with django_assert_max_num_queries(10) as few:
+        api.get("/fhir/Communication", {"recipient": "P88015"})
+    add(15)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        found = api.get("/fhir/Communication", {"recipient": "P88015"}).json()
+    assert found["total"] == 17

@@ -185,3 +185,34 @@ def test_a_concern_for_the_gp_is_shown_on_the_person_page_and_to_the_referrer(
     assert response["Location"] == reverse("people:detail", kwargs={"person_id": person.pk})
     assert "Breathless on the stairs" in coordinator.get(response["Location"]).content.decode()
     assert "Breathless on the stairs" in referrer.get(reverse("referrals:mine")).content.decode()
+
+
+def test_the_referrers_page_does_not_grow_its_queries_with_their_referrals(
+    client_as, organisation, make_user, sign_in, django_assert_max_num_queries
+):
+    from kindred.core.services import Acting
+    from kindred.referrals.services import gp_concern_raise
+    from kindred.referrals.tests.factories import ReferralFactory
+
+    nurse = make_user(Role.REFERRER, organisation=organisation)
+    client = sign_in(nurse, organisation)
+
+    def add(count):
+        for _ in range(count):
+            referral = ReferralFactory(
+                organisation=organisation, referrer_user=nurse, person__gp_practice_ods="P1"
+            )
+            gp_concern_raise(
+                by=Acting.system("t", organisation=organisation),
+                person=referral.person,
+                noticed="Tired",
+                urgency="routine",
+            )
+
+    add(2)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("referrals:mine"))
+    add(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("referrals:mine")).content.decode()
+    assert page.count("Tired") == 22
