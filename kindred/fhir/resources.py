@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.communication import Communication
@@ -159,7 +158,7 @@ def searchset(resources: list[dict[str, Any]], base: str) -> dict[str, Any]:
     return _json(Bundle.model_validate(bundle))
 
 
-def capability_statement(now: str) -> dict[str, Any]:
+def capability_statement(now: str, base: str) -> dict[str, Any]:
     """Exactly what Kindred's FHIR API does: nothing more is advertised."""
     bearer = "Send Authorization: Bearer TOKEN, a token a coordinator made for your organisation."
     statement = {
@@ -171,7 +170,7 @@ def capability_statement(now: str) -> dict[str, Any]:
         "software": {"name": "Kindred"},
         "implementation": {
             "description": "Kindred peer support referrals",
-            "url": reverse("fhir:metadata").removesuffix("metadata"),
+            "url": base,
         },
         "fhirVersion": FHIR_VERSION,
         "format": ["json"],

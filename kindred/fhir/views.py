@@ -99,7 +99,7 @@ def _location(request: HttpRequest, resource_id: uuid.UUID) -> str:
 
 @fhir_api("GET")
 def metadata(request: HttpRequest) -> HttpResponse:
-    return fhir_response(resources.capability_statement(timezone.now().isoformat()))
+    return fhir_response(resources.capability_statement(timezone.now().isoformat(), _base(request)))
 
 
 @fhir_api("POST")

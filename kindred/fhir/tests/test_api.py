@@ -244,6 +244,7 @@ def test_the_capability_statement_says_exactly_what_is_supported(client, db):
         "Communication": ["search-type"],
     }
     assert statement.fhirVersion == "4.0.1"
+    assert statement.implementation.url == "http://testserver/fhir/"
 
 
 def test_concerns_for_the_gp_are_communications_for_that_practices_token(

@@ -212,6 +212,7 @@ def test_the_inbox_filters_by_status_source_and_overdue(
     with django_assert_max_num_queries(12):
         everything = client.get(url).content.decode()
     assert "Gpone" in everything and "Jobby" in everything
+    assert "http://testserver/refer-yourself/crafty-needles/" in everything
     accepted = client.get(url, {"status": "accepted"}).content.decode()
     assert "Jobby" in accepted and "Gpone" not in accepted
     from_gp = client.get(url, {"source": "gp"}).content.decode()
