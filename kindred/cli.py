@@ -170,6 +170,11 @@ def cmd_token(args: argparse.Namespace) -> None:
     manage("api_token", args.action, *options)
 
 
+def cmd_reminders(args: argparse.Namespace) -> None:
+    check_database()
+    manage("volunteer_reminders")
+
+
 def cmd_match_file(args: argparse.Namespace) -> None:
     """Pure: no Django, no database, so main() runs it without setup_django()."""
     from kindred.matching.engine.cli import match_file
@@ -233,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--organisation", required=True, help="organisation slug")
     token.add_argument("--name", required=True, help="which system will use it")
     token.add_argument("--practice", default="", help="the GP practice's ODS code, if any")
+    add("reminders", cmd_reminders, "queue today's volunteer reminders (run daily from cron)")
     match = add("match-file", cmd_match_file, "solve a matching instance file (no database)")
     match.add_argument("instance", metavar="INSTANCE", help="the instance, a JSON file")
     match.add_argument("--out", metavar="RESULT", help="write the result here, not to stdout")
