@@ -149,3 +149,13 @@ def test_active_volunteers_are_asked_how_they_are_finding_it_once_a_month(organi
         "asked@example.com",
     ]
     assert asked.prompts.count() == 2
+
+
+def test_the_kindred_command_queues_the_daily_run(tmp_path):
+    from kindred.config.tests.test_settings import run
+
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    assert run(["-m", "kindred.cli", "migrate", "-v", "0"], DATABASE_URL=database).returncode == 0
+    result = run(["-m", "kindred.cli", "reminders"], DATABASE_URL=database)
+    assert result.returncode == 0, result.stderr
+    assert "reminders and monthly check-in prompts queued" in result.stdout
