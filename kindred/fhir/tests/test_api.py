@@ -13,6 +13,7 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 from fhir.resources.R4B.task import Task
 
 from kindred.core.services import Acting
+from kindred.fhir.tests.access import TOKEN_PROTECTED
 from kindred.fhir.tests.conftest import EXAMPLE, post
 from kindred.people.models import Person
 from kindred.referrals import services as referrals
@@ -333,3 +334,25 @@ def test_communication_search_queries_do_not_grow(api, organisation, django_asse
     with django_assert_max_num_queries(len(few.captured_queries)):
         found = api.get("/fhir/Communication", {"recipient": "P88015"}).json()
     assert found["total"] == 17
+
+
+@pytest.mark.parametrize("name", TOKEN_PROTECTED)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_every_token_protected_route_refuses_a_caller_without_a_token(
+    client, organisation, name, method
+):
+    from django.urls import reverse
+
+    from kindred.fhir.tests.access import url_kwargs
+
+    kwargs = (
+        {"resource_id": url_kwargs(organisation)["resource_id"]}
+        if name == "fhir:service_request"
+        else {}
+    )
+    response = getattr(client, method)(reverse(name, kwargs=kwargs))
+    assert response.status_code in (401, 405)
+    outcome(response)  # always an OperationOutcome
+    if response.status_code == 405:
+        return
+    assert response["WWW-Authenticate"] == "Bearer"
