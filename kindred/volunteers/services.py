@@ -607,6 +607,18 @@ def hours_remove_source(*, by: Acting, source: str, source_ref: str) -> int:
     return deleted
 
 
+@transaction.atomic
+def hours_remove_own(*, by: Acting, volunteer: Volunteer, entry_id: uuid.UUID) -> None:
+    """A volunteer takes back an entry they logged by mistake. Only their own self-logged
+    entries; time from contacts, sessions and shifts is corrected where it was recorded."""
+    deleted, _ = VolunteerHours.objects.filter(
+        pk=entry_id, volunteer=volunteer, source=HoursSource.SELF_LOGGED
+    ).delete()
+    if not deleted:
+        raise VolunteerError("That entry cannot be removed here")
+    audit_record(by=by, action="volunteer.hours_removed", target=volunteer)
+
+
 def hours_log(
     *, by: Acting, volunteer: Volunteer, worked_on: dt.date, minutes: int, description: str = ""
 ) -> VolunteerHours:

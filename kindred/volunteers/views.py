@@ -603,8 +603,9 @@ def my_hours(request: HttpRequest) -> HttpResponse:
     if volunteer is None:
         return _no_record(request, "Your hours and expenses")
     is_expense = request.POST.get("form") == "expense"
+    is_hours = request.POST.get("form") == "hours"
     hours_form = vforms.HoursForm(
-        request.POST if request.method == "POST" and not is_expense else None,
+        request.POST if request.method == "POST" and is_hours else None,
         initial={"worked_on": timezone.localdate()},
     )
     expense_form = vforms.ExpenseForm(
@@ -612,7 +613,17 @@ def my_hours(request: HttpRequest) -> HttpResponse:
         prefix="expense",
     )
     by = Acting.from_request(request)
-    if request.method == "POST" and not is_expense and hours_form.is_valid():
+    if request.method == "POST" and request.POST.get("form") == "remove":
+        try:
+            services.hours_remove_own(
+                by=by, volunteer=volunteer, entry_id=uuid.UUID(request.POST.get("entry", ""))
+            )
+        except (ValueError, services.VolunteerError):
+            messages.error(request, "That entry could not be removed")
+        else:
+            messages.success(request, "The entry has been removed")
+        return redirect("volunteers:my_hours")
+    if request.method == "POST" and is_hours and hours_form.is_valid():
         try:
             entry = services.hours_log(
                 by=by, volunteer=volunteer, worked_on=hours_form.cleaned_data["worked_on"],

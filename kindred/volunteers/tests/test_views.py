@@ -446,3 +446,25 @@ def test_a_roles_renewal_policy_can_be_changed_and_applies_at_once(
     role.refresh_from_db()
     assert role.dbs_renewal_years == 2
     assert selectors.eligible_volunteers(organisation, role) == []
+
+
+def test_a_volunteer_removes_only_their_own_self_logged_hours(
+    sign_in, organisation, by, volunteer, volunteer_user
+):
+    from kindred.volunteers.models import HoursSource
+
+    mine = services.hours_log(by=by, volunteer=volunteer, worked_on=dt.date(2026, 1, 2), minutes=60)
+    contact = services.hours_record(
+        by=by, volunteer=volunteer, source=HoursSource.CONTACT, source_ref="c-1",
+        worked_on=dt.date(2026, 1, 2), minutes=30,
+    )  # fmt: skip
+    someone_else = services.hours_log(
+        by=by, volunteer=VolunteerFactory(organisation=organisation),
+        worked_on=dt.date(2026, 1, 2), minutes=45,
+    )  # fmt: skip
+    client = sign_in(volunteer_user, organisation)
+    url = reverse("volunteers:my_hours")
+    for entry in (contact, someone_else, mine):
+        client.post(url, {"form": "remove", "entry": str(entry.pk)})
+    assert set(VolunteerHours.objects.values_list("pk", flat=True)) == {contact.pk, someone_else.pk}
+    assert client.post(url, {"form": "remove", "entry": "junk"}).status_code == 302
