@@ -46,10 +46,18 @@ def programme_of(*, organisation: Organisation) -> Programme:
     return programme
 
 
-def volunteers_of(*, organisation: Organisation, stage: str = "") -> QuerySet[Volunteer]:
+def volunteers_of(
+    *, organisation: Organisation, stage: str = "", search: str = ""
+) -> QuerySet[Volunteer]:
     volunteers = organisation.volunteers.all()
     if stage:
         volunteers = volunteers.filter(stage=stage)
+    for word in search.split()[:4]:
+        volunteers = volunteers.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(email__icontains=word)
+        )
     return volunteers.order_by("family_name", "given_name")
 
 

@@ -108,12 +108,20 @@ def board(request: HttpRequest) -> HttpResponse:
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     stage = request.GET.get("stage", "")
     stage = stage if stage in Stage.values else ""
-    volunteers = selectors.volunteers_of(organisation=_organisation(request), stage=stage)
+    search = request.GET.get("q", "").strip()[:100]
+    volunteers = selectors.volunteers_of(
+        organisation=_organisation(request), stage=stage, search=search
+    )
     page = Paginator(volunteers, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "volunteers/list.jinja",
-        {"page": page, "stage": stage, "stage_label": Stage(stage).label if stage else ""},
+        {
+            "page": page,
+            "stage": stage,
+            "search": search,
+            "stage_label": Stage(stage).label if stage else "",
+        },
     )
 
 

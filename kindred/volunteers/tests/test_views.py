@@ -468,3 +468,21 @@ def test_a_volunteer_removes_only_their_own_self_logged_hours(
         client.post(url, {"form": "remove", "entry": str(entry.pk)})
     assert set(VolunteerHours.objects.values_list("pk", flat=True)) == {contact.pk, someone_else.pk}
     assert client.post(url, {"form": "remove", "entry": "junk"}).status_code == 302
+
+
+def test_the_list_searches_and_filters_by_stage(
+    client_as, organisation, django_assert_max_num_queries
+):
+    VolunteerFactory(organisation=organisation, given_name="Philippa", family_name="Oddie")
+    VolunteerFactory(
+        organisation=organisation, given_name="Philippa", family_name="Brand", stage=Stage.PAUSED
+    )
+    VolunteerFactory.create_batch(20, organisation=organisation)
+    client = client_as(Role.COORDINATOR)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("volunteers:list"), {"q": "philippa"}).content.decode()
+    assert "Philippa Oddie" in page and "Philippa Brand" in page and "2 volunteers" in page
+    paused = client.get(
+        reverse("volunteers:list"), {"q": "philippa", "stage": "paused"}
+    ).content.decode()
+    assert "Philippa Brand" in paused and "Philippa Oddie" not in paused
