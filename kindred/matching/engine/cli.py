@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kindred.matching.engine.instance import Instance, MalformedInstance, parse_instance
-from kindred.matching.engine.solve import SolverError, solve
+from kindred.matching.engine.solve import CONTRACT_TOLERANCE, SolverError, solve
 
 PROG = "kindred match-file"
 
@@ -32,6 +32,13 @@ def match_file(
     try:
         instance = read_instance(path_in)
         result = solve(instance)
+        bound = result.score_error_bound
+        if bound is not None and bound > CONTRACT_TOLERANCE:
+            print(
+                f"{PROG}: note: the total score is optimal to within {bound:.2g} "
+                f"(the solver's number range is stretched by this instance's size)",
+                file=sys.stderr,
+            )
         text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
         if path_out is None:
             sys.stdout.write(text)

@@ -1,11 +1,13 @@
-"""A matching instance, parsed and checked exactly as `docs/matching-instance.md` (the file
-contract of `kindred match-file`) describes it.
+"""A matching instance, parsed and checked exactly as the file contract of `kindred match-file`
+describes it (the matching instance format; summarised in docs/adr/ADR-010-matching-solver.md).
 
 An instance says who needs how many supporters (`demand`, default 1), who can take on how many
 people (`capacity`, default 1) and which pairs are allowed, each with a score in [0, 1]. Anything
-else is refused with `MalformedInstance`, whose message names the *first* problem in document
-order (people, then supporters, then candidates; within an entry: unknown fields, then the id,
-then the numbers), for example ``candidates[3]: unknown supporter "s9"``.
+else is refused with `MalformedInstance` (unknown fields too, so that a misspelt "capcity" is
+not silently read as the default), whose message names the *first* problem in document order
+(people, then supporters, then candidates; within an entry: unknown fields, then the id, then
+the numbers), for example ``candidates[3]: unknown supporter "s9"``. Demand and capacity must be
+JSON whole numbers; scores JSON numbers (NaN and Infinity are refused).
 
 The checked instance keeps its numbers in NumPy arrays (people and supporters by position,
 candidates as three parallel arrays) so that the solver and the benchmarks never loop over

@@ -23,21 +23,24 @@ any other choice `O` of `F` pairs, only the pairs in one and not the other count
     score(O) - score(A) = sum_O (s - w/S) + (sum_O w - sum_A w) / S + sum_A (w/S - s)
                        <= |O - A| d + 0 + |A - O| d  <=  2 F d  =  F/S + F * 2**-52.
 
-`MatchResult.score_error_bound` reports this figure for each solve. `S` is chosen as large as the
-solver allows: OR-Tools multiplies every cost by `n + 1` (`n` = nodes in its network) and refuses
-any cost above `(2**63 - 1) / (2 (n + 1))`. We keep costs a factor `_HEADROOM` (4) below that, so
-that node prices can fall to 7 times the largest scaled cost before 64-bit overflow; that gives
-`S ~ 2**63 / (_HEADROOM (n + 1)) = 2**61 / (n + 1)` and
+`MatchResult.score_error_bound` reports this figure for each solve, so `S` should be as large as
+the solver allows. OR-Tools multiplies every cost by `n + 1` (`n`: nodes in its network) and
+refuses any cost above `(2**63 - 1) / (2 (n + 1))`; during the solve its node prices fall below
+zero, and if one would pass the 64-bit floor it stops with BAD_COST_RANGE (it detects overflow
+rather than answering wrongly). How far prices fall depends on the instance, so the costs start a
+factor `_HEADROOM` (8) below that limit, and each BAD_COST_RANGE halves the scale and solves
+again. With headroom `H`, `S ~ 2**63 / (H (n + 1))` and
 
-    bound ~ F (n + 1) / 2**61 = F (n + 1) * 4.3e-19   (F: places filled, n: nodes).
+    bound ~ F (n + 1) H / 2**63   (F: places filled; n: people and supporters in a usable pair,
+                                   plus 4), i.e. F (n + 1) * 8.7e-19 at H = 8.
 
-`n` is the people and supporters who appear in a usable candidate pair, plus 4. The bound is
-under the contract's 1e-6 whenever `F * (n + 1) <= 2.3e12`: a million people and 200,000
-supporters (n = 1.2e6, F <= 1e6: bound 5.2e-7) included, and any single organisation or regional
-network by many orders of magnitude. (Small instances cap `S` at 2**52; their bound is tiny.)
-If OR-Tools ever reports BAD_COST_RANGE (its prices would overflow; it detects this rather than
-answering wrongly) we retry with a scale 1024 times smaller and report the larger bound.
-Reported totals never use the rounded scores: `total_score` is the exact sum of the originals.
+That is under the contract's 1e-6 whenever `F (n + 1) <= 1.15e12` and no retry is needed. On
+instances with real geography (benchmarks/matching.py) a headroom of 4 overflowed at 200,000
+people x 50,000 supporters and 8 was enough up to a million people x 200,000 supporters
+(F = 445,434, bound 4.6e-7); random instances needed less. Each retry doubles the bound, and the
+result always states the bound actually achieved (`kindred match-file` warns on standard error if
+it exceeds 1e-6). Small instances cap `S` at 2**52, so their bound is tiny. Reported totals never
+use the rounded scores: `total_score` is the exact sum of the original ones.
 """
 
 from __future__ import annotations
@@ -51,12 +54,14 @@ from ortools.graph.python import min_cost_flow
 from kindred.matching.engine.instance import Instance
 from kindred.matching.engine.result import MatchResult, build_result
 
+#: The contract: the total score is optimal to within this.
+CONTRACT_TOLERANCE = 1e-6
+
 _INT64_MAX = 2**63 - 1
 _INT32_MAX = 2**31 - 1
-_HEADROOM = 4
+_HEADROOM = 8
 _MAX_SCALE = 2**52
-_RETRIES = 3
-_RETRY_FACTOR = 1024
+_RETRIES = 40
 
 
 class SolverError(RuntimeError):
@@ -133,10 +138,9 @@ def optimal_pairs(instance: Instance) -> tuple[npt.NDArray[np.int64], float]:
         status = network.solve_max_flow_with_min_cost()
         if status == network.OPTIMAL:
             break
-        if status != network.BAD_COST_RANGE or scale < 2 * _RETRY_FACTOR:
+        if status != network.BAD_COST_RANGE or scale < 4:
             raise SolverError(f"the min-cost flow solver stopped with status {status.name}")
-        scale //= _RETRY_FACTOR
-        scale -= scale % 2
+        scale = scale // 4 * 2  # halved, and still even
     else:
         raise SolverError("the min-cost flow solver could not work at any safe cost scale")
 

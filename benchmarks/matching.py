@@ -1,0 +1,319 @@
+"""How the matching engine behaves at the sizes Kindred meets, on instances with real geography.
+
+    .venv/bin/python benchmarks/matching.py                      # 1,000x100 and 20,000x5,000
+    .venv/bin/python benchmarks/matching.py --sizes 200000x50000,1000000x200000
+
+People and supporters are placed at real ONS postcodes (`postcodes_in_district`; eastings and
+northings in metres), clustered unevenly across many postcode districts: one city for the
+smallest size, a county, the North of England, then most of England. Each person's candidates
+are their nearest supporters within travelling distance (at most 30, from a `cKDTree`), scored
+from the distance plus a random shared-experience bonus and a random interests term.
+
+For each size it reports candidate generation time, solve time and peak memory, places filled and
+total score for the exact solver and for the greedy baseline, and, up to 20,000 people, an
+independent check of optimality: linear programming (HiGHS, two stages: places, then score) and,
+where every demand is 1, SciPy's `linear_sum_assignment` on the capacity-expanded graph.
+
+Each size runs in its own process so that its peak memory is its own. Prints JSON. Not a test:
+nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment, linprog
+from scipy.sparse import csr_array, vstack
+from scipy.spatial import cKDTree
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kindred.matching.engine import Instance, greedy, solve
+from kindred.people.identifiers import postcodes_in_district
+
+WEST_YORKSHIRE = ["LS", "BD", "HD", "HX", "WF"]
+NORTH = [
+    *WEST_YORKSHIRE,
+    *["S", "DN", "HU", "YO", "HG", "M", "OL", "SK", "BL", "WN", "WA", "L", "CH", "PR", "BB"],
+    *["NE", "SR", "DH", "TS", "DL"],
+]
+ENGLAND = [
+    *NORTH,
+    *["B", "WV", "DY", "CV", "WS", "NG", "DE", "LE", "ST", "BS", "BA", "PL", "EX", "TQ"],
+    *["BN", "SO", "PO", "RG", "OX", "MK", "NN", "PE", "CB", "NR", "IP", "CO", "CM", "SS"],
+    *["ME", "CT", "TN", "GU", "KT", "CR", "BR", "DA", "E", "N", "SE", "SW", "W", "NW"],
+]
+
+
+def size_settings(people: int, supporters: int) -> dict[str, Any]:
+    """Where a service of this size works, and how its caseloads look."""
+    if people <= 1_000:
+        # One city's service: everyone needs one supporter, each supporter takes three.
+        return {"areas": ["LS"], "pair_share": 0.0, "capacities": [3], "weights": [1.0]}
+    areas = WEST_YORKSHIRE if people <= 20_000 else NORTH if people <= 200_000 else ENGLAND
+    # 5% need a pair of supporters; supporters take one to four people.
+    return {
+        "areas": areas,
+        "pair_share": 0.05,
+        "capacities": [1, 2, 3, 4],
+        "weights": [0.3, 0.3, 0.25, 0.15],
+    }
+
+
+NEIGHBOURS = 30
+TRAVEL_METRES = 12_000.0
+POSTCODES_PER_DISTRICT = 400
+GEOGRAPHIC_DISTRICT = 50  # fewer postcodes than this: a PO box or non-geographic district
+
+
+def districts(areas: list[str]) -> list[np.ndarray]:
+    """Postcode coordinates (metres) of each real, geographic district in the areas."""
+    found = []
+    for area in areas:
+        for number in range(1, 40):
+            codes = postcodes_in_district(f"{area}{number}", POSTCODES_PER_DISTRICT)
+            if len(codes) >= GEOGRAPHIC_DISTRICT:
+                found.append(np.array([(c.easting, c.northing) for c in codes], dtype=float))
+    return found
+
+
+def place(
+    rng: np.random.Generator, places: list[np.ndarray], weights: np.ndarray, count: int
+) -> np.ndarray:
+    """`count` points at postcodes (plus ~100 m) in districts drawn with the given weights."""
+    district = rng.choice(len(places), size=count, p=weights / weights.sum())
+    points = np.empty((count, 2))
+    for at in np.unique(district):
+        chosen = np.flatnonzero(district == at)
+        codes = places[at]
+        points[chosen] = codes[rng.integers(0, len(codes), size=chosen.size)]
+    return points + rng.normal(0.0, 100.0, size=points.shape)
+
+
+def build(people: int, supporters: int, seed: int) -> tuple[Instance, dict[str, Any]]:
+    rng = np.random.default_rng(seed)
+    setting = size_settings(people, supporters)
+    started = time.perf_counter()
+    places = districts(setting["areas"])
+    postcode_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    # Uneven clustering: district sizes vary, and supporters are not where the need is.
+    base = np.array([len(codes) for codes in places], dtype=float)
+    need = base * rng.lognormal(0.0, 0.6, size=base.size)
+    offer = need * rng.lognormal(0.0, 0.6, size=base.size)
+    person_xy = place(rng, places, need, people)
+    supporter_xy = place(rng, places, offer, supporters)
+    distance, nearest = cKDTree(supporter_xy).query(
+        person_xy, k=min(NEIGHBOURS, supporters), distance_upper_bound=TRAVEL_METRES, workers=-1
+    )
+    distance = distance.reshape(people, -1)
+    nearest = nearest.reshape(people, -1)
+    within = np.isfinite(distance)
+    person = np.broadcast_to(np.arange(people)[:, None], distance.shape)[within]
+    supporter = nearest[within]
+    closeness = 1.0 - distance[within] / TRAVEL_METRES
+    shared = rng.random(person.size) < 0.2
+    interests = rng.random(person.size)
+    score = np.clip(0.55 * closeness + 0.3 * shared + 0.15 * interests, 0.0, 1.0)
+    demand = np.where(rng.random(people) < setting["pair_share"], 2, 1)
+    capacity = rng.choice(setting["capacities"], size=supporters, p=setting["weights"])
+    generation_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    instance = Instance.from_arrays(
+        person_ids=[f"p{i}" for i in range(people)],
+        demand=demand,
+        supporter_ids=[f"s{j}" for j in range(supporters)],
+        capacity=capacity,
+        candidate_person=person,
+        candidate_supporter=supporter,
+        candidate_score=score,
+    )
+    facts = {
+        "areas": len(setting["areas"]),
+        "districts": len(places),
+        "places_needed": int(demand.sum()),
+        "places_offered": int(capacity.sum()),
+        "candidates": instance.candidate_count,
+        "people_with_no_candidate": int(people - np.unique(person).size),
+        "postcode_seconds": round(postcode_seconds, 3),
+        "candidate_generation_seconds": round(generation_seconds, 3),
+        "instance_check_seconds": round(time.perf_counter() - started, 3),
+    }
+    return instance, facts
+
+
+def linear_programme(instance: Instance) -> tuple[int, float]:
+    """Most places, then best total, by two LPs (HiGHS dual simplex). The constraint matrix is
+    totally unimodular, so the vertex found is a 0/1 choice; we check that and total it."""
+    count = instance.candidate_count
+    columns = np.arange(count)
+    rows = vstack(
+        [
+            csr_array(
+                (np.ones(count), (instance.candidate_person, columns)),
+                shape=(instance.people_count, count),
+            ),
+            csr_array(
+                (np.ones(count), (instance.candidate_supporter, columns)),
+                shape=(instance.supporter_count, count),
+            ),
+        ]
+    ).tocsr()
+    limits = np.concatenate([instance.demand, instance.capacity]).astype(float)
+    first = linprog(-np.ones(count), A_ub=rows, b_ub=limits, bounds=(0, 1), method="highs-ds")
+    places = round(-first.fun)
+    second = linprog(
+        -instance.candidate_score,
+        A_ub=vstack([rows, csr_array(-np.ones((1, count)))]).tocsr(),
+        b_ub=np.concatenate([limits, [-places]]),
+        bounds=(0, 1),
+        method="highs-ds",
+    )
+    if first.status or second.status or not np.allclose(second.x, np.round(second.x), atol=1e-6):
+        raise RuntimeError("the linear programme did not give a 0/1 optimum")
+    chosen = np.flatnonzero(second.x > 0.5)
+    return int(chosen.size), math.fsum(instance.candidate_score[chosen].tolist())
+
+
+def assignment_check(instance: Instance) -> tuple[int, float]:
+    """Most places, then best total, by `linear_sum_assignment` with each supporter copied once
+    per unit of capacity. Only valid when every demand is 1 (then no pair can repeat)."""
+    slots_of = np.repeat(np.arange(instance.supporter_count), instance.capacity)
+    first_slot = np.concatenate([[0], np.cumsum(instance.capacity)[:-1]])
+    big = float(instance.candidate_count + 1)  # more than any total score: places come first
+    weight = np.zeros((instance.people_count, slots_of.size))
+    candidate = np.full(weight.shape, -1, dtype=np.int64)
+    for copy in range(int(instance.capacity.max())):
+        usable = np.flatnonzero(instance.capacity[instance.candidate_supporter] > copy)
+        rows = instance.candidate_person[usable]
+        cols = first_slot[instance.candidate_supporter[usable]] + copy
+        weight[rows, cols] = big + instance.candidate_score[usable]
+        candidate[rows, cols] = usable
+    rows, cols = linear_sum_assignment(weight, maximize=True)
+    chosen = candidate[rows, cols]
+    chosen = chosen[chosen >= 0]
+    return int(chosen.size), math.fsum(instance.candidate_score[chosen].tolist())
+
+
+def timed(function: Any, instance: Instance) -> tuple[tuple[int, float], float]:
+    started = time.perf_counter()
+    answer = function(instance)
+    return answer, time.perf_counter() - started
+
+
+def peak_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def run_size(name: str, seed: int) -> dict[str, Any]:
+    people, supporters = (int(part) for part in name.split("x"))
+    instance, facts = build(people, supporters, seed)
+    before = peak_mib()
+    optimal = solve(instance)
+    after_solve = peak_mib()
+    baseline = greedy(instance)
+    report: dict[str, Any] = {
+        "size": name,
+        "people": people,
+        "supporters": supporters,
+        **facts,
+        "peak_memory_mib_before_solve": before,
+        "peak_memory_mib_after_solve": after_solve,
+        "solver": {
+            "seconds": round(optimal.seconds, 3),
+            "places_filled": optimal.places_filled,
+            "total_score": round(optimal.total_score, 9),
+            "score_error_bound": optimal.score_error_bound,
+        },
+        "greedy": {
+            "seconds": round(baseline.seconds, 3),
+            "places_filled": baseline.places_filled,
+            "total_score": round(baseline.total_score, 9),
+        },
+    }
+    checks = []
+    if people <= 20_000:
+        checks.append(("HiGHS linear programme (scipy.optimize.linprog)", linear_programme))
+    if people <= 20_000 and bool(np.all(instance.demand == 1)):
+        checks.append(("scipy.optimize.linear_sum_assignment, capacity-expanded", assignment_check))
+    report["checks"] = []
+    for method, function in checks:
+        (places, total), seconds = timed(function, instance)
+        report["checks"].append(
+            {
+                "method": method,
+                "seconds": round(seconds, 3),
+                "places_filled": places,
+                "total_score": round(total, 9),
+                "score_difference": total - optimal.total_score,
+                "agrees": places == optimal.places_filled
+                and abs(total - optimal.total_score) <= 1e-6,
+            }
+        )
+    report["peak_memory_mib"] = peak_mib()
+    return report
+
+
+def machine() -> dict[str, Any]:
+    memory_kib = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            memory_kib = int(line.split()[1])
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "ortools": metadata.version("ortools"),
+        "numpy": metadata.version("numpy"),
+        "scipy": metadata.version("scipy"),
+        "platform": platform.platform(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes",
+        default="1000x100,20000x5000",
+        help="comma-separated PEOPLExSUPPORTERS (default 1000x100,20000x5000; "
+        "larger: 200000x50000,1000000x200000)",
+    )
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # one size, in this process
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_size(args.one, args.seed)))
+        return
+    sizes = []
+    for name in args.sizes.split(","):
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, __file__, "--one", name.strip(), "--seed", str(args.seed)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            sys.stderr.write(done.stderr)
+            raise SystemExit(f"the {name} run failed")
+        sizes.append(json.loads(done.stdout))
+    print(json.dumps({"machine": machine(), "seed": args.seed, "sizes": sizes}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
