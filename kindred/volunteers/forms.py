@@ -208,6 +208,18 @@ class RoleAssignForm(forms.Form):
         self.fields["role"].queryset = organisation.volunteering_roles.order_by("name")  # type: ignore[attr-defined]
 
 
+class RoleRemoveForm(forms.Form):
+    role = forms.ModelChoiceField(
+        label="Which role are they stopping?", queryset=VolunteeringRole.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose one of their roles"},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, volunteer: Volunteer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = volunteer.roles.order_by("name")  # type: ignore[attr-defined]
+
+
 class RoleRequirementsForm(forms.Form):
     dbs_level = forms.ChoiceField(
         label="DBS check needed", widget=forms.RadioSelect,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<uuid:volunteer_id>/dbs/", views.dbs_add, name="dbs_add"),
     path("<uuid:volunteer_id>/training/", views.training_add, name="training_add"),
     path("<uuid:volunteer_id>/role/", views.role_assign, name="role_assign"),
+    path("<uuid:volunteer_id>/role/stop/", views.role_remove, name="role_remove"),
     path("<uuid:volunteer_id>/link/", views.person_link, name="person_link"),
     path("<uuid:volunteer_id>/sign-in/", views.user_link, name="user_link"),
     path("<uuid:volunteer_id>/journey/", views.journey_add, name="journey_add"),

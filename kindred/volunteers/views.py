@@ -252,6 +252,19 @@ def role_assign(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResponse:
 
 
 @permission("volunteers.manage_volunteer")
+def role_remove(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResponse:
+    volunteer = _volunteer_or_404(request, volunteer_id)
+    form = vforms.RoleRemoveForm(request.POST or None, volunteer=volunteer)
+    return _volunteer_form_page(
+        request, volunteer, form, title="Stop a role", button="Stop this role",
+        save=lambda f: services.role_remove(
+            by=Acting.from_request(request), volunteer=volunteer, role=f.cleaned_data["role"]
+        ),
+        success="The role has been stopped",
+    )  # fmt: skip
+
+
+@permission("volunteers.manage_volunteer")
 def person_link(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResponse:
     volunteer = _volunteer_or_404(request, volunteer_id)
     people = selectors.people_for_linking(organisation=_organisation(request))

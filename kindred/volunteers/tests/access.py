@@ -29,6 +29,7 @@ ROUTES = {
     "volunteers:dbs_add": COORDINATOR,
     "volunteers:training_add": COORDINATOR,
     "volunteers:role_assign": COORDINATOR,
+    "volunteers:role_remove": COORDINATOR,
     "volunteers:person_link": COORDINATOR,
     "volunteers:user_link": COORDINATOR,
     "volunteers:journey_add": COORDINATOR,

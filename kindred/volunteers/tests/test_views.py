@@ -486,3 +486,19 @@ def test_the_list_searches_and_filters_by_stage(
         reverse("volunteers:list"), {"q": "philippa", "stage": "paused"}
     ).content.decode()
     assert "Philippa Brand" in paused and "Philippa Oddie" not in paused
+
+
+def test_a_coordinator_stops_one_of_a_volunteers_roles(client_as, organisation, by, standard_roles):
+    from kindred.volunteers.models import RoleAssignment
+
+    volunteer = VolunteerFactory(organisation=organisation)
+    driver, befriender = standard_roles["driver"], standard_roles["befriender"]
+    RoleAssignment.objects.create(volunteer=volunteer, role=driver)
+    client = client_as(Role.COORDINATOR)
+    url = reverse("volunteers:role_remove", kwargs={"volunteer_id": volunteer.pk})
+    page = client.get(url).content.decode()
+    assert "Driver" in page and "Befriender" not in page
+    refused = client.post(url, {"role": befriender.pk})
+    assert "Choose one of their roles" in refused.content.decode()
+    assert client.post(url, {"role": driver.pk}).status_code == 302
+    assert not volunteer.roles.exists()
