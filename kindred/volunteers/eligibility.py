@@ -116,8 +116,3 @@ def check_eligibility(
         elif not any(training_is_current(r, on) for r in taken):
             reasons.append(f"Their {name} training has expired")
     return Eligibility(eligible=not reasons, reasons=tuple(reasons))
-
-
-def due_within(expires_on: dt.date | None, on: dt.date, days: int) -> bool:
-    """True when something expires within `days` days of `on` (and has not already expired)."""
-    return expires_on is not None and on <= expires_on <= on + dt.timedelta(days=days)

@@ -12,7 +12,6 @@ from kindred.volunteers.eligibility import (
     TrainingEvidence,
     add_years,
     check_eligibility,
-    due_within,
     level_rank,
 )
 
@@ -185,9 +184,3 @@ def test_eligible_only_if_every_required_course_is_current(courses, held, on):
 def test_add_years_is_always_later_and_handles_leap_days(day, years):
     later = add_years(day, years)
     assert later > day and later.year == day.year + years
-
-
-def test_due_within():
-    assert due_within(TODAY + dt.timedelta(days=30), TODAY, 30)
-    assert not due_within(TODAY + dt.timedelta(days=31), TODAY, 30)
-    assert not due_within(None, TODAY, 30)
