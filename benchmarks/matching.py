@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import resource
 import subprocess
 import sys
@@ -40,6 +38,7 @@ from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.machine import machine as shared_machine
 from kindred.matching.engine import Instance, greedy, solve
 from kindred.people.identifiers import postcodes_in_district
 
@@ -269,18 +268,12 @@ def run_size(name: str, seed: int) -> dict[str, Any]:
 
 
 def machine() -> dict[str, Any]:
-    memory_kib = 0
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            memory_kib = int(line.split()[1])
+    """The shared machine facts, plus the versions of the solver's libraries."""
     return {
-        "cores": os.cpu_count(),
-        "memory_gib": round(memory_kib / 1024 / 1024, 1),
-        "python": platform.python_version(),
+        **shared_machine(),
         "ortools": metadata.version("ortools"),
         "numpy": metadata.version("numpy"),
         "scipy": metadata.version("scipy"),
-        "platform": platform.platform(),
     }
 
 
