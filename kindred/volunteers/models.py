@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -161,6 +162,18 @@ class Volunteer(BaseModel):
         return f"{self.given_name} {self.family_name}".strip()
 
 
+class HistoryIsAppendOnly(ValueError):
+    """Raised on any attempt to change or remove a stage change."""
+
+
+class StageChangeQuerySet(models.QuerySet["StageChange"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise HistoryIsAppendOnly("Stage history cannot be changed.")
+
+    def delete(self) -> NoReturn:
+        raise HistoryIsAppendOnly("Stage history cannot be changed.")
+
+
 class StageChange(models.Model):
     """Append-only: who moved a volunteer from one stage to another, when and why."""
 
@@ -175,16 +188,21 @@ class StageChange(models.Model):
     by_label = models.CharField(max_length=254)
     note = models.CharField(max_length=500, blank=True)
 
+    objects = StageChangeQuerySet.as_manager()
+
     class Meta:
         ordering = ["occurred_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.from_stage or 'new'} to {self.to_stage}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise ValueError("Stage history cannot be changed.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+            raise HistoryIsAppendOnly("Stage history cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise HistoryIsAppendOnly("Stage history cannot be changed.")
 
 
 class RoleAssignment(BaseModel):

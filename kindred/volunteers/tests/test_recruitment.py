@@ -84,6 +84,14 @@ def test_stage_history_is_append_only(by):
     change.note = "rewritten"
     with pytest.raises(ValueError, match="cannot be changed"):
         change.save()
+    for attempt in (
+        change.delete,
+        StageChange.objects.all().delete,
+        lambda: StageChange.objects.update(note="x"),
+    ):
+        with pytest.raises(ValueError, match="cannot be changed"):
+            attempt()
+    assert StageChange.objects.get().note == "Added by a coordinator"
 
 
 @pytest.mark.parametrize("number", ["12345", "1234567890123", "12345678901a", ""])
