@@ -177,6 +177,7 @@ def demo_token_line() -> str:
         return ""
     return (
         f"Demo FHIR API token ({DEMO_TOKEN_ORGANISATION}): {DEMO_API_TOKEN}\n"
-        "  Try: curl -X POST -H 'Authorization: Bearer TOKEN' -H 'Content-Type: application/fhir+json' "
+        f"  Try: curl -X POST -H 'Authorization: Bearer {DEMO_API_TOKEN}' "
+        "-H 'Content-Type: application/fhir+json' "
         "--data @docs/examples/service-request.json http://127.0.0.1:8000/fhir/ServiceRequest"
     )
