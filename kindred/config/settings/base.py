@@ -153,6 +153,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# A cache shared by every web process (rate limits count across them) when REDIS_URL is set;
+# otherwise each process keeps its own, which is right for one machine and the demo.
+REDIS_URL = env("REDIS_URL", "") or ""
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Notifications: "console" (the log) or "file" (JSON lines). See kindred/notifications/backends.py.

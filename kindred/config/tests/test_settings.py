@@ -112,3 +112,18 @@ def test_times_are_stored_in_utc_and_shown_in_london(settings):
     assert settings.USE_TZ and settings.TIME_ZONE == "Europe/London"
     summer = dt.datetime(2026, 7, 1, 12, 30, tzinfo=dt.UTC)
     assert local_datetime(summer) == "1 July 2026 at 13:30"
+
+
+def test_redis_url_gives_every_web_process_one_shared_cache():
+    probe = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    shared = run(
+        ["-c", f"import django; django.setup(); {probe}"],
+        DJANGO_SETTINGS_MODULE="kindred.config.settings.local",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    alone = run(
+        ["-c", f"import django; django.setup(); {probe}"],
+        DJANGO_SETTINGS_MODULE="kindred.config.settings.local",
+    )
+    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache", shared.stderr
+    assert alone.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache", alone.stderr
