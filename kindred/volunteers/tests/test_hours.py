@@ -5,6 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kindred.volunteers import selectors, services
 from kindred.volunteers.models import Expense, HoursSource, VolunteerHours
@@ -112,3 +114,34 @@ def test_removing_a_source_takes_its_time_off_for_every_volunteer_and_nothing_el
     )
     assert selectors.hours_value(organisation=organisation).minutes == 30
     assert selectors.hours_value(organisation=other_organisation).minutes == 60
+
+
+RECORDINGS = st.lists(
+    st.tuples(
+        st.integers(0, 1),  # which volunteer
+        st.sampled_from([HoursSource.CONTACT, HoursSource.GROUP_SESSION, HoursSource.SHIFT]),
+        st.sampled_from(["a", "b", "c"]),  # which contact, session or shift
+        st.integers(1, 600),  # minutes, as saved this time
+    ),
+    max_size=15,
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(recordings=RECORDINGS)
+def test_the_total_counts_each_source_once_at_its_latest_time(by, organisation, recordings):
+    VolunteerHours.objects.all().delete()
+    volunteers = list(organisation.volunteers.order_by("created_at")[:2])
+    while len(volunteers) < 2:
+        volunteers.append(VolunteerFactory(organisation=organisation))
+    latest = {}
+    for who, source, ref, minutes in recordings:
+        services.hours_record(
+            by=by, volunteer=volunteers[who], source=source, source_ref=ref,
+            worked_on=DAY, minutes=minutes,
+        )  # fmt: skip
+        latest[(who, source, ref)] = minutes
+    assert selectors.hours_value(organisation=organisation).minutes == sum(latest.values())
+    assert VolunteerHours.objects.count() == len(latest)
