@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation, Role, User
@@ -359,6 +360,29 @@ def hours_value(
         entries = entries.filter(worked_on__lte=until)
     minutes = entries.aggregate(total=Sum("minutes"))["total"] or 0
     return HoursValue(minutes, programme_of(organisation=organisation).hourly_value)
+
+
+def hours_by_month(
+    *, organisation: Organisation, months: int = 12, on: dt.date | None = None
+) -> list[tuple[dt.date, int, int]]:
+    """(first day of month, minutes, volunteers who gave time) for the last `months` months,
+    oldest first, months with no time included as zero. One query."""
+    on = on or timezone.localdate()
+    starts = []
+    month = first_of_month(on)
+    for _ in range(months):
+        starts.append(month)
+        month = first_of_month(month - dt.timedelta(days=1))
+    starts.reverse()
+    rows = (
+        organisation.volunteer_hours.filter(worked_on__gte=starts[0], worked_on__lte=on)
+        .annotate(month=TruncMonth("worked_on"))
+        .values("month")
+        .annotate(total=Sum("minutes"), people=Count("volunteer", distinct=True))
+        .values_list("month", "total", "people")
+    )
+    found = {first_of_month(m): (t, n) for m, t, n in rows}
+    return [(start, *found.get(start, (0, 0))) for start in starts]
 
 
 def hours_by_source(*, organisation: Organisation) -> list[tuple[str, int]]:

@@ -508,6 +508,7 @@ def value(request: HttpRequest) -> HttpResponse:
             "this_year": selectors.hours_value(organisation=organisation, since=year_start),
             "year_start": year_start,
             "by_source": selectors.hours_by_source(organisation=organisation),
+            "by_month": selectors.hours_by_month(organisation=organisation, on=today),
             "expenses": selectors.expenses_total(organisation=organisation),
             "began_receiving": selectors.supporters_who_received_support(
                 organisation=organisation

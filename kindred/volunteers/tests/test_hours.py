@@ -145,3 +145,17 @@ def test_the_total_counts_each_source_once_at_its_latest_time(by, organisation, 
         latest[(who, source, ref)] = minutes
     assert selectors.hours_value(organisation=organisation).minutes == sum(latest.values())
     assert VolunteerHours.objects.count() == len(latest)
+
+
+def test_hours_by_month_fills_empty_months_and_counts_volunteers(by, organisation):
+    first, second = VolunteerFactory.create_batch(2, organisation=organisation)
+    services.hours_log(by=by, volunteer=first, worked_on=dt.date(2026, 1, 31), minutes=90)
+    services.hours_log(by=by, volunteer=second, worked_on=dt.date(2026, 1, 1), minutes=30)
+    services.hours_log(by=by, volunteer=first, worked_on=dt.date(2025, 11, 15), minutes=60)
+    services.hours_log(by=by, volunteer=first, worked_on=dt.date(2025, 2, 28), minutes=600)
+    rows = selectors.hours_by_month(organisation=organisation, months=3, on=dt.date(2026, 1, 31))
+    assert rows == [
+        (dt.date(2025, 11, 1), 60, 1),
+        (dt.date(2025, 12, 1), 0, 0),
+        (dt.date(2026, 1, 1), 120, 2),
+    ]
