@@ -245,3 +245,20 @@ def test_the_first_contact_target_is_configurable(organisation, settings):
     with time_machine.travel(dt.datetime(2026, 11, 27, 10, tzinfo=dt.UTC), tick=False):
         referral = receive(organisation)
     assert referral.first_contact_due == dt.date(2026, 11, 30)  # Friday -> Monday
+
+
+def test_when_support_ends_the_coordinator_is_offered_the_way_in_to_volunteering(
+    client_as, organisation
+):
+    open_referral = ReferralFactory(organisation=organisation)
+    closed = ReferralFactory(organisation=organisation, status=Status.CLOSED)
+    client = client_as(Role.COORDINATOR)
+    invite = reverse("volunteers:invite", kwargs={"person_id": closed.person.pk})
+    page = client.get(
+        reverse("referrals:detail", kwargs={"referral_id": closed.pk})
+    ).content.decode()
+    assert invite in page and "the way in to volunteering" in page
+    still_open = client.get(
+        reverse("referrals:detail", kwargs={"referral_id": open_referral.pk})
+    ).content.decode()
+    assert "the way in to volunteering" not in still_open
