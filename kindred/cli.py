@@ -127,6 +127,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> None:
     check_database()
+    from kindred.core.daily import DailyScheduler
+
+    DailyScheduler().start()  # the daily jobs (reminders): now, then each morning
     manage("db_worker")
 
 
@@ -238,7 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--organisation", required=True, help="organisation slug")
     token.add_argument("--name", required=True, help="which system will use it")
     token.add_argument("--practice", default="", help="the GP practice's ODS code, if any")
-    add("reminders", cmd_reminders, "queue today's volunteer reminders (run daily from cron)")
+    add(
+        "reminders",
+        cmd_reminders,
+        "queue today's volunteer reminders now (the worker also does it each morning)",
+    )
     match = add("match-file", cmd_match_file, "solve a matching instance file (no database)")
     match.add_argument("instance", metavar="INSTANCE", help="the instance, a JSON file")
     match.add_argument("--out", metavar="RESULT", help="write the result here, not to stdout")

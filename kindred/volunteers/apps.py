@@ -9,7 +9,10 @@ class VolunteersConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from kindred.volunteers import home  # noqa: F401 - registers home panels and header links
+        from kindred.volunteers import (  # noqa: F401 - registers home panels, links, daily jobs
+            home,
+            tasks,
+        )
         from kindred.volunteers.checks import encryption_key
 
         checks.register(encryption_key)

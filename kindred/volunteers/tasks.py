@@ -1,6 +1,6 @@
 """The daily reminder run: 30 days before a course or DBS check runs out, tell the volunteer and
 their coordinators, once; and once a month ask each active volunteer how they are finding it.
-Start it from cron with `manage.py volunteer_reminders` (it enqueues these tasks for the worker)."""
+`kindred worker` queues them each morning (kindred.core.daily); `kindred reminders` queues them now."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from kindred.accounts.models import Organisation
+from kindred.core.daily import daily_job
 from kindred.core.services import Acting
 from kindred.notifications.services import notification_send
 from kindred.volunteers import selectors
@@ -115,3 +116,10 @@ def send_expiry_reminders() -> int:
         remind_organisation(organisation, today)
         for organisation in Organisation.objects.filter(is_active=True).order_by("slug")
     )
+
+
+@daily_job
+def queue_daily_reminders() -> None:
+    """The worker runs this each morning (kindred.core.daily); `kindred reminders` runs it now."""
+    send_expiry_reminders.enqueue()
+    send_wellbeing_prompts.enqueue()

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from kindred.volunteers.tasks import send_expiry_reminders, send_wellbeing_prompts
+from kindred.volunteers.tasks import queue_daily_reminders
 
 
 class Command(BaseCommand):
@@ -14,6 +14,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        send_expiry_reminders.enqueue()
-        send_wellbeing_prompts.enqueue()
+        queue_daily_reminders()
         self.stdout.write("Volunteer expiry reminders and monthly check-in prompts queued.")
