@@ -61,16 +61,20 @@ class Mode(StrEnum):
 class Weights:
     """How much each component counts. Any non-negative numbers; only their ratios matter.
 
-    Defaults: shared lived experience counts most (peer support is built on it), then distance
-    for face-to-face (a befriender who can visit every couple of weeks), then waiting time
-    (chosen from the fairness simulation, ADR-011), availability, interests and continuity.
+    Defaults: among the quality components shared lived experience counts most (peer support is
+    built on it), then distance for face-to-face (a befriender who can visit every couple of
+    weeks), then availability and interests, then continuity. The waiting weight, 0.5 (two
+    fifths of a face-to-face pair's total weight), was chosen with the fairness simulation
+    (benchmarks/fairness.py, docs/adr/ADR-011-waiting-time-weight.md): with it nobody who had a
+    feasible supporter waited over a year, and the quality of matches stayed within noise of
+    matching with no waiting weight at all.
     """
 
     shared_experience: float = 0.30
     distance: float = 0.20
     interests: float = 0.10
     availability: float = 0.10
-    waiting: float = 0.25
+    waiting: float = 0.5
     continuity: float = 0.05
     #: Closeness reaches 0 at this distance (km).
     distance_zero_km: float = 20.0

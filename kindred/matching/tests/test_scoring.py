@@ -84,7 +84,7 @@ def test_the_worked_example_explains_itself_in_plain_english():
         "Both free Tuesday afternoons. Waiting 41 days."
     )
     # Experience 1, closeness 1 - 1.8/20, interests 1/2, availability 120/120, waiting 41/365.
-    expected = (0.30 * 1 + 0.20 * 0.91 + 0.10 * 0.5 + 0.10 * 1 + 0.25 * 41 / 365) / 1.0
+    expected = (0.30 * 1 + 0.20 * 0.91 + 0.10 * 0.5 + 0.10 * 1 + 0.5 * 41 / 365) / 1.25
     assert pair.score == pytest.approx(expected)
 
 
@@ -280,9 +280,9 @@ def test_more_weight_on_waiting_favours_the_longer_wait():
     old = components(person, supporter, mode=Mode.PHONE, waiting_days=300)
     gap = {
         w: weighted_score(old, Weights(waiting=w)) - weighted_score(new, Weights(waiting=w))
-        for w in (0.0, 0.25, 1.0)
+        for w in (0.0, 0.5, 1.0)
     }
-    assert gap[0.0] == 0.0 < gap[0.25] < gap[1.0]
+    assert gap[0.0] == 0.0 < gap[0.5] < gap[1.0]
     assert DEFAULT_WEIGHTS.waiting == Weights().waiting
 
 
@@ -298,7 +298,7 @@ def test_score_arrays_ignores_distance_for_remote_pairs():
         continuity=np.zeros(2),
     )
     assert result[1] > result[0]
-    assert result[1] == pytest.approx(0.30 / 0.80)
+    assert result[1] == pytest.approx(0.30 / 1.05)
 
 
 def test_scoring_and_the_baselines_import_no_django():
