@@ -1,6 +1,6 @@
 """Fairness over time: a rolling simulation of weekly matching rounds, policy against policy.
 
-    .venv/bin/python benchmarks/fairness.py                 # 5 seeds, three years, ~1 minute
+    .venv/bin/python benchmarks/fairness.py                 # 20 seeds, three years, ~30 s
     .venv/bin/python benchmarks/fairness.py --seeds 10 --sweep 0,0.1,0.25,0.5
 
 One matching round on one instance says nothing about who waits longest over months. Here a
