@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kindred.referrals.urls")),
     path("", include("kindred.fhir.urls")),
     path("volunteers/", include("kindred.volunteers.urls")),
+    path("matching/", include("kindred.matching.urls")),
 ]
 
 handler400 = core_views.bad_request

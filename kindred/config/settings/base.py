@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kindred.referrals",
     "kindred.fhir",
     "kindred.volunteers",
+    "kindred.matching",
     "kindred.nonprod",  # demo and scale data; removed in production settings
 ]
 

@@ -1,0 +1,162 @@
+"""Forms coordinators use to say what matters in matching someone, and about a supporter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from kindred.matching.models import GenderPreference, Mode, SupporterGender
+from kindred.matching.services import SupporterDetails, WaitingDetails
+
+OFF = {"autocomplete": "off"}
+
+
+def _words(value: str, what: str) -> list[str]:
+    """A comma-separated list, tidied: no blanks, no repeats, each short."""
+    items: list[str] = []
+    for raw in value.split(","):
+        item = " ".join(raw.split())
+        if not item:
+            continue
+        if len(item) > 60:
+            raise forms.ValidationError(f"Each {what} must be 60 characters or fewer")
+        if item.casefold() not in {i.casefold() for i in items}:
+            items.append(item)
+    if len(items) > 20:
+        raise forms.ValidationError(f"Enter 20 {what}s or fewer")
+    return items
+
+
+class _ProfileForm(forms.Form):
+    experiences = forms.MultipleChoiceField(
+        label="Lived experience",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+    )
+    interests = forms.CharField(
+        label="Interests (optional)",
+        required=False,
+        max_length=600,
+        help_text="Separate each with a comma, for example gardening, football, knitting",
+        widget=forms.TextInput(attrs=OFF),
+    )
+    languages = forms.CharField(
+        label="Languages they speak",
+        required=False,
+        max_length=300,
+        help_text="Separate each with a comma, for example English, Urdu",
+        widget=forms.TextInput(attrs=OFF),
+    )
+    modes = forms.MultipleChoiceField(
+        label="Ways of meeting that suit them",
+        choices=Mode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one way of meeting"},
+    )
+
+    def __init__(self, *args: Any, experience_choices: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["experiences"].choices = experience_choices  # type: ignore[attr-defined]
+
+    def clean_interests(self) -> list[str]:
+        return _words(self.cleaned_data["interests"], "interest")
+
+    def clean_languages(self) -> list[str]:
+        return _words(self.cleaned_data["languages"], "language")
+
+    @staticmethod
+    def initial_from(profile: Any) -> dict[str, Any]:
+        if profile is None:
+            return {}
+        return {
+            "experiences": profile.experiences,
+            "interests": ", ".join(profile.interests),
+            "languages": ", ".join(profile.languages),
+            "modes": profile.modes,
+        }
+
+
+class WaitingProfileForm(_ProfileForm):
+    gender_preference = forms.ChoiceField(
+        label="Would they prefer a supporter of a particular gender?",
+        choices=GenderPreference.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def details(self) -> WaitingDetails:
+        data = self.cleaned_data
+        return WaitingDetails(
+            experiences=data["experiences"],
+            interests=data["interests"],
+            languages=data["languages"],
+            modes=data["modes"],
+            gender_preference=data["gender_preference"] or "",
+        )
+
+    @staticmethod
+    def initial_from(profile: Any) -> dict[str, Any]:
+        initial = _ProfileForm.initial_from(profile)
+        if profile is not None:
+            initial["gender_preference"] = profile.gender_preference
+        return initial
+
+
+class SupporterProfileForm(_ProfileForm):
+    max_travel_km = forms.IntegerField(
+        label="How far they can travel to meet someone, in kilometres",
+        min_value=0,
+        max_value=100,
+        initial=5,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", **OFF}),
+        error_messages={
+            "required": "Enter how far they can travel, in kilometres",
+            "invalid": "Distance must be a whole number of kilometres, like 5",
+            "min_value": "Distance must be 0 kilometres or more",
+            "max_value": "Distance must be 100 kilometres or fewer",
+        },
+    )
+    gender = forms.ChoiceField(
+        label="Their gender (optional)",
+        choices=SupporterGender.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    capacity = forms.IntegerField(
+        label="How many people they can support at once",
+        min_value=0,
+        max_value=20,
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", **OFF}),
+        error_messages={
+            "required": "Enter how many people they can support at once",
+            "invalid": "Enter a whole number, like 2",
+            "min_value": "Number of people must be 0 or more",
+            "max_value": "Number of people must be 20 or fewer",
+        },
+    )
+
+    def details(self) -> SupporterDetails:
+        data = self.cleaned_data
+        return SupporterDetails(
+            experiences=data["experiences"],
+            interests=data["interests"],
+            languages=data["languages"],
+            modes=data["modes"],
+            max_travel_km=data["max_travel_km"],
+            gender=data["gender"] or "",
+            capacity=data["capacity"],
+        )
+
+    @staticmethod
+    def initial_from(profile: Any) -> dict[str, Any]:
+        initial = _ProfileForm.initial_from(profile)
+        if profile is not None:
+            initial |= {
+                "max_travel_km": profile.max_travel_km,
+                "gender": profile.gender,
+                "capacity": profile.capacity,
+            }
+        return initial

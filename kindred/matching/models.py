@@ -1,0 +1,135 @@
+"""Matching profiles for people waiting and for supporters, and recorded conflicts between them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from kindred.core.models import BaseModel
+
+
+class Mode(models.TextChoices):
+    """How a person and a supporter meet (the engine's Mode, stored with plain keys)."""
+
+    VISIT = "visit", "Home visits"
+    MEET_OUT = "meet_out", "Meeting out (for example a café or a walk)"
+    PHONE = "phone", "Phone calls"
+    VIDEO = "video", "Video calls"
+
+
+FACE_TO_FACE = frozenset({Mode.VISIT.value, Mode.MEET_OUT.value})
+
+
+class SupporterGender(models.TextChoices):
+    NOT_SAID = "", "Not said"
+    WOMAN = "woman", "Woman"
+    MAN = "man", "Man"
+    NON_BINARY = "non_binary", "Non-binary"
+
+
+class GenderPreference(models.TextChoices):
+    NONE = "", "No preference"
+    WOMAN = "woman", "A woman"
+    MAN = "man", "A man"
+    NON_BINARY = "non_binary", "A non-binary person"
+
+
+class Experience(BaseModel):
+    """A lived experience an organisation adds to the curated list (experiences.CURATED)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="matching_experiences"
+    )
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=120)
+    snomed_code = models.CharField("SNOMED CT code", max_length=18, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "key"], name="matching_experience_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WaitingProfile(BaseModel):
+    """What matters in matching someone who is waiting for support (one per referral)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="waiting_profiles"
+    )
+    referral = models.OneToOneField(
+        "referrals.Referral", on_delete=models.CASCADE, related_name="matching_profile"
+    )
+    experiences = models.JSONField(default=list, blank=True)
+    interests = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    modes = models.JSONField(default=list, blank=True)
+    gender_preference = models.CharField(
+        max_length=20, choices=GenderPreference.choices, blank=True, default=""
+    )
+
+    def __str__(self) -> str:
+        return f"Matching profile for referral {self.referral_id}"
+
+
+class SupporterProfile(BaseModel):
+    """What matters in matching a volunteer as a supporter. Availability is the volunteer's own
+    weekly windows in the volunteers app; location is their postcode's ONS coordinates."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="supporter_profiles"
+    )
+    volunteer = models.OneToOneField(
+        "volunteers.Volunteer", on_delete=models.CASCADE, related_name="matching_profile"
+    )
+    experiences = models.JSONField(default=list, blank=True)
+    interests = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    modes = models.JSONField(default=list, blank=True)
+    max_travel_km = models.PositiveSmallIntegerField(default=5)
+    gender = models.CharField(
+        max_length=20, choices=SupporterGender.choices, blank=True, default=""
+    )
+    capacity = models.PositiveSmallIntegerField(default=1)
+    easting = models.IntegerField(null=True, blank=True)
+    northing = models.IntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Matching profile for volunteer {self.volunteer_id}"
+
+
+class ConflictReason(models.TextChoices):
+    KNOWN = "known", "Already known to each other"
+    ENDED_BADLY = "ended_badly", "Previously ended badly"
+    OTHER = "other", "Another reason"
+
+
+class Conflict(BaseModel):
+    """A person and a supporter who must never be matched."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="matching_conflicts"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="matching_conflicts"
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.CASCADE, related_name="matching_conflicts"
+    )
+    reason = models.CharField(max_length=20, choices=ConflictReason.choices)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "volunteer"], name="matching_conflict_unique_pair"
+            )
+        ]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from kindred.matching import views
+
+app_name = "matching"
+
+urlpatterns = [
+    path("waiting/", views.waiting_list, name="waiting"),
+    path("waiting/<uuid:referral_id>/profile/", views.waiting_profile, name="waiting_profile"),
+    path("supporters/", views.supporter_list, name="supporters"),
+    path(
+        "supporters/<uuid:volunteer_id>/profile/", views.supporter_profile, name="supporter_profile"
+    ),
+]
