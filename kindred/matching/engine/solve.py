@@ -50,6 +50,8 @@ import time
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import connected_components
 
 from kindred.matching.engine.instance import Instance
 from kindred.matching.engine.result import MatchResult, build_result
@@ -62,6 +64,8 @@ _INT32_MAX = 2**31 - 1
 _HEADROOM = 8
 _MAX_SCALE = 2**52
 _RETRIES = 40
+#: Components smaller than this many candidates are solved together in one network.
+_BATCH_ARCS = 50_000
 
 
 class SolverError(RuntimeError):
@@ -83,7 +87,11 @@ def scale_for(nodes: int) -> int:
 
 
 def optimal_pairs(instance: Instance) -> tuple[npt.NDArray[np.int64], float]:
-    """Positions of the chosen candidates, and the score error bound of the choice."""
+    """Positions of the chosen candidates, and the score error bound of the choice.
+
+    The candidate graph is split into its connected components (see the module docstring):
+    stars are solved exactly by sorting, the rest by OR-Tools, small components batched
+    together and each large one on its own."""
     person = instance.candidate_person
     supporter = instance.candidate_supporter
     # Only people and supporters who can take part get a node: fewer nodes, larger scale.
@@ -91,6 +99,128 @@ def optimal_pairs(instance: Instance) -> tuple[npt.NDArray[np.int64], float]:
     candidates = np.flatnonzero(usable).astype(np.int64)
     if candidates.size == 0:
         return candidates, 0.0
+    component, star_limit = _components(instance, candidates)
+
+    star = star_limit[component] > 0
+    parts = [_best_of_stars(instance, candidates[star], component[star], star_limit)]
+    bound = 0.0
+    rest = np.flatnonzero(~star)
+    if rest.size:
+        rest_component = component[rest]
+        order = np.argsort(rest_component, kind="stable")
+        rest = rest[order]
+        rest_component = rest_component[order]
+        starts = np.flatnonzero(np.r_[True, rest_component[1:] != rest_component[:-1]])
+        ends = np.r_[starts[1:], rest.size]
+        for first, last in _batches(starts, ends):
+            chosen, part_bound = _solve_network(instance, candidates[rest[first:last]])
+            parts.append(chosen)
+            bound += part_bound
+    chosen = np.concatenate(parts)
+    _check(instance, chosen)
+    return chosen, bound
+
+
+def _components(
+    instance: Instance, candidates: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """For each candidate, its component's label; and each component's star limit: how many
+    pairs it can take if it has a single person or a single supporter, otherwise 0."""
+    # Nodes: people by position, then supporters; those with no usable pair stay isolated.
+    people = instance.people_count
+    nodes = people + instance.supporter_count
+    person = instance.candidate_person[candidates]
+    order = np.argsort(person, kind="stable")  # usually sorted already: cheap
+    indptr = np.zeros(nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(person, minlength=people), out=indptr[1 : people + 1])
+    indptr[people + 1 :] = candidates.size
+    adjacency = csr_array(
+        (
+            np.ones(candidates.size, dtype=np.int8),
+            instance.candidate_supporter[candidates][order].astype(np.int64) + people,
+            indptr,
+        ),
+        shape=(nodes, nodes),
+    )
+    count, labels = connected_components(adjacency, directed=True, connection="weak")
+    component = labels[person].astype(np.int64)
+    used_people = np.zeros(people, dtype=bool)
+    used_people[person] = True
+    used_supporters = np.zeros(instance.supporter_count, dtype=bool)
+    used_supporters[instance.candidate_supporter[candidates]] = True
+    person_label = labels[:people][used_people]
+    supporter_label = labels[people:][used_supporters]
+    people_in = np.bincount(person_label, minlength=count)
+    supporters_in = np.bincount(supporter_label, minlength=count)
+    no_limit = np.iinfo(np.int64).max
+    limit = np.full(count, no_limit, dtype=np.int64)
+    one_person = people_in[person_label] == 1
+    limit[person_label[one_person]] = instance.demand[used_people][one_person]
+    one_supporter = supporters_in[supporter_label] == 1
+    limit[supporter_label[one_supporter]] = np.minimum(
+        limit[supporter_label[one_supporter]],
+        instance.capacity[used_supporters][one_supporter],
+    )
+    limit[limit == no_limit] = 0
+    return component, limit
+
+
+def _best_of_stars(
+    instance: Instance,
+    candidates: npt.NDArray[np.int64],
+    component: npt.NDArray[np.int64],
+    limit: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """The exact optimum of every star component at once: its `limit` best pairs.
+
+    Proof. In a component with a single person `p`, every candidate joins `p` to a different
+    supporter (a pair is listed once) whose capacity is at least 1 (only usable candidates are
+    here), so a set of its candidates is feasible exactly when it has at most `demand(p)`
+    members: no supporter's capacity can bind. The most places is therefore `min(demand(p),
+    candidates)`, and among sets of that size the one with the largest total score is the
+    `demand(p)` highest-scoring candidates (any other set of that size can swap a lower score
+    for a higher one without losing feasibility). A component with a single supporter is the
+    same with `capacity(s)` for `demand(p)`; one with one of each is a single pair, taken (both
+    limits are at least 1). Components share no person or supporter, so the optimum of the
+    whole instance is the union of the components' optima, and no rounding is involved: the
+    choice is exact, whatever the scores.
+    """
+    if candidates.size == 0:
+        return candidates
+    order = np.lexsort((candidates, -instance.candidate_score[candidates], component))
+    ordered_component = component[order]
+    first = np.flatnonzero(np.r_[True, ordered_component[1:] != ordered_component[:-1]])
+    run = np.diff(np.r_[first, ordered_component.size])
+    rank = np.arange(ordered_component.size) - np.repeat(first, run)
+    return candidates[order[rank < limit[ordered_component]]]
+
+
+def _batches(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    """Consecutive components grouped into networks of about `_BATCH_ARCS` candidates or more,
+    as (first, last) positions: one OR-Tools call per tiny component would cost more than the
+    solve, and a large component is best solved alone (fewer nodes give a larger scale)."""
+    batches: list[tuple[int, int]] = []
+    first = 0
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if end - start >= _BATCH_ARCS:  # a large component: alone, after the batch before it
+            if start > first:
+                batches.append((first, start))
+            batches.append((start, end))
+            first = end
+        elif end - first >= _BATCH_ARCS:
+            batches.append((first, end))
+            first = end
+    if ends.size and first < int(ends[-1]):
+        batches.append((first, int(ends[-1])))
+    return batches
+
+
+def _solve_network(
+    instance: Instance, candidates: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], float]:
+    """The optimum over `candidates` (whole components, usable pairs only) by OR-Tools."""
+    person = instance.candidate_person
+    supporter = instance.candidate_supporter
     people, person_node = np.unique(person[candidates], return_inverse=True)
     supporters, supporter_node = np.unique(supporter[candidates], return_inverse=True)
 
@@ -145,20 +275,17 @@ def optimal_pairs(instance: Instance) -> tuple[npt.NDArray[np.int64], float]:
         raise SolverError("the min-cost flow solver could not work at any safe cost scale")
 
     flows = np.asarray(network.flows(np.arange(candidates.size, dtype=np.int32)), dtype=np.int64)
+    if flows.size and (flows.min() < 0 or flows.max() > 1):
+        raise SolverError("the solver used a pair more than once")
     chosen = candidates[flows > 0]
-    _check(instance, chosen, flows, int(network.maximum_flow()))
+    if chosen.size != int(network.maximum_flow()):
+        raise SolverError("the solver's flow does not add up")
     bound = chosen.size / scale + chosen.size * 2.0**-52
     return chosen, bound
 
 
-def _check(
-    instance: Instance, chosen: npt.NDArray[np.int64], flows: npt.NDArray[np.int64], total: int
-) -> None:
-    """Cheap checks that the solver's flow is a valid choice of pairs."""
-    if flows.size and (flows.min() < 0 or flows.max() > 1):
-        raise SolverError("the solver used a pair more than once")
-    if chosen.size != total:
-        raise SolverError("the solver's flow does not add up")
+def _check(instance: Instance, chosen: npt.NDArray[np.int64]) -> None:
+    """Cheap checks that the chosen pairs, from every component, are a valid choice."""
     per_person = np.bincount(instance.candidate_person[chosen], minlength=instance.people_count)
     per_supporter = np.bincount(
         instance.candidate_supporter[chosen], minlength=instance.supporter_count
