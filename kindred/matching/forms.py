@@ -160,3 +160,16 @@ class SupporterProfileForm(_ProfileForm):
                 "capacity": profile.capacity,
             }
         return initial
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this match not right?",
+        help_text="They will not be suggested for this person again",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why this match is not right",
+            "max_length": "Reason must be 300 characters or fewer",
+        },
+    )

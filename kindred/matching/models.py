@@ -133,3 +133,70 @@ class Conflict(BaseModel):
                 fields=["person", "volunteer"], name="matching_conflict_unique_pair"
             )
         ]
+
+
+class MatchStatus(models.TextChoices):
+    INTRODUCED = "introduced", "Introduction being made"
+    STARTED = "started", "Support started"
+    ENDED = "ended", "Ended"
+
+
+ACTIVE_MATCH = (MatchStatus.INTRODUCED.value, MatchStatus.STARTED.value)
+
+
+class Match(BaseModel):
+    """A coordinator's decision to introduce a person to a supporter. It counts against the
+    supporter's capacity from the moment it is accepted until it ends."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="matches"
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="matches"
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="matches"
+    )
+    status = models.CharField(
+        max_length=12, choices=MatchStatus.choices, default=MatchStatus.INTRODUCED
+    )
+    score = models.FloatField()
+    explanation = models.CharField(max_length=500)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=models.Q(status__in=["introduced", "started"]),
+                name="matching_one_active_match_per_referral",
+            )
+        ]
+
+
+class Rejection(BaseModel):
+    """A pair a coordinator turned down: never proposed again."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="match_rejections"
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.CASCADE, related_name="match_rejections"
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.CASCADE, related_name="match_rejections"
+    )
+    reason = models.CharField(max_length=300)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "volunteer"], name="matching_rejection_unique_pair"
+            )
+        ]

@@ -11,7 +11,15 @@ from django.db.models import QuerySet
 from kindred.accounts.models import Organisation
 from kindred.matching import hard_rules
 from kindred.matching.experiences import CURATED
-from kindred.matching.models import Conflict, Experience, SupporterProfile, WaitingProfile
+from kindred.matching.models import (
+    ACTIVE_MATCH,
+    Conflict,
+    Experience,
+    Match,
+    MatchStatus,
+    SupporterProfile,
+    WaitingProfile,
+)
 from kindred.referrals.models import Referral, Status
 from kindred.volunteers.models import Stage, Volunteer, VolunteeringRole
 from kindred.volunteers.selectors import eligible_volunteers
@@ -144,3 +152,15 @@ def supporters_checked(
             Checked(volunteer, hard_rules.refusals(person, supporter, conflicts=conflicts))
         )
     return checked
+
+
+def introductions_of(*, organisation: Organisation, everything: bool = False) -> QuerySet[Match]:
+    """Introductions being made (or every match, with everything=True), oldest first."""
+    matches = Match.objects.filter(organisation=organisation)
+    if not everything:
+        matches = matches.filter(status=MatchStatus.INTRODUCED)
+    return matches.select_related("referral__person", "volunteer").order_by("created_at")
+
+
+def active_match_count(*, organisation: Organisation) -> int:
+    return Match.objects.filter(organisation=organisation, status__in=ACTIVE_MATCH).count()

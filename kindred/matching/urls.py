@@ -11,4 +11,9 @@ urlpatterns = [
     path(
         "supporters/<uuid:volunteer_id>/profile/", views.supporter_profile, name="supporter_profile"
     ),
+    path("suggest/", views.suggestions, name="suggest"),
+    path("accept/<uuid:referral_id>/<uuid:volunteer_id>/", views.accept, name="accept"),
+    path("reject/<uuid:referral_id>/<uuid:volunteer_id>/", views.reject, name="reject"),
+    path("introductions/", views.introductions, name="introductions"),
+    path("introductions/<uuid:match_id>/start/", views.start, name="start"),
 ]

@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from kindred.core.access import permission
 from kindred.core.services import Acting
-from kindred.matching import selectors, services
-from kindred.matching.forms import SupporterProfileForm, WaitingProfileForm
+from kindred.matching import selectors, services, suggest
+from kindred.matching.forms import RejectForm, SupporterProfileForm, WaitingProfileForm
 from kindred.referrals.models import Referral, Status
+from kindred.referrals.services import ReferralError
 from kindred.volunteers.models import Volunteer
 
 
@@ -85,3 +87,111 @@ def supporter_profile(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResp
     return render(
         request, "matching/supporter_profile.jinja", {"volunteer": volunteer, "form": form}
     )
+
+
+def _referral_or_404(request: HttpRequest, referral_id: uuid.UUID) -> Referral:
+    try:
+        return selectors.waiting_referral_of(
+            organisation=request.organisation,  # type: ignore[attr-defined]
+            referral_id=referral_id,
+        )
+    except Referral.DoesNotExist as missing:
+        raise Http404("No such referral in this organisation") from missing
+
+
+@permission("matching.view_matching")
+def suggestions(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    only = None
+    if wanted := request.GET.get("referral", ""):
+        try:
+            only = _referral_or_404(request, uuid.UUID(wanted))
+        except ValueError as bad:
+            raise Http404("No such referral") from bad
+    suggestion = suggest.suggest(organisation=organisation, referral=only)
+    services.suggestions_viewed(by=Acting.from_request(request), count=len(suggestion.proposals))
+    return render(request, "matching/suggestions.jinja", {"suggestion": suggestion, "only": only})
+
+
+@permission("matching.decide")
+@require_POST
+def accept(request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID) -> HttpResponse:
+    referral = _referral_or_404(request, referral_id)
+    try:
+        selectors.supporter_of(organisation=request.organisation, volunteer_id=volunteer_id)  # type: ignore[attr-defined]
+    except Volunteer.DoesNotExist as missing:
+        raise Http404("No such volunteer in this organisation") from missing
+    try:
+        match = services.match_accept(
+            by=Acting.from_request(request), referral_id=referral_id, volunteer_id=volunteer_id
+        )
+    except services.MatchingError as refused:
+        messages.error(request, f"{refused}. The suggestions below have been worked out again.")
+        return redirect("matching:suggest")
+    messages.success(
+        request,
+        f"{referral.person.display_name} is to be introduced to {match.volunteer.display_name}. "
+        "When support has started, say so on the introductions page.",
+    )
+    return redirect("matching:suggest")
+
+
+@permission("matching.decide")
+def reject(request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID) -> HttpResponse:
+    referral = _referral_or_404(request, referral_id)
+    try:
+        volunteer = selectors.supporter_of(
+            organisation=request.organisation,  # type: ignore[attr-defined]
+            volunteer_id=volunteer_id,
+        )
+    except Volunteer.DoesNotExist as missing:
+        raise Http404("No such volunteer in this organisation") from missing
+    form = RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.match_reject(
+            by=Acting.from_request(request),
+            referral_id=referral.pk,
+            volunteer_id=volunteer.pk,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            request,
+            f"{volunteer.display_name} will not be suggested for "
+            f"{referral.person.display_name} again",
+        )
+        return redirect("matching:suggest")
+    return render(
+        request,
+        "matching/reject.jinja",
+        {"referral": referral, "volunteer": volunteer, "form": form},
+    )
+
+
+@permission("matching.view_matching")
+def introductions(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    matches = selectors.introductions_of(organisation=organisation)
+    return render(request, "matching/introductions.jinja", {"matches": matches})
+
+
+@permission("matching.decide")
+@require_POST
+def start(request: HttpRequest, match_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    if (
+        not selectors.introductions_of(organisation=organisation, everything=True)
+        .filter(pk=match_id)
+        .exists()
+    ):
+        raise Http404("No such introduction in this organisation")
+    try:
+        match = services.match_start(by=Acting.from_request(request), match_id=match_id)
+    except (services.MatchingError, ReferralError) as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"Support has started for {match.referral.person.display_name} with "
+            f"{match.volunteer.display_name}",
+        )
+    return redirect("matching:introductions")

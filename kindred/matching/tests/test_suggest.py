@@ -1,0 +1,196 @@
+"""Suggest matches: proposals with reasons and alternatives; accept, swap, reject, start."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kindred.accounts.models import Role
+from kindred.core.models import AuditEvent
+from kindred.core.services import Acting
+from kindred.matching import services
+from kindred.matching.models import Match, MatchStatus, Rejection
+from kindred.matching.suggest import suggest
+from kindred.matching.tests.factories import SupporterProfileFactory, WaitingProfileFactory
+from kindred.referrals.models import Status
+from kindred.volunteers.models import AvailabilityWindow
+from kindred.volunteers.tests.factories import DbsCheckFactory, RoleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def role(organisation):
+    return RoleFactory(organisation=organisation, dbs_level="basic")
+
+
+@pytest.fixture
+def supporter(organisation, role):
+    def make(given_name, **profile):
+        volunteer = SupporterProfileFactory(
+            volunteer__organisation=organisation, volunteer__given_name=given_name, **profile
+        ).volunteer
+        volunteer.roles.add(role)
+        DbsCheckFactory(volunteer=volunteer, level="basic")
+        return volunteer
+
+    return make
+
+
+def waiting(organisation, given_name, days=10, **profile):
+    return WaitingProfileFactory(
+        referral__organisation=organisation,
+        referral__person__given_name=given_name,
+        referral__received_at=timezone.now() - dt.timedelta(days=days),
+        **profile,
+    ).referral
+
+
+def test_the_best_pair_is_proposed_with_why_and_the_next_best(organisation, supporter):
+    stroke = supporter("Sam", experiences=["stroke"], interests=["Gardening"])
+    supporter("Tom", experiences=["stroke", "copd"], interests=[])
+    referral = waiting(
+        organisation, "Ada", days=41, experiences=["stroke"], interests=["gardening"]
+    )
+    result = suggest(organisation=organisation)
+    [proposal] = result.proposals
+    assert proposal.referral == referral
+    assert proposal.chosen.volunteer == stroke
+    assert (
+        proposal.chosen.explanation
+        == "Both stroke survivors. Both enjoy gardening. Waiting 41 days."
+    )
+    assert [c.volunteer.given_name for c in proposal.alternatives] == ["Tom"]
+
+
+def test_the_solve_shares_supporters_out_to_fill_the_most_places(organisation, supporter):
+    supporter("Sam", experiences=["stroke", "copd"], capacity=1)
+    supporter("Tom", experiences=["copd"], capacity=1)
+    waiting(organisation, "Ada", experiences=["stroke", "copd"])
+    waiting(organisation, "Bea", experiences=["stroke"])
+    result = suggest(organisation=organisation)
+    assert len(result.proposals) == 2
+    assert not result.without_supporter
+
+
+def test_face_to_face_candidates_are_the_nearest_within_travel(organisation, supporter):
+    near = supporter("Near", modes=["visit"], max_travel_km=5)
+    near.matching_profile.easting, near.matching_profile.northing = 390_000, 390_000
+    near.matching_profile.save()
+    far = supporter("Far", modes=["visit"], max_travel_km=5)
+    far.matching_profile.easting, far.matching_profile.northing = 400_000, 390_000
+    far.matching_profile.save()
+    referral = waiting(organisation, "Ada", modes=["visit"])
+    referral.person.easting, referral.person.northing = 391_000, 390_000
+    referral.person.save()
+    [proposal] = suggest(organisation=organisation).proposals
+    assert proposal.chosen.volunteer == near
+    assert (
+        "1 km apart" in proposal.chosen.explanation or "1.0 km apart" in proposal.chosen.explanation
+    )
+    assert proposal.alternatives == []  # 9 km is beyond Far's 5 km
+
+
+def test_availability_from_the_volunteers_app_is_used(organisation, supporter):
+    sam = supporter("Sam", experiences=["stroke"])
+    AvailabilityWindow.objects.create(
+        volunteer=sam, weekday=1, starts_at=dt.time(14), ends_at=dt.time(16)
+    )
+    waiting(organisation, "Ada", experiences=["stroke"])
+    [proposal] = suggest(organisation=organisation).proposals
+    assert proposal.chosen.volunteer == sam
+
+
+def test_a_coordinator_accepts_and_then_support_starts(client_as, organisation, supporter):
+    sam = supporter("Sam")
+    referral = waiting(organisation, "Ada")
+    client = client_as(Role.COORDINATOR)
+    page = client.get(reverse("matching:suggest")).content.decode()
+    assert "Ada" in page and "Accept match with Sam" in page
+    response = client.post(
+        reverse("matching:accept", kwargs={"referral_id": referral.pk, "volunteer_id": sam.pk})
+    )
+    assert response.status_code == 302
+    match = Match.objects.get()
+    assert (match.referral, match.volunteer, match.status) == (
+        referral,
+        sam,
+        MatchStatus.INTRODUCED,
+    )
+    referral.refresh_from_db()
+    assert referral.status == Status.WAITING  # not until the relationship begins
+    assert "Accept match with Sam" not in client.get(reverse("matching:suggest")).content.decode()
+    client.post(reverse("matching:start", kwargs={"match_id": match.pk}))
+    match.refresh_from_db()
+    referral.refresh_from_db()
+    assert match.status == MatchStatus.STARTED and referral.status == Status.STARTED
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"matching.match_accepted", "matching.match_started"} <= actions
+
+
+def test_swapping_accepts_an_alternative(client_as, organisation, supporter):
+    supporter("Sam", experiences=["stroke"], interests=["chess"])
+    tom = supporter("Tom", experiences=["stroke"], interests=[])
+    referral = waiting(organisation, "Ada", experiences=["stroke"], interests=["chess"])
+    page = client_as(Role.COORDINATOR).get(reverse("matching:suggest")).content.decode()
+    assert "Accept match with Sam" in page and "Accept Tom" in page and "instead" in page
+    client_as(Role.COORDINATOR).post(
+        reverse("matching:accept", kwargs={"referral_id": referral.pk, "volunteer_id": tom.pk})
+    )
+    assert Match.objects.get().volunteer == tom
+
+
+def test_a_rejected_pair_is_never_proposed_again(client_as, organisation, supporter):
+    sam = supporter("Sam", experiences=["stroke"])
+    referral = waiting(organisation, "Ada", experiences=["stroke"])
+    url = reverse("matching:reject", kwargs={"referral_id": referral.pk, "volunteer_id": sam.pk})
+    client = client_as(Role.COORDINATOR)
+    assert "Enter why this match is not right" in client.post(url, {"reason": " "}).content.decode()
+    assert not Rejection.objects.exists()
+    client.post(url, {"reason": "They met before at church"})
+    assert Rejection.objects.get().reason == "They met before at church"
+    result = suggest(organisation=organisation)
+    assert result.proposals == [] and result.without_supporter == [referral]
+    with pytest.raises(services.StaleProposal):
+        services.match_accept(
+            by=Acting(user=None, organisation=organisation),
+            referral_id=referral.pk,
+            volunteer_id=sam.pk,
+        )
+
+
+def test_a_stale_proposal_is_refused_with_a_refreshed_suggestion(
+    client_as, organisation, supporter
+):
+    sam = supporter("Sam", capacity=1)
+    first = waiting(organisation, "Ada", days=30)
+    second = waiting(organisation, "Bea", days=5)
+    by = Acting(user=None, organisation=organisation)
+    services.match_accept(by=by, referral_id=first.pk, volunteer_id=sam.pk)
+    client = client_as(Role.COORDINATOR)
+    response = client.post(
+        reverse("matching:accept", kwargs={"referral_id": second.pk, "volunteer_id": sam.pk}),
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Sam" in body and "already supporting as many people as they can (1)" in body
+    assert "worked out again" in body
+    assert Match.objects.filter(volunteer=sam).count() == 1
+
+
+def test_nobody_is_matched_without_a_human_decision(organisation, supporter):
+    supporter("Sam")
+    waiting(organisation, "Ada")
+    suggest(organisation=organisation)
+    assert not Match.objects.exists()
+
+
+def test_another_organisations_pair_is_not_found(client_as, other_organisation):
+    referral = WaitingProfileFactory(referral__organisation=other_organisation).referral
+    volunteer = SupporterProfileFactory(volunteer__organisation=other_organisation).volunteer
+    url = reverse(
+        "matching:accept", kwargs={"referral_id": referral.pk, "volunteer_id": volunteer.pk}
+    )
+    assert client_as(Role.COORDINATOR).post(url).status_code == 404
+    assert not Match.objects.exists()
