@@ -178,6 +178,11 @@ def cmd_reminders(args: argparse.Namespace) -> None:
     manage("volunteer_reminders")
 
 
+def cmd_match(args: argparse.Namespace) -> None:
+    check_database()
+    manage("match", "--organisation", args.organisation, *(["--dry-run"] if args.dry_run else []))
+
+
 def cmd_match_file(args: argparse.Namespace) -> None:
     """Pure: no Django, no database, so main() runs it without setup_django()."""
     from kindred.matching.engine.cli import match_file
@@ -246,6 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_reminders,
         "queue today's volunteer reminders now (the worker also does it each morning)",
     )
+    suggest = add("match", cmd_match, "print suggested matches; coordinators accept them")
+    suggest.add_argument("--organisation", required=True, help="organisation slug")
+    suggest.add_argument("--dry-run", action="store_true", help="record nothing")
     match = add("match-file", cmd_match_file, "solve a matching instance file (no database)")
     match.add_argument("instance", metavar="INSTANCE", help="the instance, a JSON file")
     match.add_argument("--out", metavar="RESULT", help="write the result here, not to stdout")

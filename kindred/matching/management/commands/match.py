@@ -1,0 +1,54 @@
+"""Print the suggested matches for an organisation, with why. Never accepts anything: without
+--dry-run each proposal is recorded in the audit log for the coordinators to decide on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from kindred.accounts.models import Organisation
+from kindred.core.services import Acting, audit_record
+from kindred.matching.suggest import suggest
+
+
+class Command(BaseCommand):
+    help = "Print suggested matches for an organisation (a coordinator accepts them on the site)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--organisation", required=True, help="organisation slug")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print only; record nothing in the audit log"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = Organisation.objects.filter(slug=options["organisation"]).first()
+        if organisation is None:
+            raise CommandError(f"No organisation with the slug {options['organisation']!r}")
+        result = suggest(organisation=organisation)
+        by = Acting.system("kindred match", organisation=organisation)
+        for proposal in result.proposals:
+            chosen = proposal.chosen
+            self.stdout.write(
+                f"{proposal.referral.person.display_name} with {chosen.volunteer.display_name} "
+                f"({chosen.mode.replace('_', ' ')}, score {chosen.score:.2f}): "
+                f"{chosen.explanation}"
+            )
+            for other in proposal.alternatives:
+                self.stdout.write(
+                    f"    or {other.volunteer.display_name} (score {other.score:.2f}): "
+                    f"{other.explanation}"
+                )
+            if not options["dry_run"]:
+                audit_record(
+                    by=by,
+                    action="matching.proposed",
+                    target=proposal.referral,
+                    detail={"volunteer": str(chosen.volunteer.pk), "score": round(chosen.score, 4)},
+                )
+        for referral in result.without_supporter:
+            self.stdout.write(f"{referral.person.display_name}: no supporter available yet")
+        self.stdout.write(
+            f"{len(result.proposals)} proposed, {len(result.without_supporter)} without a supporter. "
+            "Nothing was accepted: coordinators decide on the matching pages."
+        )
