@@ -24,6 +24,7 @@ from kindred.accounts.models import Organisation, Role, User
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
 from kindred.nonprod.constants import DEMO_DOMAIN, DEMO_PASSWORD, demo_email
+from kindred.nonprod.demo_matching import seed_matching
 from kindred.nonprod.demo_referrals import seed_referrals
 from kindred.nonprod.demo_volunteers import seed_volunteers
 from kindred.people.identifiers import Postcode, postcodes_in_district
@@ -161,6 +162,7 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
         accounts.membership_grant(by=by, user=user, organisation=organisations[slug], role=role)
     seed_volunteers(log=log)
     seed_referrals(log=log)
+    seed_matching(log=log)
 
 
 def demo_users() -> list[User]:
