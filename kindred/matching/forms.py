@@ -173,3 +173,28 @@ class RejectForm(forms.Form):
             "max_length": "Reason must be 300 characters or fewer",
         },
     )
+
+
+def _weight(label: str, hint: str) -> forms.FloatField:
+    return forms.FloatField(
+        label=label,
+        help_text=hint,
+        min_value=0,
+        max_value=10,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", **OFF}),
+        error_messages={
+            "required": f"Enter a weight for {label.lower()}",
+            "invalid": f"Weight for {label.lower()} must be a number, like 0.3",
+            "min_value": f"Weight for {label.lower()} must be 0 or more",
+            "max_value": f"Weight for {label.lower()} must be 10 or less",
+        },
+    )
+
+
+class WeightsForm(forms.Form):
+    shared_experience = _weight("Shared lived experience", "Default 0.3")
+    distance = _weight("Closeness, for face-to-face support", "Default 0.2")
+    interests = _weight("Shared interests", "Default 0.1")
+    availability = _weight("Free at the same times", "Default 0.1")
+    waiting = _weight("Time waiting, so nobody waits forever", "Default 0.5")
+    continuity = _weight("Same supporter as before", "Default 0.05")

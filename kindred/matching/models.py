@@ -200,3 +200,18 @@ class Rejection(BaseModel):
                 fields=["referral", "volunteer"], name="matching_rejection_unique_pair"
             )
         ]
+
+
+class MatchingWeights(BaseModel):
+    """How much each part of a match counts for this organisation. Defaults are the engine's
+    (kindred.matching.engine.scoring.DEFAULT_WEIGHTS; the waiting weight from ADR-011)."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="matching_weights"
+    )
+    shared_experience = models.FloatField()
+    distance = models.FloatField()
+    interests = models.FloatField()
+    availability = models.FloatField()
+    waiting = models.FloatField()
+    continuity = models.FloatField()

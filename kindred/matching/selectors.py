@@ -10,12 +10,14 @@ from django.db.models import QuerySet
 
 from kindred.accounts.models import Organisation
 from kindred.matching import hard_rules
+from kindred.matching.engine.scoring import COMPONENTS, DEFAULT_WEIGHTS, Weights
 from kindred.matching.experiences import CURATED
 from kindred.matching.models import (
     ACTIVE_MATCH,
     Conflict,
     Experience,
     Match,
+    MatchingWeights,
     MatchStatus,
     SupporterProfile,
     WaitingProfile,
@@ -164,3 +166,23 @@ def introductions_of(*, organisation: Organisation, everything: bool = False) ->
 
 def active_match_count(*, organisation: Organisation) -> int:
     return Match.objects.filter(organisation=organisation, status__in=ACTIVE_MATCH).count()
+
+
+def weights_of(*, organisation: Organisation) -> Weights:
+    """The organisation's own weights, or the engine's defaults."""
+    stored = MatchingWeights.objects.filter(organisation=organisation).first()
+    if stored is None:
+        return DEFAULT_WEIGHTS
+    return weights_from({name: getattr(stored, name) for name in COMPONENTS})
+
+
+def weights_from(values: dict[str, float]) -> Weights:
+    """The engine's Weights from a weight for each component (ValueError if they make no sense)."""
+    return Weights(
+        shared_experience=float(values["shared_experience"]),
+        distance=float(values["distance"]),
+        interests=float(values["interests"]),
+        availability=float(values["availability"]),
+        waiting=float(values["waiting"]),
+        continuity=float(values["continuity"]),
+    )

@@ -14,6 +14,7 @@ from kindred.matching.models import (
     ACTIVE_MATCH,
     Conflict,
     Match,
+    MatchingWeights,
     MatchStatus,
     Rejection,
     SupporterProfile,
@@ -296,3 +297,29 @@ def match_start(*, by: Acting, match_id: uuid.UUID) -> Match:
 def suggestions_viewed(*, by: Acting, count: int) -> None:
     """Seeing suggestions shows people's details together: audited like reading a record."""
     audit_record(by=by, action="matching.suggestions_viewed", detail={"proposals": count})
+
+
+@transaction.atomic
+def weights_save(*, by: Acting, values: dict[str, float]) -> MatchingWeights:
+    """Set how much each part of a match counts for the organisation acted for. Checked by the
+    engine's Weights (all 0 or more; something other than distance above 0)."""
+    from kindred.matching.engine.scoring import COMPONENTS
+    from kindred.matching.selectors import weights_from
+
+    if by.organisation is None:
+        raise MatchingError("Choose an organisation to act for first")
+    try:
+        weights_from(values)
+    except (KeyError, ValueError) as bad:
+        raise MatchingError(str(bad).capitalize()) from bad
+    stored, _ = MatchingWeights.objects.update_or_create(
+        organisation=by.organisation,
+        defaults={name: float(values[name]) for name in COMPONENTS},
+    )
+    audit_record(
+        by=by,
+        action="matching.weights_saved",
+        target=stored,
+        detail={name: float(values[name]) for name in COMPONENTS},
+    )
+    return stored

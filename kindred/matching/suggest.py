@@ -22,16 +22,15 @@ from kindred.accounts.models import Organisation
 from kindred.matching import hard_rules, selectors
 from kindred.matching.engine import Instance, solve
 from kindred.matching.engine.scoring import (
-    DEFAULT_WEIGHTS,
+    Mode as EngineMode,
+)
+from kindred.matching.engine.scoring import (
     Profile,
     Weights,
     Window,
     components,
     explain,
     weighted_score,
-)
-from kindred.matching.engine.scoring import (
-    Mode as EngineMode,
 )
 from kindred.matching.models import (
     ACTIVE_MATCH,
@@ -112,10 +111,12 @@ def suggest(
     *,
     organisation: Organisation,
     referral: Referral | None = None,
-    weights: Weights = DEFAULT_WEIGHTS,
+    weights: Weights | None = None,
     on: dt.date | None = None,
 ) -> Suggestion:
-    """The optimal set of proposals for everyone waiting (or one person), with alternatives."""
+    """The optimal set of proposals for everyone waiting (or one person), with alternatives,
+    scored with the organisation's weights unless others are given."""
+    weights = weights or selectors.weights_of(organisation=organisation)
     role = matching_role(organisation=organisation)
     waiting = list(selectors.people_waiting(organisation=organisation))
     if referral is not None:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("reject/<uuid:referral_id>/<uuid:volunteer_id>/", views.reject, name="reject"),
     path("introductions/", views.introductions, name="introductions"),
     path("introductions/<uuid:match_id>/start/", views.start, name="start"),
+    path("weights/", views.weights, name="weights"),
 ]

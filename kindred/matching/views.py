@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from kindred.core.access import permission
 from kindred.core.services import Acting
 from kindred.matching import selectors, services, suggest
-from kindred.matching.forms import RejectForm, SupporterProfileForm, WaitingProfileForm
+from kindred.matching.forms import RejectForm, SupporterProfileForm, WaitingProfileForm, WeightsForm
 from kindred.referrals.models import Referral, Status
 from kindred.referrals.services import ReferralError
 from kindred.volunteers.models import Volunteer
@@ -195,3 +195,20 @@ def start(request: HttpRequest, match_id: uuid.UUID) -> HttpResponse:
             f"{match.volunteer.display_name}",
         )
     return redirect("matching:introductions")
+
+
+@permission("matching.tune")
+def weights(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    current = selectors.weights_of(organisation=organisation)
+    initial = {name: getattr(current, name) for name in WeightsForm.base_fields}
+    form = WeightsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.weights_save(by=Acting.from_request(request), values=form.cleaned_data)
+        except services.MatchingError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Matching weights saved")
+            return redirect("matching:suggest")
+    return render(request, "matching/weights.jinja", {"form": form})

@@ -18,6 +18,7 @@ ROUTES = {
     "matching:reject": COORDINATOR,
     "matching:introductions": COORDINATOR,
     "matching:start": COORDINATOR,
+    "matching:weights": COORDINATOR,
 }
 POST_ONLY = {"matching:accept", "matching:start"}
 
