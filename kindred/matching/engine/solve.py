@@ -219,14 +219,14 @@ def _solve_network(
     instance: Instance, candidates: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.int64], float]:
     """The optimum over `candidates` (whole components, usable pairs only) by OR-Tools."""
-    person = instance.candidate_person
-    supporter = instance.candidate_supporter
-    people, person_node = np.unique(person[candidates], return_inverse=True)
-    supporters, supporter_node = np.unique(supporter[candidates], return_inverse=True)
+    people, person_node = _numbered(instance.candidate_person[candidates], instance.people_count)
+    supporters, supporter_node = _numbered(
+        instance.candidate_supporter[candidates], instance.supporter_count
+    )
 
     source = 0
-    person_node = person_node.astype(np.int64) + 1
-    supporter_node = supporter_node.astype(np.int64) + 1 + people.size
+    person_node = person_node + 1
+    supporter_node = supporter_node + 1 + people.size
     sink = 1 + people.size + supporters.size
     nodes = sink + 1 + 2  # SimpleMinCostFlow adds a source and a sink of its own
     arcs = candidates.size + people.size + supporters.size
@@ -282,6 +282,17 @@ def _solve_network(
         raise SolverError("the solver's flow does not add up")
     bound = chosen.size / scale + chosen.size * 2.0**-52
     return chosen, bound
+
+
+def _numbered(
+    positions: npt.NDArray[np.int32], count: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The distinct positions in increasing order, and each entry's rank among them (what
+    `np.unique(..., return_inverse=True)` gives, by a lookup table instead of a sort)."""
+    present = np.zeros(count, dtype=bool)
+    present[positions] = True
+    rank = np.cumsum(present, dtype=np.int64) - 1
+    return np.flatnonzero(present).astype(np.int64), rank[positions]
 
 
 def _check(instance: Instance, chosen: npt.NDArray[np.int64]) -> None:
