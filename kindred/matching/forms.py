@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from kindred.matching.models import GenderPreference, Mode, SupporterGender
+from kindred.matching.models import ConflictReason, GenderPreference, Mode, SupporterGender
 from kindred.matching.services import SupporterDetails, WaitingDetails
 
 OFF = {"autocomplete": "off"}
@@ -198,3 +198,30 @@ class WeightsForm(forms.Form):
     availability = _weight("Free at the same times", "Default 0.1")
     waiting = _weight("Time waiting, so nobody waits forever", "Default 0.5")
     continuity = _weight("Same supporter as before", "Default 0.05")
+
+
+class ConflictForm(forms.Form):
+    volunteer = forms.ChoiceField(
+        label="Supporter",
+        error_messages={
+            "required": "Select the supporter",
+            "invalid_choice": "Select a supporter from the list",
+        },
+    )
+    reason = forms.ChoiceField(
+        label="Why must they never be matched?",
+        choices=ConflictReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why they must never be matched"},
+    )
+    note = forms.CharField(
+        label="Anything else (optional)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Note must be 300 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, supporters: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].choices = [("", "Choose a supporter"), *supporters]  # type: ignore[attr-defined]

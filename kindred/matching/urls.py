@@ -17,4 +17,5 @@ urlpatterns = [
     path("introductions/", views.introductions, name="introductions"),
     path("introductions/<uuid:match_id>/start/", views.start, name="start"),
     path("weights/", views.weights, name="weights"),
+    path("waiting/<uuid:referral_id>/conflict/", views.conflict_add, name="conflict_add"),
 ]

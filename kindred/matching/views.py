@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 from kindred.core.access import permission
 from kindred.core.services import Acting
 from kindred.matching import selectors, services, suggest
-from kindred.matching.forms import RejectForm, SupporterProfileForm, WaitingProfileForm, WeightsForm
+from kindred.matching.forms import (
+    ConflictForm,
+    RejectForm,
+    SupporterProfileForm,
+    WaitingProfileForm,
+    WeightsForm,
+)
 from kindred.referrals.models import Referral, Status
 from kindred.referrals.services import ReferralError
 from kindred.volunteers.models import Volunteer
@@ -212,3 +218,28 @@ def weights(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Matching weights saved")
             return redirect("matching:suggest")
     return render(request, "matching/weights.jinja", {"form": form})
+
+
+@permission("matching.edit_profile")
+def conflict_add(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    referral = _referral_or_404(request, referral_id)
+    supporters = list(selectors.supporters_of(organisation=organisation))
+    form = ConflictForm(
+        request.POST or None, supporters=[(str(v.pk), v.display_name) for v in supporters]
+    )
+    if request.method == "POST" and form.is_valid():
+        volunteer = next(v for v in supporters if str(v.pk) == form.cleaned_data["volunteer"])
+        services.conflict_record(
+            by=Acting.from_request(request),
+            person=referral.person,
+            volunteer=volunteer,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(
+            request,
+            f"{volunteer.display_name} will never be suggested for {referral.person.display_name}",
+        )
+        return redirect("matching:waiting_profile", referral_id=referral.pk)
+    return render(request, "matching/conflict_add.jinja", {"referral": referral, "form": form})

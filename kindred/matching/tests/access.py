@@ -19,6 +19,7 @@ ROUTES = {
     "matching:introductions": COORDINATOR,
     "matching:start": COORDINATOR,
     "matching:weights": COORDINATOR,
+    "matching:conflict_add": COORDINATOR,
 }
 POST_ONLY = {"matching:accept", "matching:start"}
 

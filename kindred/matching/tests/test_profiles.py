@@ -179,3 +179,35 @@ def test_supporters_are_checked_against_every_hard_rule(organisation):
     assert "Paused at the moment" in checked[paused.pk]
     assert checked[known.pk] == ["A conflict is recorded (for example already known to each other)"]
     assert len(checked) == 4
+
+
+def test_a_coordinator_records_a_conflict_and_the_pair_is_refused(client_as, organisation):
+    from kindred.matching.models import Conflict
+
+    referral = ReferralFactory(organisation=organisation, status=Status.WAITING)
+    volunteer = VolunteerFactory(organisation=organisation, given_name="Sam")
+    url = reverse("matching:conflict_add", kwargs={"referral_id": referral.pk})
+    client = client_as(Role.COORDINATOR)
+    assert "Sam" in client.get(url).content.decode()
+    response = client.post(url, {"volunteer": str(volunteer.pk)})
+    assert "Select why they must never be matched" in response.content.decode()
+    response = client.post(url, {"volunteer": str(volunteer.pk), "reason": "ended_badly"})
+    assert response.status_code == 302
+    conflict = Conflict.objects.get()
+    assert (conflict.person, conflict.volunteer) == (referral.person, volunteer)
+    assert (referral.person.pk, volunteer.pk) in selectors.conflict_pairs(organisation=organisation)
+
+
+def test_a_conflict_with_another_organisations_supporter_is_refused(
+    client_as, organisation, other_organisation
+):
+    from kindred.matching.models import Conflict
+
+    referral = ReferralFactory(organisation=organisation, status=Status.WAITING)
+    theirs = VolunteerFactory(organisation=other_organisation)
+    url = reverse("matching:conflict_add", kwargs={"referral_id": referral.pk})
+    response = client_as(Role.COORDINATOR).post(
+        url, {"volunteer": str(theirs.pk), "reason": "known"}
+    )
+    assert "Select a supporter from the list" in response.content.decode()
+    assert not Conflict.objects.exists()
