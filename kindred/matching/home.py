@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from kindred.accounts.models import Role
 from kindred.core.pages import home_panel, nav_item
 from kindred.matching import selectors
+from kindred.people.models import Person
+from kindred.people.sections import person_section
 
 nav_item("Matching", "matching:waiting", permission="matching.view_matching", order=40)
 
@@ -24,3 +26,18 @@ def people_waiting(request: HttpRequest) -> dict[str, Any]:
     organisation = request.organisation  # type: ignore[attr-defined]
     waiting = selectors.people_waiting(organisation=organisation)
     return {"count": waiting.count(), "longest": list(waiting[:5])}
+
+
+@person_section(
+    "matching",
+    heading="Matching with a supporter",
+    template="matching/person_section.jinja",
+    permission="matching.view_matching",
+    order=20,
+)
+def person_matching(request: HttpRequest, person: Person) -> dict[str, Any]:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    return {
+        "waiting": list(selectors.people_waiting(organisation=organisation).filter(person=person)),
+        "matches": list(selectors.matches_of_person(organisation=organisation, person=person)),
+    }

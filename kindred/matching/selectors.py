@@ -22,6 +22,7 @@ from kindred.matching.models import (
     SupporterProfile,
     WaitingProfile,
 )
+from kindred.people.models import Person
 from kindred.referrals.models import Referral, Status
 from kindred.volunteers.models import Stage, Volunteer, VolunteeringRole
 from kindred.volunteers.selectors import eligible_volunteers
@@ -185,4 +186,12 @@ def weights_from(values: dict[str, float]) -> Weights:
         availability=float(values["availability"]),
         waiting=float(values["waiting"]),
         continuity=float(values["continuity"]),
+    )
+
+
+def matches_of_person(*, organisation: Organisation, person: Person) -> QuerySet[Match]:
+    return (
+        Match.objects.filter(organisation=organisation, referral__person=person)
+        .select_related("volunteer")
+        .order_by("-created_at")
     )

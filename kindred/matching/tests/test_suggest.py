@@ -194,3 +194,20 @@ def test_another_organisations_pair_is_not_found(client_as, other_organisation):
     )
     assert client_as(Role.COORDINATOR).post(url).status_code == 404
     assert not Match.objects.exists()
+
+
+def test_suggestions_for_one_person_and_their_page_section(client_as, organisation, supporter):
+    sam = supporter("Sam")
+    ada = waiting(organisation, "Ada")
+    waiting(organisation, "Bea")
+    client = client_as(Role.COORDINATOR)
+    page = client.get(reverse("matching:suggest") + f"?referral={ada.pk}").content.decode()
+    assert "Suggested matches for Ada" in page and "Bea" not in page
+    assert client.get(reverse("matching:suggest") + "?referral=nonsense").status_code == 404
+    services.match_accept(
+        by=Acting(user=None, organisation=organisation), referral_id=ada.pk, volunteer_id=sam.pk
+    )
+    person_page = client.get(reverse("people:detail", kwargs={"person_id": ada.person.pk}))
+    body = person_page.content.decode()
+    assert "Matching with a supporter" in body
+    assert "introduction being made" in body and sam.display_name in body
