@@ -6,7 +6,13 @@ from typing import Any
 
 from django import forms
 
-from kindred.matching.models import ConflictReason, GenderPreference, Mode, SupporterGender
+from kindred.matching.models import (
+    FREE_TIMES,
+    ConflictReason,
+    GenderPreference,
+    Mode,
+    SupporterGender,
+)
 from kindred.matching.services import SupporterDetails, WaitingDetails
 
 OFF = {"autocomplete": "off"}
@@ -85,10 +91,18 @@ class WaitingProfileForm(_ProfileForm):
         required=False,
         widget=forms.RadioSelect,
     )
+    free_times = forms.MultipleChoiceField(
+        label="When are they usually free? (optional)",
+        choices=FREE_TIMES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
+    )
 
     def details(self) -> WaitingDetails:
         data = self.cleaned_data
         return WaitingDetails(
+            free_times=data["free_times"],
             experiences=data["experiences"],
             interests=data["interests"],
             languages=data["languages"],
@@ -101,6 +115,7 @@ class WaitingProfileForm(_ProfileForm):
         initial = _ProfileForm.initial_from(profile)
         if profile is not None:
             initial["gender_preference"] = profile.gender_preference
+            initial["free_times"] = profile.free_times
         return initial
 
 

@@ -27,6 +27,15 @@ class SupporterGender(models.TextChoices):
     NON_BINARY = "non_binary", "Non-binary"
 
 
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: Parts of the day a person waiting can say they are free: key, label, first and last minute.
+PARTS = (("morning", "morning", 9 * 60, 12 * 60), ("afternoon", "afternoon", 12 * 60, 17 * 60),
+         ("evening", "evening", 17 * 60, 21 * 60))  # fmt: skip
+FREE_TIMES = [
+    (f"{day}-{key}", f"{DAYS[day]} {label}") for day in range(7) for key, label, _, _ in PARTS
+]
+
+
 class GenderPreference(models.TextChoices):
     NONE = "", "No preference"
     WOMAN = "woman", "A woman"
@@ -72,6 +81,7 @@ class WaitingProfile(BaseModel):
     gender_preference = models.CharField(
         max_length=20, choices=GenderPreference.choices, blank=True, default=""
     )
+    free_times = models.JSONField(default=list, blank=True)  # keys of FREE_TIMES
 
     def __str__(self) -> str:
         return f"Matching profile for referral {self.referral_id}"

@@ -39,6 +39,7 @@ class WaitingDetails:
     languages: list[str] = field(default_factory=list)
     modes: list[str] = field(default_factory=list)
     gender_preference: str = ""
+    free_times: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,10 @@ def waiting_profile_save(
     profile.languages = list(details.languages)
     profile.modes = list(details.modes)
     profile.gender_preference = details.gender_preference
+    profile.free_times = list(details.free_times)
     profile.save(
         update_fields=[
+            "free_times",
             "experiences",
             "interests",
             "languages",

@@ -34,6 +34,7 @@ from kindred.matching.engine.scoring import (
 )
 from kindred.matching.models import (
     ACTIVE_MATCH,
+    PARTS,
     Match,
     Rejection,
     SupporterProfile,
@@ -95,6 +96,17 @@ def _label(name: str) -> str:
     """How an experience reads inside a sentence ("Both have lived experience of COPD")."""
     first = name.split(" ", 1)[0]
     return name if first.isupper() else name[:1].lower() + name[1:]
+
+
+def free_windows(keys: list[str] | tuple[str, ...]) -> tuple[Window, ...]:
+    """A person's free times ("1-afternoon": Tuesday afternoon) as the engine's weekly windows."""
+    spans = {key: (start, end) for key, _, start, end in PARTS}
+    windows = []
+    for key in keys:
+        day, _, part = key.partition("-")
+        if day.isdigit() and int(day) < 7 and part in spans:
+            windows.append(Window(int(day), *spans[part]))
+    return tuple(sorted(windows))
 
 
 def _windows(volunteer_ids: list[object]) -> dict[object, tuple[Window, ...]]:
@@ -184,6 +196,7 @@ def suggest(
                 set().union(*(buckets[key] for key in wanted)) if wanted else set(open_supporters)
             )
         me = Profile(
+            availability=free_windows(profile.free_times if profile else ()),
             experiences=frozenset(profile.experiences if profile else ()),
             interests=frozenset(i.casefold() for i in (profile.interests if profile else ())),
             easting=person.point[0] if person.point else None,

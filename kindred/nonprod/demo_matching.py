@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from kindred.accounts.models import Organisation
 from kindred.matching.experiences import CURATED
-from kindred.matching.models import SupporterProfile, WaitingProfile
+from kindred.matching.models import FREE_TIMES, SupporterProfile, WaitingProfile
 from kindred.referrals.models import Status
 from kindred.volunteers.models import Stage
 
@@ -36,6 +36,7 @@ def seed_matching(*, log: Callable[[str], object] = print) -> None:
                     "interests": rng.sample(INTERESTS, 2),
                     "languages": ["English"],
                     "modes": rng.choice([["visit", "phone"], ["phone", "video"], ["meet_out"]]),
+                    "free_times": rng.sample([key for key, _ in FREE_TIMES], 4),
                 },
             )
             added += created

@@ -93,13 +93,29 @@ def test_face_to_face_candidates_are_the_nearest_within_travel(organisation, sup
 
 
 def test_availability_from_the_volunteers_app_is_used(organisation, supporter):
-    sam = supporter("Sam", experiences=["stroke"])
+    sam = supporter("Sam", experiences=["stroke"], interests=[])
+    supporter("Tom", experiences=["stroke"], interests=[])
     AvailabilityWindow.objects.create(
-        volunteer=sam, weekday=1, starts_at=dt.time(14), ends_at=dt.time(16)
+        volunteer=sam, weekday=1, starts_at=dt.time(13), ends_at=dt.time(16)
     )
-    waiting(organisation, "Ada", experiences=["stroke"])
+    waiting(organisation, "Ada", days=3, experiences=["stroke"], interests=[],
+            free_times=["1-afternoon", "4-morning"])  # fmt: skip
     [proposal] = suggest(organisation=organisation).proposals
     assert proposal.chosen.volunteer == sam
+    assert proposal.chosen.explanation == (
+        "Both stroke survivors. Both free Tuesday afternoons. Waiting 3 days."
+    )
+    assert proposal.chosen.score > proposal.alternatives[0].score
+
+
+def test_a_persons_free_times_are_saved_from_the_form(client_as, organisation):
+    referral = waiting(organisation, "Ada")
+    url = reverse("matching:waiting_profile", kwargs={"referral_id": referral.pk})
+    client = client_as(Role.COORDINATOR)
+    assert "Tuesday afternoon" in client.get(url).content.decode()
+    client.post(url, {"modes": ["phone"], "free_times": ["1-afternoon"]})
+    referral.matching_profile.refresh_from_db()
+    assert referral.matching_profile.free_times == ["1-afternoon"]
 
 
 def test_a_coordinator_accepts_and_then_support_starts(client_as, organisation, supporter):
