@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
-from kindred.people.forms import PersonForm
+from kindred.nhsuk_forms.honeypot import HoneypotForm
+from kindred.people.forms import PersonForm, PostcodeField
 from kindred.people.models import ConsentKind, ContactMethod
 from kindred.people.services import PersonDetails
 from kindred.referrals.models import GpConcern, Outcome, Source, Urgency, Wants
@@ -118,7 +119,7 @@ class ReferralForm(PersonForm):
             self.cleaned_data.update(saved)
 
 
-class SelfReferralForm(forms.Form):
+class SelfReferralForm(HoneypotForm):
     """Someone referring themselves. Plain language; nothing about anyone else is ever shown."""
 
     given_name = forms.CharField(
@@ -145,9 +146,8 @@ class SelfReferralForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
         error_messages={"invalid": "Date of birth must be a real date"},
     )
-    postcode = forms.CharField(
+    postcode = PostcodeField(
         label="Postcode",
-        max_length=10,
         widget=forms.TextInput(
             attrs={"autocomplete": "postal-code", "class": "nhsuk-input--width-10"}
         ),
@@ -197,30 +197,12 @@ class SelfReferralForm(forms.Form):
         label="You can use my answers, without my name, to show whether peer support works (optional)",
         required=False,
     )
-    # A honeypot: hidden from people, filled in by robots.
-    website = forms.CharField(
-        label="Leave this empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def clean_postcode(self) -> str:
-        from kindred.people import identifiers
-
-        try:
-            return identifiers.lookup(self.cleaned_data.get("postcode", "")).postcode
-        except identifiers.PostcodeError as error:
-            raise forms.ValidationError(str(error)) from error
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if not data.get("phone") and not data.get("email") and not self.has_error("email"):
             self.add_error("phone", "Enter a phone number or an email address, so we can reply")
         return data
-
-    @property
-    def is_robot(self) -> bool:
-        return bool(self.data.get("website"))
 
     def details(self) -> PersonDetails:
         data = self.cleaned_data

@@ -213,7 +213,7 @@ def self_refer(request: HttpRequest, organisation_slug: str) -> HttpResponse:
                 {"organisation": organisation},
                 status=429,
             )
-        if form.is_robot:
+        if form.is_robot():
             return redirect("referrals:self_refer_done", organisation_slug=organisation.slug)
         if form.is_valid():
             by = Acting(

@@ -11,6 +11,8 @@ from django import forms
 from django.utils import timezone
 
 from kindred.accounts.models import User
+from kindred.nhsuk_forms.honeypot import HoneypotForm
+from kindred.people.forms import PostcodeField
 from kindred.people.models import Person
 from kindred.volunteers import services
 from kindred.volunteers.models import (
@@ -44,7 +46,7 @@ def _not_future(value: dt.date | None, what: str) -> dt.date | None:
     return value
 
 
-class EnquiryForm(forms.Form):
+class EnquiryForm(HoneypotForm):
     given_name = forms.CharField(
         label="First name", max_length=100, error_messages={"required": "Enter your first name"},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
@@ -62,8 +64,8 @@ class EnquiryForm(forms.Form):
         label="Phone number (optional if you give an email address)", max_length=30,
         required=False, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )  # fmt: skip
-    postcode = forms.CharField(
-        label="Postcode (optional)", max_length=8, required=False,
+    postcode = PostcodeField(
+        label="Postcode (optional)", required=False,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "nhsuk-input--width-10"}),
     )  # fmt: skip
     why = forms.CharField(
@@ -76,8 +78,6 @@ class EnquiryForm(forms.Form):
     consent_to_link = forms.BooleanField(
         label="You can link this enquiry to my support record", required=False
     )
-    # A field people cannot see: only robots fill it in.
-    website = forms.CharField(required=False, label="Leave this empty")
 
     def __init__(self, *args: Any, invited: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,9 +94,6 @@ class EnquiryForm(forms.Form):
         ):
             self.add_error("phone", "Enter an email address or a phone number so we can reply")
         return data
-
-    def is_robot(self) -> bool:
-        return bool(self.data.get("website"))
 
     def service_arguments(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "website"}

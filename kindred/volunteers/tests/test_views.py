@@ -56,6 +56,14 @@ def test_the_enquiry_form_needs_a_way_to_reply(client, organisation):
     assert not Volunteer.objects.exists()
 
 
+def test_an_enquiry_postcode_must_be_real_and_is_tidied(client, organisation):
+    refused = client.post(enquire_url(organisation), {**ENQUIRY, "postcode": "ZZ9 9ZZ"})
+    assert "ZZ9 9ZZ is not a postcode we can find" in refused.content.decode()
+    assert not Volunteer.objects.exists()
+    client.post(enquire_url(organisation), {**ENQUIRY, "postcode": "sk13xe"})
+    assert Volunteer.objects.get().postcode == "SK1 3XE"
+
+
 def test_robots_filling_the_hidden_field_are_thanked_and_ignored(client, organisation):
     response = client.post(enquire_url(organisation), {**ENQUIRY, "website": "http://spam"})
     assert response.status_code == 302
