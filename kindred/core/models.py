@@ -20,25 +20,57 @@ class BaseModel(models.Model):
         abstract = True
 
 
-class AuditLogIsAppendOnly(Exception):
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove a row of an append-only record."""
+
+
+class AuditLogIsAppendOnly(AppendOnlyError):
     """Raised on any attempt to change or remove an audit entry."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AuditLogIsAppendOnly("Audit entries cannot be changed.")
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Bulk changes are refused too; the model's `append_only_error` says why."""
 
-    def delete(self) -> NoReturn:
-        raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise self.model.append_only_error(self.model.append_only_message())
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise self.model.append_only_error(self.model.append_only_message())
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AuditLogIsAppendOnly("Audit entries cannot be changed.")
+        raise self.model.append_only_error(self.model.append_only_message())
 
+
+class AppendOnlyModel(models.Model):
+    """A record of what happened: rows are added, never changed or removed. Subclasses set
+    `append_only_error` to the exception their callers expect."""
+
+    append_only_error: type[AppendOnlyError] = AppendOnlyError
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def append_only_message(cls) -> str:
+        return f"A {cls._meta.verbose_name} is a record of what happened: it cannot be changed or deleted."
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise self.append_only_error(self.append_only_message())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self.append_only_error(self.append_only_message())
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def for_record(self, target: models.Model) -> AuditEventQuerySet:
         return self.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One thing someone did or looked at: who, for which organisation, what, which record, when, where."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -60,6 +92,7 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
+    append_only_error = AuditLogIsAppendOnly
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
@@ -73,11 +106,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AuditLogIsAppendOnly("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 
-from kindred.core.models import BaseModel
+from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
 
 
 class ContactMethod(models.TextChoices):
@@ -94,11 +92,11 @@ class ConsentKind(models.TextChoices):
     EVALUATION = "evaluation", "To use their data for anonymised evaluation"
 
 
-class ConsentIsAppendOnly(Exception):
+class ConsentIsAppendOnly(AppendOnlyError):
     """A consent is changed by recording a new one, never by editing the old."""
 
 
-class Consent(BaseModel):
+class Consent(BaseModel, AppendOnlyModel):
     """One decision a person made about their data, with when and who recorded it. The latest
     entry for each kind is the one in force; earlier ones stay as the record of what was agreed."""
 
@@ -111,6 +109,8 @@ class Consent(BaseModel):
     )
     recorded_by_label = models.CharField(max_length=254)
 
+    append_only_error = ConsentIsAppendOnly
+
     class Meta:
         ordering = ["-recorded_at"]
         indexes = [
@@ -119,11 +119,3 @@ class Consent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {'yes' if self.given else 'no'}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ConsentIsAppendOnly("Record a new consent instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise ConsentIsAppendOnly("Consents are kept as a record of what was agreed.")

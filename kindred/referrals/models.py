@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from kindred.core.models import BaseModel
+from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
 
 
 class Source(models.TextChoices):
@@ -128,11 +126,11 @@ class Referral(BaseModel):
         return self.status not in {Status.DECLINED, Status.CLOSED}
 
 
-class HistoryIsAppendOnly(Exception):
+class HistoryIsAppendOnly(AppendOnlyError):
     """Referral history is a record of what happened; it is never changed."""
 
 
-class ReferralEvent(BaseModel):
+class ReferralEvent(BaseModel, AppendOnlyModel):
     """One step in a referral's life: who moved it from what to what, when, and why."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="history")
@@ -145,20 +143,14 @@ class ReferralEvent(BaseModel):
     by_label = models.CharField(max_length=254)
     note = models.TextField(blank=True)
 
+    append_only_error = HistoryIsAppendOnly
+
     class Meta:
         ordering = ["occurred_at"]
         indexes = [models.Index(fields=["referral", "occurred_at"], name="ref_event_idx")]
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} -> {self.to_status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise HistoryIsAppendOnly("Referral history cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise HistoryIsAppendOnly("Referral history cannot be deleted.")
 
 
 class GpConcern(BaseModel):

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from kindred.core.models import BaseModel
+from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
 from kindred.volunteers.encryption import EncryptedCharField
 
 
@@ -162,19 +161,11 @@ class Volunteer(BaseModel):
         return f"{self.given_name} {self.family_name}".strip()
 
 
-class HistoryIsAppendOnly(ValueError):
+class HistoryIsAppendOnly(AppendOnlyError, ValueError):
     """Raised on any attempt to change or remove a stage change."""
 
 
-class StageChangeQuerySet(models.QuerySet["StageChange"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise HistoryIsAppendOnly("Stage history cannot be changed.")
-
-    def delete(self) -> NoReturn:
-        raise HistoryIsAppendOnly("Stage history cannot be changed.")
-
-
-class StageChange(models.Model):
+class StageChange(AppendOnlyModel):
     """Append-only: who moved a volunteer from one stage to another, when and why."""
 
     id = models.BigAutoField(primary_key=True)
@@ -188,21 +179,13 @@ class StageChange(models.Model):
     by_label = models.CharField(max_length=254)
     note = models.CharField(max_length=500, blank=True)
 
-    objects = StageChangeQuerySet.as_manager()
+    append_only_error = HistoryIsAppendOnly
 
     class Meta:
         ordering = ["occurred_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.from_stage or 'new'} to {self.to_stage}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise HistoryIsAppendOnly("Stage history cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise HistoryIsAppendOnly("Stage history cannot be changed.")
 
 
 class RoleAssignment(BaseModel):
