@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -34,7 +34,7 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise self.model.append_only_error(self.model.append_only_message())
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise self.model.append_only_error(self.model.append_only_message())
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
@@ -45,16 +45,12 @@ class AppendOnlyModel(models.Model):
     """A record of what happened: rows are added, never changed or removed. Subclasses set
     `append_only_error` to the exception their callers expect."""
 
-    append_only_error: type[AppendOnlyError] = AppendOnlyError
+    append_only_error: ClassVar[type[AppendOnlyError]] = AppendOnlyError
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
-
-    @classmethod
-    def append_only_message(cls) -> str:
-        return f"A {cls._meta.verbose_name} is a record of what happened: it cannot be changed or deleted."
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -63,6 +59,10 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise self.append_only_error(self.append_only_message())
+
+    @classmethod
+    def append_only_message(cls) -> str:
+        return f"A {cls._meta.verbose_name} is a record of what happened: it cannot be changed or deleted."
 
 
 class AuditEventQuerySet(AppendOnlyQuerySet):
@@ -93,7 +93,7 @@ class AuditEvent(AppendOnlyModel):
     detail = models.JSONField(default=dict, blank=True)
 
     append_only_error = AuditLogIsAppendOnly
-    objects = AuditEventQuerySet.as_manager()
+    objects = AuditEventQuerySet.as_manager()  # type: ignore[misc]  # a richer manager of the same kind
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kindred.fhir",
     "kindred.volunteers",
     "kindred.matching",
+    "kindred.relationships",
     "kindred.nonprod",  # demo and scale data; removed in production settings
 ]
 
