@@ -367,3 +367,18 @@ def concern_raise(
         detail={"relationship": str(relationship.pk), "kind": kind},
     )
     return concern
+
+
+@transaction.atomic
+def relationship_reviewed(*, by: Acting, relationship_id: uuid.UUID, on: dt.date) -> Relationship:
+    """A progress review was held on `on`: the next is planned `review_every_days` later.
+    Called by the wellbeing app when a review is recorded."""
+    relationship = _locked(by, relationship_id, None)
+    if relationship.status not in (Status.ACTIVE, Status.PAUSED):
+        raise RelationshipError("Reviews are recorded for active or paused relationships")
+    if on > timezone.localdate() or (relationship.started_on and on < relationship.started_on):
+        raise RelationshipError("The review date must be between the start and today")
+    relationship.next_review_on = on + dt.timedelta(days=relationship.review_every_days)
+    relationship.save(update_fields=["next_review_on", "updated_at"])
+    audit_record(by=by, action="relationships.reviewed", target=relationship)
+    return relationship
