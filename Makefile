@@ -38,6 +38,7 @@ chromium:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint kindred --lint
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=kindred.config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
