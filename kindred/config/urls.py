@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kindred.fhir.urls")),
     path("volunteers/", include("kindred.volunteers.urls")),
     path("matching/", include("kindred.matching.urls")),
+    path("wellbeing/", include("kindred.wellbeing.urls")),
 ]
 
 handler400 = core_views.bad_request

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kindred.volunteers",
     "kindred.matching",
     "kindred.relationships",
+    "kindred.wellbeing",
     "kindred.nonprod",  # demo and scale data; removed in production settings
 ]
 

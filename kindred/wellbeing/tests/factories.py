@@ -1,0 +1,19 @@
+import factory
+from django.utils import timezone
+
+from kindred.relationships.tests.factories import RelationshipFactory
+from kindred.wellbeing.models import Goal
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    """A goal the person is working on, part of a relationship (one is made if not given)."""
+
+    class Meta:
+        model = Goal
+
+    relationship = factory.SubFactory(RelationshipFactory)
+    organisation = factory.SelfAttribute("relationship.organisation")
+    person = factory.SelfAttribute("relationship.person")
+    text = "Get back to the allotment by the spring"
+    set_on = factory.LazyFunction(timezone.localdate)
+    added_by_label = "test"
