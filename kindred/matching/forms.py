@@ -8,6 +8,7 @@ from django import forms
 
 from kindred.matching.models import (
     FREE_TIMES,
+    SUPPORTERS_NEEDED,
     ConflictReason,
     GenderPreference,
     Mode,
@@ -85,6 +86,17 @@ class _ProfileForm(forms.Form):
 
 
 class WaitingProfileForm(_ProfileForm):
+    supporters_needed = forms.TypedChoiceField(
+        label="How many supporters do they need?",
+        help_text="Some people are best supported by a pair of supporters working together",
+        choices=SUPPORTERS_NEEDED,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        initial=1,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select whether they need one supporter or a pair"},
+    )
     gender_preference = forms.ChoiceField(
         label="Would they prefer a supporter of a particular gender?",
         choices=GenderPreference.choices,
@@ -108,6 +120,7 @@ class WaitingProfileForm(_ProfileForm):
             languages=data["languages"],
             modes=data["modes"],
             gender_preference=data["gender_preference"] or "",
+            supporters_needed=data["supporters_needed"] or 1,  # not chosen: one supporter
         )
 
     @staticmethod
@@ -116,6 +129,7 @@ class WaitingProfileForm(_ProfileForm):
         if profile is not None:
             initial["gender_preference"] = profile.gender_preference
             initial["free_times"] = profile.free_times
+            initial["supporters_needed"] = profile.supporters_needed
         return initial
 
 
@@ -240,3 +254,20 @@ class ConflictForm(forms.Form):
     def __init__(self, *args: Any, supporters: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].choices = [("", "Choose a supporter"), *supporters]  # type: ignore[attr-defined]
+
+
+class SharingForm(forms.Form):
+    shares = forms.TypedChoiceField(
+        label="Can your network's admins match your people and supporters across the network?",
+        help_text=(
+            "They would see the matching profiles of people waiting and supporters, and could "
+            "introduce your people to supporters from other organisations that agree too"
+        ),
+        choices=[("yes", "Yes, share for matching"), ("no", "No, keep matching within us")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether to share for matching across the network",
+            "invalid_choice": "Select whether to share for matching across the network",
+        },
+    )

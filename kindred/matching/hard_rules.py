@@ -32,7 +32,9 @@ class Supporter:
     eligible: bool  # among eligible_volunteers for the role
     paused: bool
     capacity: int
-    active_matches: int
+    #: Places already taken: the supporter's open relationships, wherever they were made
+    #: (kindred.relationships.selectors.supporter_load).
+    places_taken: int
     modes: frozenset[str]
     languages: frozenset[str]
     gender: str
@@ -51,7 +53,7 @@ def not_paused(person: Waiting, supporter: Supporter) -> str | None:
 
 
 def capacity_left(person: Waiting, supporter: Supporter) -> str | None:
-    if supporter.active_matches < supporter.capacity:
+    if supporter.places_taken < supporter.capacity:
         return None
     return f"Already supporting as many people as they can ({supporter.capacity})"
 
@@ -115,6 +117,18 @@ def no_conflict(conflicts: Collection[tuple[object, object]]) -> Rule:
     return rule
 
 
+def not_ended_badly(pairs: Collection[tuple[object, object]]) -> Rule:
+    """A rule refusing pairs whose support together ended because the match was not right."""
+
+    def rule(person: Waiting, supporter: Supporter) -> str | None:
+        if (person.person_id, supporter.volunteer_id) in pairs:
+            return "Their support together ended before because the match was not right"
+        return None
+
+    rule.__name__ = "not_ended_badly"
+    return rule
+
+
 Rule = Callable[[Waiting, Supporter], "str | None"]
 
 RULES: tuple[Rule, ...] = (
@@ -133,7 +147,10 @@ def refusals(
     supporter: Supporter,
     *,
     conflicts: Collection[tuple[object, object]] = (),
+    ended_badly: Collection[tuple[object, object]] = (),
 ) -> list[str]:
-    """Every reason this pair may not be matched; empty when all the hard rules pass."""
-    reasons = [rule(person, supporter) for rule in (*RULES, no_conflict(conflicts))]
+    """Every reason this pair may not be matched; empty when all the hard rules pass.
+    `conflicts` and `ended_badly` are (person_id, volunteer_id) pairs."""
+    rules = (*RULES, no_conflict(conflicts), not_ended_badly(ended_badly))
+    reasons = [rule(person, supporter) for rule in rules]
     return [reason for reason in reasons if reason]

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from kindred.accounts.models import Role
 from kindred.core.pages import home_panel, nav_item
 from kindred.matching import selectors
+from kindred.matching.views import relationship_route
 from kindred.people.models import Person
 from kindred.people.sections import person_section
 
@@ -40,4 +41,25 @@ def person_matching(request: HttpRequest, person: Person) -> dict[str, Any]:
     return {
         "waiting": list(selectors.people_waiting(organisation=organisation).filter(person=person)),
         "matches": list(selectors.matches_of_person(organisation=organisation, person=person)),
+        "detail_route": relationship_route(),
+    }
+
+
+@home_panel(
+    "matching-network",
+    heading="Matching across the network",
+    template="matching/home/network.jinja",
+    roles={Role.NETWORK_ADMIN, Role.ORGANISATION_ADMIN},
+    order=46,
+)
+def network_matching(request: HttpRequest) -> dict[str, Any]:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
+    sharing = selectors.shares_with_network(organisation=organisation)
+    return {
+        "in_network": organisation.network_id is not None,
+        "shares": bool(sharing and sharing.shares),
+        "sharing": selectors.sharing_organisations(organisation=organisation),
+        "network_admin": Role.NETWORK_ADMIN in roles,
+        "organisation_admin": Role.ORGANISATION_ADMIN in roles,
     }

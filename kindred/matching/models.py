@@ -36,6 +36,9 @@ FREE_TIMES = [
 ]
 
 
+SUPPORTERS_NEEDED = [(1, "One supporter"), (2, "A pair of supporters")]
+
+
 class GenderPreference(models.TextChoices):
     NONE = "", "No preference"
     WOMAN = "woman", "A woman"
@@ -82,6 +85,17 @@ class WaitingProfile(BaseModel):
         max_length=20, choices=GenderPreference.choices, blank=True, default=""
     )
     free_times = models.JSONField(default=list, blank=True)  # keys of FREE_TIMES
+    #: 2 for a pair of supporters working with one person (Solidarity in a Crisis); the engine's
+    #: demand. A pair is proposed, accepted and introduced together, never one half alone.
+    supporters_needed = models.PositiveSmallIntegerField(choices=SUPPORTERS_NEEDED, default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(supporters_needed__in=[1, 2]),
+                name="matching_one_or_two_supporters_needed",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Matching profile for referral {self.referral_id}"
@@ -155,8 +169,11 @@ ACTIVE_MATCH = (MatchStatus.INTRODUCED.value, MatchStatus.STARTED.value)
 
 
 class Match(BaseModel):
-    """A coordinator's decision to introduce a person to a supporter. It counts against the
-    supporter's capacity from the moment it is accepted until it ends."""
+    """A coordinator's decision to introduce a person to a supporter: one row per supporter, so a
+    pair of supporters is two rows accepted together. Accepting also introduces them in the
+    relationships app; the supporter's place is counted from that relationship while it is open
+    (kindred.relationships.selectors.supporter_load). The match is recorded in the person's
+    organisation, even when the supporter comes from another organisation of the network."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="matches"
@@ -179,10 +196,12 @@ class Match(BaseModel):
 
     class Meta:
         constraints = [
+            # A pair is two active matches for one referral, never the same supporter twice.
+            # "At most the supporters needed" is checked by match_accept under the row locks.
             models.UniqueConstraint(
-                fields=["referral"],
+                fields=["referral", "volunteer"],
                 condition=models.Q(status__in=["introduced", "started"]),
-                name="matching_one_active_match_per_referral",
+                name="matching_one_active_match_per_referral_and_volunteer",
             )
         ]
 
@@ -225,3 +244,21 @@ class MatchingWeights(BaseModel):
     availability = models.FloatField()
     waiting = models.FloatField()
     continuity = models.FloatField()
+
+
+class NetworkSharing(BaseModel):
+    """Whether an organisation agrees that its network admins may match its people waiting and
+    its supporters with those of the other organisations of its network that agree too. Off
+    until an organisation admin turns it on; every change is also in the audit log (ADR-013)."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="matching_sharing"
+    )
+    shares = models.BooleanField(default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Network sharing for {self.organisation_id}: {'on' if self.shares else 'off'}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -13,17 +14,20 @@ from kindred.matching import hard_rules
 from kindred.matching.engine.scoring import COMPONENTS, DEFAULT_WEIGHTS, Weights
 from kindred.matching.experiences import CURATED
 from kindred.matching.models import (
-    ACTIVE_MATCH,
     Conflict,
     Experience,
     Match,
     MatchingWeights,
-    MatchStatus,
+    NetworkSharing,
     SupporterProfile,
     WaitingProfile,
 )
 from kindred.people.models import Person
 from kindred.referrals.models import Referral, Status
+from kindred.relationships import selectors as relationships
+from kindred.relationships.models import EndReason, Relationship
+from kindred.relationships.models import Status as RelationshipStatus
+from kindred.relationships.models import Supporter as SupporterLink
 from kindred.volunteers.models import Stage, Volunteer, VolunteeringRole
 from kindred.volunteers.selectors import eligible_volunteers
 
@@ -84,6 +88,31 @@ def conflict_pairs(*, organisation: Organisation) -> set[tuple[object, object]]:
     )
 
 
+def conflict_pairs_of(*, person_ids: Iterable[object]) -> set[tuple[object, object]]:
+    """Recorded conflicts of these people (each recorded in the person's organisation)."""
+    return set(
+        Conflict.objects.filter(person_id__in=list(person_ids)).values_list(
+            "person_id", "volunteer_id"
+        )
+    )
+
+
+def ended_badly_pairs(*, person_ids: Iterable[object]) -> set[tuple[object, object]]:
+    """(person, volunteer) pairs whose support together ended because the match was not right:
+    never matched again (a hard rule), whoever recorded the ending."""
+    return set(
+        SupporterLink.objects.filter(
+            relationship__person_id__in=list(person_ids),
+            relationship__end_reason=EndReason.NOT_RIGHT,
+        ).values_list("relationship__person_id", "volunteer_id")
+    )
+
+
+def places_taken(volunteer_ids: Iterable[object]) -> dict[object, int]:
+    """Each supporter's places taken: their open relationships, in any organisation."""
+    return relationships.supporter_load(volunteer_ids)
+
+
 def as_waiting(referral: Referral, profile: WaitingProfile | None) -> hard_rules.Waiting:
     person = referral.person
     point = (
@@ -105,7 +134,7 @@ def as_supporter(
     profile: SupporterProfile,
     *,
     eligible: bool,
-    active_matches: int = 0,
+    places_taken: int = 0,
 ) -> hard_rules.Supporter:
     point = (
         (float(profile.easting), float(profile.northing))
@@ -117,7 +146,7 @@ def as_supporter(
         eligible=eligible,
         paused=volunteer.stage == Stage.PAUSED,
         capacity=profile.capacity,
-        active_matches=active_matches,
+        places_taken=places_taken,
         modes=frozenset(profile.modes),
         languages=frozenset(profile.languages),
         gender=profile.gender,
@@ -145,28 +174,49 @@ def supporters_checked(
     conflicts = conflict_pairs(organisation=organisation)
     person = as_waiting(referral, waiting_profile_of(referral=referral))
     checked = []
-    profiles = SupporterProfile.objects.filter(
-        organisation=organisation, volunteer__stage__in=[Stage.ACTIVE, Stage.PAUSED]
-    ).select_related("volunteer")
-    for profile in profiles.order_by("volunteer__family_name", "volunteer__given_name"):
-        volunteer = profile.volunteer
-        supporter = as_supporter(volunteer, profile, eligible=volunteer.pk in eligible)
-        checked.append(
-            Checked(volunteer, hard_rules.refusals(person, supporter, conflicts=conflicts))
+    profiles = list(
+        SupporterProfile.objects.filter(
+            organisation=organisation, volunteer__stage__in=[Stage.ACTIVE, Stage.PAUSED]
         )
+        .select_related("volunteer")
+        .order_by("volunteer__family_name", "volunteer__given_name")
+    )
+    taken = places_taken(p.volunteer_id for p in profiles)
+    ended_badly = ended_badly_pairs(person_ids=[referral.person_id])
+    for profile in profiles:
+        volunteer = profile.volunteer
+        supporter = as_supporter(
+            volunteer,
+            profile,
+            eligible=volunteer.pk in eligible,
+            places_taken=taken.get(volunteer.pk, 0),
+        )
+        refused = hard_rules.refusals(
+            person, supporter, conflicts=conflicts, ended_badly=ended_badly
+        )
+        checked.append(Checked(volunteer, refused))
     return checked
 
 
-def introductions_of(*, organisation: Organisation, everything: bool = False) -> QuerySet[Match]:
-    """Introductions being made (or every match, with everything=True), oldest first."""
-    matches = Match.objects.filter(organisation=organisation)
-    if not everything:
-        matches = matches.filter(status=MatchStatus.INTRODUCED)
-    return matches.select_related("referral__person", "volunteer").order_by("created_at")
+def introductions_of(*, organisation: Organisation) -> QuerySet[Relationship]:
+    """Relationships introduced from accepted matches whose support has not begun yet, oldest
+    first, with their supporters (one or two)."""
+    return (
+        relationships.for_organisation(organisation=organisation)
+        .filter(status=RelationshipStatus.INTRODUCED, supporter_links__match__isnull=False)
+        .distinct()
+        .order_by("introduced_on", "created_at")
+    )
 
 
-def active_match_count(*, organisation: Organisation) -> int:
-    return Match.objects.filter(organisation=organisation, status__in=ACTIVE_MATCH).count()
+def introduction_of(*, organisation: Organisation, relationship_id: uuid.UUID) -> Relationship:
+    """A relationship of this organisation made from a match (Relationship.DoesNotExist else)."""
+    return (
+        relationships.for_organisation(organisation=organisation)
+        .filter(supporter_links__match__isnull=False)
+        .distinct()
+        .get(pk=relationship_id)
+    )
 
 
 def weights_of(*, organisation: Organisation) -> Weights:
@@ -192,6 +242,41 @@ def weights_from(values: dict[str, float]) -> Weights:
 def matches_of_person(*, organisation: Organisation, person: Person) -> QuerySet[Match]:
     return (
         Match.objects.filter(organisation=organisation, referral__person=person)
-        .select_related("volunteer")
+        .select_related("volunteer__organisation", "supporter_link")
         .order_by("-created_at")
+    )
+
+
+def shares_with_network(*, organisation: Organisation) -> NetworkSharing | None:
+    """The organisation's choice about matching across its network (None: never chosen, so
+    not shared)."""
+    return NetworkSharing.objects.filter(organisation=organisation).first()
+
+
+def sharing_organisations(*, organisation: Organisation) -> list[Organisation]:
+    """The active organisations of `organisation`'s network that agree to match across it: what
+    a network admin acting for `organisation` may match. Empty outside a network. Another
+    network's organisations are never included."""
+    if organisation.network_id is None:
+        return []
+    return list(
+        Organisation.objects.filter(
+            network_id=organisation.network_id,
+            is_active=True,
+            matching_sharing__shares=True,
+        ).order_by("name")
+    )
+
+
+def network_referral_of(*, organisation: Organisation, referral_id: uuid.UUID) -> Referral:
+    """A referral of a sharing organisation of `organisation`'s network (DoesNotExist else)."""
+    return Referral.objects.select_related("person", "organisation").get(
+        pk=referral_id, organisation__in=sharing_organisations(organisation=organisation)
+    )
+
+
+def network_supporter_of(*, organisation: Organisation, volunteer_id: uuid.UUID) -> Volunteer:
+    """A volunteer of a sharing organisation of `organisation`'s network (DoesNotExist else)."""
+    return Volunteer.objects.select_related("organisation").get(
+        pk=volunteer_id, organisation__in=sharing_organisations(organisation=organisation)
     )

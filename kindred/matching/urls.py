@@ -15,7 +15,19 @@ urlpatterns = [
     path("accept/<uuid:referral_id>/<uuid:volunteer_id>/", views.accept, name="accept"),
     path("reject/<uuid:referral_id>/<uuid:volunteer_id>/", views.reject, name="reject"),
     path("introductions/", views.introductions, name="introductions"),
-    path("introductions/<uuid:match_id>/start/", views.start, name="start"),
+    path("introductions/<uuid:relationship_id>/start/", views.start, name="start"),
     path("weights/", views.weights, name="weights"),
     path("waiting/<uuid:referral_id>/conflict/", views.conflict_add, name="conflict_add"),
+    path("network/suggest/", views.network_suggestions, name="network_suggest"),
+    path(
+        "network/accept/<uuid:referral_id>/<uuid:volunteer_id>/",
+        views.network_accept,
+        name="network_accept",
+    ),
+    path(
+        "network/reject/<uuid:referral_id>/<uuid:volunteer_id>/",
+        views.network_reject,
+        name="network_reject",
+    ),
+    path("sharing/", views.sharing, name="sharing"),
 ]

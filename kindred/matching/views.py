@@ -6,8 +6,9 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from kindred.core.access import permission
@@ -16,13 +17,25 @@ from kindred.matching import selectors, services, suggest
 from kindred.matching.forms import (
     ConflictForm,
     RejectForm,
+    SharingForm,
     SupporterProfileForm,
     WaitingProfileForm,
     WeightsForm,
 )
 from kindred.referrals.models import Referral, Status
 from kindred.referrals.services import ReferralError
+from kindred.relationships.models import Relationship
+from kindred.relationships.models import Status as RelationshipStatus
+from kindred.relationships.services import RelationshipError, relationship_move
 from kindred.volunteers.models import Volunteer
+
+#: The relationship page, built in the relationships app.
+RELATIONSHIP_DETAIL = "relationships:detail"
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted form, even an empty one (so an empty submission shows its errors)."""
+    return request.POST if request.method == "POST" else None
 
 
 @permission("matching.view_matching")
@@ -42,7 +55,7 @@ def waiting_profile(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
         raise Http404("No such referral in this organisation") from missing
     profile = selectors.waiting_profile_of(referral=referral)
     form = WaitingProfileForm(
-        request.POST or None,
+        _posted(request),
         initial=WaitingProfileForm.initial_from(profile),
         experience_choices=selectors.experience_choices(organisation=organisation),
     )
@@ -76,7 +89,7 @@ def supporter_profile(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResp
         raise Http404("No such volunteer in this organisation") from missing
     profile = selectors.supporter_profile_of(volunteer=volunteer)
     form = SupporterProfileForm(
-        request.POST or None,
+        _posted(request),
         initial=SupporterProfileForm.initial_from(profile),
         experience_choices=selectors.experience_choices(organisation=organisation),
     )
@@ -105,40 +118,83 @@ def _referral_or_404(request: HttpRequest, referral_id: uuid.UUID) -> Referral:
         raise Http404("No such referral in this organisation") from missing
 
 
+def _suggest_again(referral_id: uuid.UUID, *, network: bool = False) -> HttpResponse:
+    """Back to the suggestions for this person, worked out afresh."""
+    name = "matching:network_suggest" if network else "matching:suggest"
+    return redirect(f"{reverse(name)}?referral={referral_id}")
+
+
+def _only(request: HttpRequest, *, network: bool = False) -> Referral | None:
+    wanted = request.GET.get("referral", "")
+    if not wanted:
+        return None
+    try:
+        referral_id = uuid.UUID(wanted)
+    except ValueError as bad:
+        raise Http404("No such referral") from bad
+    if network:
+        return _network_referral_or_404(request, referral_id)
+    return _referral_or_404(request, referral_id)
+
+
 @permission("matching.view_matching")
 def suggestions(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
-    only = None
-    if wanted := request.GET.get("referral", ""):
-        try:
-            only = _referral_or_404(request, uuid.UUID(wanted))
-        except ValueError as bad:
-            raise Http404("No such referral") from bad
+    only = _only(request)
     suggestion = suggest.suggest(organisation=organisation, referral=only)
     services.suggestions_viewed(by=Acting.from_request(request), count=len(suggestion.proposals))
-    return render(request, "matching/suggestions.jinja", {"suggestion": suggestion, "only": only})
+    return render(
+        request,
+        "matching/suggestions.jinja",
+        {"suggestion": suggestion, "only": only, "network": False},
+    )
+
+
+def _partner(request: HttpRequest) -> uuid.UUID | None:
+    """The second supporter of a pair, from the form (None for one supporter)."""
+    value = request.POST.get("partner", "").strip()
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError as bad:
+        raise Http404("No such supporter") from bad
+
+
+def _accepted_message(request: HttpRequest, accepted: services.Accepted) -> None:
+    relationship = accepted.relationship
+    names = " and ".join(m.volunteer.display_name for m in accepted.matches)
+    messages.success(
+        request,
+        f"{relationship.person.display_name} is to be introduced to {names}. Support starts "
+        "when they first meet, or when you say so on the introductions page.",
+    )
 
 
 @permission("matching.decide")
 @require_POST
 def accept(request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID) -> HttpResponse:
-    referral = _referral_or_404(request, referral_id)
+    organisation = request.organisation  # type: ignore[attr-defined]
+    _referral_or_404(request, referral_id)
+    partner = _partner(request)
+    for wanted in (volunteer_id, partner):
+        if wanted is None:
+            continue
+        try:
+            selectors.supporter_of(organisation=organisation, volunteer_id=wanted)
+        except Volunteer.DoesNotExist as missing:
+            raise Http404("No such volunteer in this organisation") from missing
     try:
-        selectors.supporter_of(organisation=request.organisation, volunteer_id=volunteer_id)  # type: ignore[attr-defined]
-    except Volunteer.DoesNotExist as missing:
-        raise Http404("No such volunteer in this organisation") from missing
-    try:
-        match = services.match_accept(
-            by=Acting.from_request(request), referral_id=referral_id, volunteer_id=volunteer_id
+        accepted = services.match_accept(
+            by=Acting.from_request(request),
+            referral_id=referral_id,
+            volunteer_id=volunteer_id,
+            partner_id=partner,
         )
     except services.MatchingError as refused:
         messages.error(request, f"{refused}. The suggestions below have been worked out again.")
-        return redirect("matching:suggest")
-    messages.success(
-        request,
-        f"{referral.person.display_name} is to be introduced to {match.volunteer.display_name}. "
-        "When support has started, say so on the introductions page.",
-    )
+        return _suggest_again(referral_id)
+    _accepted_message(request, accepted)
     return redirect("matching:suggest")
 
 
@@ -152,55 +208,195 @@ def reject(request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID
         )
     except Volunteer.DoesNotExist as missing:
         raise Http404("No such volunteer in this organisation") from missing
-    form = RejectForm(request.POST or None)
+    return _reject(request, referral, volunteer, network=False)
+
+
+def _reject(
+    request: HttpRequest, referral: Referral, volunteer: Volunteer, *, network: bool
+) -> HttpResponse:
+    form = RejectForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        services.match_reject(
-            by=Acting.from_request(request),
-            referral_id=referral.pk,
-            volunteer_id=volunteer.pk,
-            reason=form.cleaned_data["reason"],
-        )
-        messages.success(
-            request,
-            f"{volunteer.display_name} will not be suggested for "
-            f"{referral.person.display_name} again",
-        )
-        return redirect("matching:suggest")
+        try:
+            services.match_reject(
+                by=Acting.from_request(request),
+                referral_id=referral.pk,
+                volunteer_id=volunteer.pk,
+                reason=form.cleaned_data["reason"],
+                across_network=network,
+            )
+        except services.MatchingError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                f"{volunteer.display_name} will not be suggested for "
+                f"{referral.person.display_name} again",
+            )
+            return _suggest_again(referral.pk, network=network)
     return render(
         request,
         "matching/reject.jinja",
-        {"referral": referral, "volunteer": volunteer, "form": form},
+        {"referral": referral, "volunteer": volunteer, "form": form, "network": network},
     )
 
 
 @permission("matching.view_matching")
 def introductions(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
-    matches = selectors.introductions_of(organisation=organisation)
-    return render(request, "matching/introductions.jinja", {"matches": matches})
+    waiting = selectors.introductions_of(organisation=organisation)
+    return render(
+        request,
+        "matching/introductions.jinja",
+        {"relationships": waiting, "detail_route": relationship_route()},
+    )
+
+
+def relationship_route() -> str | None:
+    """The relationship page's route name, once the relationships app has one (its pages are
+    being built alongside): until then names are shown without a link."""
+    try:
+        reverse(RELATIONSHIP_DETAIL, kwargs={"relationship_id": uuid.uuid4()})
+    except NoReverseMatch:
+        return None
+    return RELATIONSHIP_DETAIL
 
 
 @permission("matching.decide")
 @require_POST
-def start(request: HttpRequest, match_id: uuid.UUID) -> HttpResponse:
+def start(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+    """The introduction is made and support has begun: the relationships app moves the
+    relationship to active, and with it the referral to started and the matches."""
     organisation = request.organisation  # type: ignore[attr-defined]
-    if (
-        not selectors.introductions_of(organisation=organisation, everything=True)
-        .filter(pk=match_id)
-        .exists()
-    ):
-        raise Http404("No such introduction in this organisation")
     try:
-        match = services.match_start(by=Acting.from_request(request), match_id=match_id)
-    except (services.MatchingError, ReferralError) as refused:
+        relationship = selectors.introduction_of(
+            organisation=organisation, relationship_id=relationship_id
+        )
+    except Relationship.DoesNotExist as missing:
+        raise Http404("No such introduction in this organisation") from missing
+    try:
+        relationship_move(
+            by=Acting.from_request(request),
+            relationship_id=relationship.pk,
+            expected=RelationshipStatus.INTRODUCED,
+            to=RelationshipStatus.ACTIVE,
+            note="Introduction made, support started",
+        )
+    except (RelationshipError, ReferralError) as refused:
         messages.error(request, str(refused))
     else:
+        names = " and ".join(
+            link.volunteer.display_name for link in relationship.supporter_links.all()
+        )
         messages.success(
-            request,
-            f"Support has started for {match.referral.person.display_name} with "
-            f"{match.volunteer.display_name}",
+            request, f"Support has started for {relationship.person.display_name} with {names}"
         )
     return redirect("matching:introductions")
+
+
+def _network_referral_or_404(request: HttpRequest, referral_id: uuid.UUID) -> Referral:
+    try:
+        return selectors.network_referral_of(
+            organisation=request.organisation,  # type: ignore[attr-defined]
+            referral_id=referral_id,
+        )
+    except Referral.DoesNotExist as missing:
+        raise Http404("No such referral in a sharing organisation of your network") from missing
+
+
+def _network_supporter_or_404(request: HttpRequest, volunteer_id: uuid.UUID) -> Volunteer:
+    try:
+        return selectors.network_supporter_of(
+            organisation=request.organisation,  # type: ignore[attr-defined]
+            volunteer_id=volunteer_id,
+        )
+    except Volunteer.DoesNotExist as missing:
+        raise Http404("No such supporter in a sharing organisation of your network") from missing
+
+
+@permission("matching.match_network")
+def network_suggestions(request: HttpRequest) -> HttpResponse:
+    """Suggestions across the organisations of the network that agree to share (ADR-013)."""
+    organisation = request.organisation  # type: ignore[attr-defined]
+    only = _only(request, network=True)
+    suggestion = suggest.suggest_network(organisation=organisation, referral=only)
+    services.network_suggestions_viewed(by=Acting.from_request(request), suggestion=suggestion)
+    return render(
+        request,
+        "matching/suggestions.jinja",
+        {"suggestion": suggestion, "only": only, "network": True},
+    )
+
+
+@permission("matching.match_network")
+@require_POST
+def network_accept(
+    request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID
+) -> HttpResponse:
+    _network_referral_or_404(request, referral_id)
+    partner = _partner(request)
+    for wanted in (volunteer_id, partner):
+        if wanted is not None:
+            _network_supporter_or_404(request, wanted)
+    try:
+        accepted = services.match_accept(
+            by=Acting.from_request(request),
+            referral_id=referral_id,
+            volunteer_id=volunteer_id,
+            partner_id=partner,
+            across_network=True,
+        )
+    except services.MatchingError as refused:
+        messages.error(request, f"{refused}. The suggestions below have been worked out again.")
+        return _suggest_again(referral_id, network=True)
+    _accepted_message(request, accepted)
+    return redirect("matching:network_suggest")
+
+
+@permission("matching.match_network")
+def network_reject(
+    request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID
+) -> HttpResponse:
+    referral = _network_referral_or_404(request, referral_id)
+    volunteer = _network_supporter_or_404(request, volunteer_id)
+    return _reject(request, referral, volunteer, network=True)
+
+
+@permission("matching.share")
+def sharing(request: HttpRequest) -> HttpResponse:
+    """An organisation admin agrees (or not) to matching across the network."""
+    organisation = request.organisation  # type: ignore[attr-defined]
+    current = selectors.shares_with_network(organisation=organisation)
+    shares = bool(current and current.shares)
+    form = SharingForm(_posted(request), initial={"shares": "yes" if shares else "no"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sharing_save(
+                by=Acting.from_request(request), shares=form.cleaned_data["shares"]
+            )
+        except services.MatchingError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                "Your network's admins can now match your people and supporters across the network"
+                if form.cleaned_data["shares"]
+                else "Matching stays within your organisation",
+            )
+            return redirect("matching:sharing")
+    return render(
+        request,
+        "matching/sharing.jinja",
+        {
+            "form": form,
+            "current": current,
+            "shares": shares,
+            "partners": [
+                o
+                for o in selectors.sharing_organisations(organisation=organisation)
+                if o.pk != organisation.pk
+            ],
+        },
+    )
 
 
 @permission("matching.tune")
@@ -208,7 +404,7 @@ def weights(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     current = selectors.weights_of(organisation=organisation)
     initial = {name: getattr(current, name) for name in WeightsForm.base_fields}
-    form = WeightsForm(request.POST or None, initial=initial)
+    form = WeightsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.weights_save(by=Acting.from_request(request), values=form.cleaned_data)
@@ -226,7 +422,7 @@ def conflict_add(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     referral = _referral_or_404(request, referral_id)
     supporters = list(selectors.supporters_of(organisation=organisation))
     form = ConflictForm(
-        request.POST or None, supporters=[(str(v.pk), v.display_name) for v in supporters]
+        _posted(request), supporters=[(str(v.pk), v.display_name) for v in supporters]
     )
     if request.method == "POST" and form.is_valid():
         volunteer = next(v for v in supporters if str(v.pk) == form.cleaned_data["volunteer"])

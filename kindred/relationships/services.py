@@ -77,15 +77,34 @@ def relationship_introduce(
     matches: Sequence[Match] = (),
     introduced_on: dt.date | None = None,
     note: str = "",
+    across_network: bool = False,
 ) -> Relationship:
     """Introduce a person to one or two supporters (from accepted matches, or a coordinator's
-    own choice). Support begins when the first contact happens or a coordinator starts it."""
+    own choice). Support begins when the first contact happens or a coordinator starts it.
+
+    The relationship belongs to the person's organisation (the one acted for). Supporters come
+    from it too, unless `across_network` is given explicitly: then a supporter may come from
+    another organisation of the same network when both organisations agree to share for
+    matching (kindred.matching.models.NetworkSharing, ADR-013)."""
+    from kindred.matching.models import NetworkSharing
+
     organisation = _organisation(by)
     supporters = list(dict.fromkeys(volunteers))
     if not 1 <= len(supporters) <= 2:
         raise RelationshipError("Choose one or two supporters")
+    allowed = {organisation.pk}
+    if across_network and organisation.network_id is not None:
+        sharing = set(
+            NetworkSharing.objects.filter(
+                shares=True,
+                organisation__network_id=organisation.network_id,
+                organisation__is_active=True,
+            ).values_list("organisation_id", flat=True)
+        )
+        if organisation.pk in sharing:
+            allowed |= sharing
     if person.organisation_id != organisation.pk or any(
-        v.organisation_id != organisation.pk for v in supporters
+        v.organisation_id not in allowed for v in supporters
     ):
         raise RelationshipError("That person or supporter is not in this organisation")
     if referral is not None and referral.person_id != person.pk:

@@ -363,7 +363,7 @@ def explain(parts: Components, weights: Weights = DEFAULT_WEIGHTS) -> str:
         days = parts.waiting_days
         sentences.append(f"Waiting {days} day{'' if days == 1 else 's'}")
     if parts.continuity > 0 and weights.continuity > 0:
-        sentences.append("Supported by them before")
+        sentences.append("Supported them before")
     return " ".join(f"{sentence}." for sentence in sentences)
 
 

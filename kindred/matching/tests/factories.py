@@ -43,3 +43,31 @@ class ConflictFactory(factory.django.DjangoModelFactory):
         organisation=factory.SelfAttribute("..organisation"),
     )
     reason = ConflictReason.KNOWN
+
+
+def eligible_supporter(organisation, given_name="Sam", **profile):
+    """A volunteer with a matching profile, eligible for the organisation's befriender role
+    (basic DBS check), so that suggestions may use them."""
+    from kindred.volunteers.tests.factories import DbsCheckFactory, RoleFactory
+
+    role = RoleFactory(organisation=organisation, dbs_level="basic")
+    volunteer = SupporterProfileFactory(
+        volunteer__organisation=organisation, volunteer__given_name=given_name, **profile
+    ).volunteer
+    volunteer.roles.add(role)
+    DbsCheckFactory(volunteer=volunteer, level="basic")
+    return volunteer
+
+
+def waiting_referral(organisation, given_name="Ada", days=10, **profile):
+    """A referral waiting for a match `days` days, with a matching profile."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return WaitingProfileFactory(
+        referral__organisation=organisation,
+        referral__person__given_name=given_name,
+        referral__received_at=timezone.now() - dt.timedelta(days=days),
+        **profile,
+    ).referral

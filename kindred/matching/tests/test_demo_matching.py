@@ -23,4 +23,4 @@ def test_demo_organisations_have_proposals_and_seeding_is_idempotent():
         for proposal in suggest(organisation=organisation).proposals
     ]
     assert proposals
-    assert all(p.chosen.explanation for p in proposals)
+    assert all(c.explanation for p in proposals for c in p.supporters)

@@ -19,7 +19,7 @@ SUPPORTER = Supporter(
     eligible=True,
     paused=False,
     capacity=2,
-    active_matches=1,
+    places_taken=1,
     modes=frozenset({"visit", "phone"}),
     languages=frozenset({"english", "Urdu"}),
     gender="woman",
@@ -42,11 +42,11 @@ def test_a_paused_supporter_is_refused():
 
 
 def test_a_supporter_with_no_capacity_left_is_refused():
-    full = replace(SUPPORTER, capacity=2, active_matches=2)
+    full = replace(SUPPORTER, capacity=2, places_taken=2)
     assert hard_rules.capacity_left(PERSON, full) == (
         "Already supporting as many people as they can (2)"
     )
-    assert hard_rules.capacity_left(PERSON, replace(SUPPORTER, capacity=0, active_matches=0))
+    assert hard_rules.capacity_left(PERSON, replace(SUPPORTER, capacity=0, places_taken=0))
 
 
 def test_no_shared_way_of_meeting_is_refused():
@@ -111,3 +111,9 @@ def test_a_recorded_conflict_is_refused():
 )
 def test_every_failing_rule_gives_its_own_reason(change, count):
     assert len(hard_rules.refusals(PERSON, replace(SUPPORTER, **change))) == count
+
+
+def test_a_pair_whose_support_ended_because_it_was_not_right_is_refused():
+    reasons = hard_rules.refusals(PERSON, SUPPORTER, ended_badly={("p1", "v1")})
+    assert reasons == ["Their support together ended before because the match was not right"]
+    assert hard_rules.refusals(PERSON, SUPPORTER, ended_badly={("p2", "v1")}) == []

@@ -94,7 +94,7 @@ def test_phone_pairs_have_no_distance_and_continuity_is_named():
     pair = score_pair(person, far, mode=Mode.PHONE, waiting_days=1, same_supporter_before=True)
     assert pair.components.distance is None
     assert "km" not in pair.explanation
-    assert pair.explanation.endswith("Waiting 1 day. Supported by them before.")
+    assert pair.explanation.endswith("Waiting 1 day. Supported them before.")
     assert (
         pair.score
         == score_pair(
@@ -220,7 +220,7 @@ def test_the_explanation_names_every_component_that_added_to_the_score(
     if tuned.waiting and parts.waiting:
         assert f"Waiting {waited} day" in text
     if tuned.continuity and parts.continuity:
-        assert "Supported by them before." in text
+        assert "Supported them before." in text
     assert all(s[:1].isupper() or s[:1].isdigit() for s in text.split(". ") if s)
     assert text == "" or text.endswith(".")
 

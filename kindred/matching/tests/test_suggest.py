@@ -14,6 +14,8 @@ from kindred.matching.models import Match, MatchStatus, Rejection
 from kindred.matching.suggest import suggest
 from kindred.matching.tests.factories import SupporterProfileFactory, WaitingProfileFactory
 from kindred.referrals.models import Status
+from kindred.relationships.models import Relationship
+from kindred.relationships.models import Status as RelationshipStatus
 from kindred.volunteers.models import AvailabilityWindow
 from kindred.volunteers.tests.factories import DbsCheckFactory, RoleFactory
 
@@ -56,9 +58,9 @@ def test_the_best_pair_is_proposed_with_why_and_the_next_best(organisation, supp
     result = suggest(organisation=organisation)
     [proposal] = result.proposals
     assert proposal.referral == referral
-    assert proposal.chosen.volunteer == stroke
+    assert proposal.supporters[0].volunteer == stroke
     assert (
-        proposal.chosen.explanation
+        proposal.supporters[0].explanation
         == "Both stroke survivors. Both enjoy gardening. Waiting 41 days."
     )
     assert [c.volunteer.given_name for c in proposal.alternatives] == ["Tom"]
@@ -85,9 +87,10 @@ def test_face_to_face_candidates_are_the_nearest_within_travel(organisation, sup
     referral.person.easting, referral.person.northing = 391_000, 390_000
     referral.person.save()
     [proposal] = suggest(organisation=organisation).proposals
-    assert proposal.chosen.volunteer == near
+    assert proposal.supporters[0].volunteer == near
     assert (
-        "1 km apart" in proposal.chosen.explanation or "1.0 km apart" in proposal.chosen.explanation
+        "1 km apart" in proposal.supporters[0].explanation
+        or "1.0 km apart" in proposal.supporters[0].explanation
     )
     assert proposal.alternatives == []  # 9 km is beyond Far's 5 km
 
@@ -101,11 +104,11 @@ def test_availability_from_the_volunteers_app_is_used(organisation, supporter):
     waiting(organisation, "Ada", days=3, experiences=["stroke"], interests=[],
             free_times=["1-afternoon", "4-morning"])  # fmt: skip
     [proposal] = suggest(organisation=organisation).proposals
-    assert proposal.chosen.volunteer == sam
-    assert proposal.chosen.explanation == (
+    assert proposal.supporters[0].volunteer == sam
+    assert proposal.supporters[0].explanation == (
         "Both stroke survivors. Both free Tuesday afternoons. Waiting 3 days."
     )
-    assert proposal.chosen.score > proposal.alternatives[0].score
+    assert proposal.supporters[0].score > proposal.alternatives[0].score
 
 
 def test_a_persons_free_times_are_saved_from_the_form(client_as, organisation):
@@ -119,30 +122,55 @@ def test_a_persons_free_times_are_saved_from_the_form(client_as, organisation):
 
 
 def test_a_coordinator_accepts_and_then_support_starts(client_as, organisation, supporter):
-    sam = supporter("Sam")
-    referral = waiting(organisation, "Ada")
+    sam = supporter("Sam", modes=["phone", "visit"])
+    referral = waiting(organisation, "Ada", modes=["visit", "phone"])
+    referral.person.easting, referral.person.northing = 390_000, 390_000
+    referral.person.save()
+    sam.matching_profile.easting, sam.matching_profile.northing = 391_000, 390_000
+    sam.matching_profile.save()
     client = client_as(Role.COORDINATOR)
     page = client.get(reverse("matching:suggest")).content.decode()
     assert "Ada" in page and "Accept match with Sam" in page
     response = client.post(
-        reverse("matching:accept", kwargs={"referral_id": referral.pk, "volunteer_id": sam.pk})
+        reverse("matching:accept", kwargs={"referral_id": referral.pk, "volunteer_id": sam.pk}),
+        follow=True,
     )
-    assert response.status_code == 302
+    assert "is to be introduced to Sam" in response.content.decode()
     match = Match.objects.get()
     assert (match.referral, match.volunteer, match.status) == (
         referral,
         sam,
         MatchStatus.INTRODUCED,
     )
+    # The introduction is a relationship in the relationships app, face to face preferred.
+    relationship = Relationship.objects.get()
+    assert (relationship.person, relationship.referral) == (referral.person, referral)
+    assert relationship.status == RelationshipStatus.INTRODUCED
+    assert (relationship.kind, relationship.usual_mode) == ("befriending", "visit")
+    assert [link.match for link in relationship.supporter_links.all()] == [match]
     referral.refresh_from_db()
     assert referral.status == Status.WAITING  # not until the relationship begins
     assert "Accept match with Sam" not in client.get(reverse("matching:suggest")).content.decode()
-    client.post(reverse("matching:start", kwargs={"match_id": match.pk}))
+    introductions = client.get(reverse("matching:introductions")).content.decode()
+    assert "Ada" in introductions and "Sam" in introductions
+    response = client.post(
+        reverse("matching:start", kwargs={"relationship_id": relationship.pk}), follow=True
+    )
+    assert "Support has started for" in response.content.decode()
     match.refresh_from_db()
     referral.refresh_from_db()
+    relationship.refresh_from_db()
     assert match.status == MatchStatus.STARTED and referral.status == Status.STARTED
+    assert relationship.status == RelationshipStatus.ACTIVE
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"matching.match_accepted", "matching.match_started"} <= actions
+    assert {"matching.match_accepted", "relationships.introduced", "relationships.moved"} <= actions
+    # Starting twice is refused plainly, not a server error.
+    again = client.post(
+        reverse("matching:start", kwargs={"relationship_id": relationship.pk}), follow=True
+    )
+    assert again.status_code == 200
+    body = again.content.decode()
+    assert "kindred-message--error" in body and "is now &#39;Active&#39;" in body
 
 
 def test_swapping_accepts_an_alternative(client_as, organisation, supporter):

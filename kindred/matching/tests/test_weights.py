@@ -72,10 +72,12 @@ def test_suggestions_use_the_organisations_weights(organisation):
         experiences=["stroke"],
         interests=["chess", "darts"],
     )
-    assert suggest(organisation=organisation).proposals[0].chosen.volunteer.given_name == "Tom"
+    assert (
+        suggest(organisation=organisation).proposals[0].supporters[0].volunteer.given_name == "Tom"
+    )
     services.weights_save(
         by=Acting(user=None, organisation=organisation),
         values={**{k: float(v) for k, v in DEFAULTS.items()}, "interests": 0.0},
     )
     [proposal] = suggest(organisation=organisation).proposals
-    assert proposal.chosen.score == pytest.approx(proposal.alternatives[0].score)
+    assert proposal.supporters[0].score == pytest.approx(proposal.alternatives[0].score)

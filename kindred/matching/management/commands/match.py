@@ -28,12 +28,16 @@ class Command(BaseCommand):
         result = suggest(organisation=organisation)
         by = Acting.system("kindred match", organisation=organisation)
         for proposal in result.proposals:
-            chosen = proposal.chosen
+            names = " and ".join(c.volunteer.display_name for c in proposal.supporters)
             self.stdout.write(
-                f"{proposal.referral.person.display_name} with {chosen.volunteer.display_name} "
-                f"({chosen.mode.replace('_', ' ')}, score {chosen.score:.2f}): "
-                f"{chosen.explanation}"
+                f"{proposal.referral.person.display_name} with {names}"
+                + (" (a pair of supporters)" if proposal.is_pair else "")
             )
+            for chosen in proposal.supporters:
+                self.stdout.write(
+                    f"    {chosen.volunteer.display_name} ({chosen.mode.replace('_', ' ')}, "
+                    f"score {chosen.score:.2f}): {chosen.explanation}"
+                )
             for other in proposal.alternatives:
                 self.stdout.write(
                     f"    or {other.volunteer.display_name} (score {other.score:.2f}): "
@@ -44,10 +48,17 @@ class Command(BaseCommand):
                     by=by,
                     action="matching.proposed",
                     target=proposal.referral,
-                    detail={"volunteer": str(chosen.volunteer.pk), "score": round(chosen.score, 4)},
+                    detail={
+                        "volunteers": [str(c.volunteer.pk) for c in proposal.supporters],
+                        "scores": [round(c.score, 4) for c in proposal.supporters],
+                    },
                 )
         for referral in result.without_supporter:
-            self.stdout.write(f"{referral.person.display_name}: no supporter available yet")
+            pair = result.needs.get(referral.pk, 1) == 2
+            self.stdout.write(
+                f"{referral.person.display_name}: no "
+                f"{'pair of supporters' if pair else 'supporter'} available yet"
+            )
         self.stdout.write(
             f"{len(result.proposals)} proposed, {len(result.without_supporter)} without a supporter. "
             "Nothing was accepted: coordinators decide on the matching pages."

@@ -1,0 +1,112 @@
+"""Matching and the relationships app: capacity counted from open relationships, continuity with
+a supporter from before, and a relationship that ended badly never matched again."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from kindred.core.services import Acting
+from kindred.matching import selectors, services
+from kindred.matching.models import Match
+from kindred.matching.suggest import suggest
+from kindred.matching.tests.factories import eligible_supporter, waiting_referral
+from kindred.relationships.models import Kind, Relationship, Status
+from kindred.relationships.tests.factories import RelationshipFactory
+from kindred.volunteers.models import VolunteeringRole
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def by(organisation, coordinator):
+    return Acting(coordinator, organisation)
+
+
+def ended(organisation, person, volunteer, reason):
+    return RelationshipFactory(
+        organisation=organisation,
+        person=person,
+        supporters=[volunteer],
+        status=Status.ENDED,
+        ended_on=timezone.localdate() - dt.timedelta(days=100),
+        end_reason=reason,
+        outcome="better",
+        next_step="none",
+    )
+
+
+def test_a_supporter_who_supported_them_before_comes_first_and_says_so(organisation):
+    eligible_supporter(organisation, "Sam", interests=[])
+    tom = eligible_supporter(organisation, "Tom", interests=[])
+    ada = waiting_referral(organisation, "Ada", days=10, interests=[])
+    ended(organisation, ada.person, tom, "moved_away")
+    [proposal] = suggest(organisation=organisation).proposals
+    [chosen] = proposal.supporters
+    assert chosen.volunteer == tom
+    assert chosen.explanation == "Both stroke survivors. Waiting 10 days. Supported them before."
+    [other] = proposal.alternatives
+    assert other.explanation == "Both stroke survivors. Waiting 10 days."
+    assert chosen.score > other.score
+
+
+def test_continuity_is_kept_when_the_match_is_accepted(by, organisation):
+    tom = eligible_supporter(organisation, "Tom", interests=[])
+    ada = waiting_referral(organisation, "Ada", days=10, interests=[])
+    ended(organisation, ada.person, tom, "goals_met")
+    accepted = services.match_accept(by=by, referral_id=ada.pk, volunteer_id=tom.pk)
+    assert accepted.matches[0].explanation.endswith("Supported them before.")
+
+
+def test_a_pair_whose_support_ended_because_it_was_not_right_is_never_matched_again(
+    by, organisation
+):
+    tom = eligible_supporter(organisation, "Tom")
+    ada = waiting_referral(organisation, "Ada")
+    ended(organisation, ada.person, tom, "not_right")
+    result = suggest(organisation=organisation)
+    assert result.proposals == [] and result.without_supporter == [ada]
+    with pytest.raises(services.StaleProposal, match="because the match was not right"):
+        services.match_accept(by=by, referral_id=ada.pk, volunteer_id=tom.pk)
+    role = VolunteeringRole.objects.get(organisation=organisation)
+    [checked] = selectors.supporters_checked(organisation=organisation, referral=ada, role=role)
+    assert checked.refusals == [
+        "Their support together ended before because the match was not right"
+    ]
+
+
+def test_places_are_counted_from_open_relationships_not_matches(by, organisation):
+    sam = eligible_supporter(organisation, "Sam", capacity=1)
+    ada = waiting_referral(organisation, "Ada")
+    # Sam already supports someone in a relationship a coordinator made without matching.
+    busy = RelationshipFactory(organisation=organisation, supporters=[sam])
+    assert suggest(organisation=organisation).proposals == []
+    with pytest.raises(services.StaleProposal, match="as many people as they can"):
+        services.match_accept(by=by, referral_id=ada.pk, volunteer_id=sam.pk)
+    # When that relationship ends, the place is free again.
+    busy.status, busy.ended_on = Status.ENDED, timezone.localdate()
+    busy.save()
+    [proposal] = suggest(organisation=organisation).proposals
+    assert proposal.supporters[0].volunteer == sam
+    services.match_accept(by=by, referral_id=ada.pk, volunteer_id=sam.pk)
+    assert Match.objects.get().volunteer == sam
+
+
+def test_the_relationship_kind_follows_the_role(by, organisation):
+    sam = eligible_supporter(organisation, "Sam")
+    VolunteeringRole.objects.filter(organisation=organisation).update(name="Peer mentor")
+    ada = waiting_referral(organisation, "Ada", modes=["phone", "video"])
+    services.match_accept(by=by, referral_id=ada.pk, volunteer_id=sam.pk)
+    relationship = Relationship.objects.get()
+    assert (relationship.kind, relationship.usual_mode) == (Kind.PEER_MENTORING, "phone")
+
+
+def test_a_relationship_error_leaves_nothing_behind(by, organisation):
+    sam = eligible_supporter(organisation, "Sam")
+    ada = waiting_referral(organisation, "Ada")
+    # Sam already supports Ada in an open relationship from elsewhere: introducing again fails.
+    RelationshipFactory(organisation=organisation, person=ada.person, supporters=[sam])
+    with pytest.raises(services.StaleProposal, match="already supports"):
+        services.match_accept(by=by, referral_id=ada.pk, volunteer_id=sam.pk)
+    assert not Match.objects.exists()
+    assert Relationship.objects.count() == 1
