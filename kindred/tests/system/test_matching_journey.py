@@ -1,5 +1,6 @@
 """A coordinator suggests matches, reads why a supporter was suggested, accepts one, and later
-says support has started."""
+says support has started; someone who needs a pair of supporters gets both in one decision; and
+a network admin matches across the organisations that agree to share."""
 
 from __future__ import annotations
 
@@ -63,4 +64,123 @@ def test_a_coordinator_suggests_matches_reads_why_and_accepts_one(
     expect(page.locator("main")).to_contain_text(
         "Support has started for Edna Moss with Sam Okafor"
     )
+    assert_accessible(page)
+
+
+def eligible(organisation, given, family, **profile):
+    role = RoleFactory(organisation=organisation, dbs_level="basic")
+    volunteer = SupporterProfileFactory(
+        volunteer__organisation=organisation,
+        volunteer__given_name=given,
+        volunteer__family_name=family,
+        **profile,
+    ).volunteer
+    volunteer.roles.add(role)
+    DbsCheckFactory(volunteer=volunteer, level="basic")
+    return volunteer
+
+
+def test_a_coordinator_matches_someone_with_a_pair_of_supporters(
+    page, make_user, organisation, password
+):
+    # Given Edna, who is best supported by two people together, and two befrienders
+    coordinator = make_user(Role.COORDINATOR, organisation=organisation, email="coord@example.com")
+    eligible(organisation, "Sam", "Okafor", experiences=["stroke"], interests=["gardening"])
+    eligible(organisation, "Tia", "Reed", experiences=["stroke"], interests=[])
+    edna = PersonFactory(organisation=organisation, given_name="Edna", family_name="Moss")
+    WaitingProfileFactory(
+        referral__organisation=organisation,
+        referral__person=edna,
+        experiences=["stroke"],
+        interests=["gardening"],
+    )
+
+    # When the coordinator says on her matching profile that she needs a pair of supporters
+    sign_in(page, coordinator.email, password)
+    page.get_by_role("link", name="see everyone waiting").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("People waiting for a match")
+    assert_accessible(page)
+    page.get_by_role("link", name="Change matching profile for Edna Moss").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("What matters in finding them")
+    assert_accessible(page)
+    page.get_by_label("A pair of supporters").check()
+    page.get_by_role("button", name="Save matching profile").click()
+    expect(page.locator("main")).to_contain_text("Matching profile saved for Edna Moss")
+    assert_accessible(page)
+
+    # Then suggestions propose both supporters together, each with why
+    page.get_by_role("link", name="Suggest matches").first.click()
+    expect(
+        page.get_by_role("heading", level=2, name="Edna Moss with Sam Okafor and Tia Reed")
+    ).to_be_visible()
+    main = page.locator("main")
+    expect(main).to_contain_text("Edna Moss needs a pair of supporters")
+    expect(main).to_contain_text("Both stroke survivors. Both enjoy gardening.")
+    expect(page.get_by_role("heading", level=3, name="Tia Reed")).to_be_visible()
+    assert_accessible(page)
+
+    # When she accepts the pair in one decision
+    page.get_by_role("button", name="Accept Sam Okafor and Tia Reed as a pair").click()
+
+    # Then Edna is to be introduced to both, as one introduction
+    expect(main).to_contain_text("Edna Moss is to be introduced to Sam Okafor and Tia Reed")
+    assert_accessible(page)
+    page.get_by_role("link", name="See introductions being made").click()
+    expect(page.get_by_role("row", name="Edna Moss")).to_contain_text("Sam Okafor and Tia Reed")
+    assert_accessible(page)
+    page.get_by_role("button", name="Introduction made, support started for Edna Moss").click()
+    expect(main).to_contain_text("Support has started for Edna Moss with Sam Okafor and Tia Reed")
+    assert_accessible(page)
+
+
+def test_a_network_admin_matches_across_organisations_that_share(
+    page, make_user, organisation, password
+):
+    # Given two organisations of one network, each with an admin who agrees to share
+    from kindred.accounts.tests.factories import OrganisationFactory
+
+    neighbour = OrganisationFactory(
+        slug="maecare", name="MAEcare Leeds", network=organisation.network
+    )
+    ours = make_user(Role.ORGANISATION_ADMIN, organisation=organisation, email="admin@example.com")
+    make_user(Role.ORGANISATION_ADMIN, organisation=neighbour, email="theirs@example.com")
+    from kindred.matching.models import NetworkSharing
+
+    NetworkSharing.objects.create(organisation=neighbour, shares=True)
+    network_admin = make_user(
+        Role.NETWORK_ADMIN, organisation=organisation, email="network@example.com"
+    )
+    eligible(neighbour, "Sam", "Okafor", experiences=["stroke"], interests=["gardening"])
+    edna = PersonFactory(organisation=organisation, given_name="Edna", family_name="Moss")
+    WaitingProfileFactory(
+        referral__organisation=organisation,
+        referral__person=edna,
+        experiences=["stroke"],
+        interests=["gardening"],
+    )
+
+    # When our organisation admin agrees to share for matching
+    sign_in(page, ours.email, password)
+    page.get_by_role("link", name="Decide whether to share").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Matching across the network")
+    assert_accessible(page)
+    page.get_by_label("Yes, share for matching").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("can now match your people and supporters")
+    expect(page.locator("main")).to_contain_text("Other organisations that share: MAEcare Leeds")
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    # Then the network admin is offered a supporter from the other organisation, and accepts
+    sign_in(page, network_admin.email, password)
+    page.get_by_role("link", name="Suggest matches across the network").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Suggested matches across the network"
+    )
+    main = page.locator("main")
+    expect(main).to_contain_text("Sam Okafor (MAEcare Leeds)")
+    expect(main).to_contain_text("Both stroke survivors. Both enjoy gardening.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Accept match with Sam Okafor").click()
+    expect(main).to_contain_text("Edna Moss is to be introduced to Sam Okafor")
     assert_accessible(page)
