@@ -27,6 +27,7 @@ from kindred.nonprod.constants import DEMO_DOMAIN, DEMO_PASSWORD, demo_email
 from kindred.nonprod.demo_matching import seed_matching
 from kindred.nonprod.demo_referrals import seed_referrals
 from kindred.nonprod.demo_volunteers import seed_volunteers
+from kindred.nonprod.demo_wellbeing import seed_wellbeing
 from kindred.people.identifiers import Postcode, postcodes_in_district
 from kindred.people.models import Person
 
@@ -163,6 +164,7 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
     seed_volunteers(log=log)
     seed_referrals(log=log)
     seed_matching(log=log)
+    seed_wellbeing(log=log)  # after relationships: goals and plans are for people with support
 
 
 def demo_users() -> list[User]:
