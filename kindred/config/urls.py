@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kindred.fhir.urls")),
     path("volunteers/", include("kindred.volunteers.urls")),
     path("matching/", include("kindred.matching.urls")),
+    path("relationships/", include("kindred.relationships.urls")),
     path("wellbeing/", include("kindred.wellbeing.urls")),
 ]
 

@@ -296,3 +296,8 @@ def gp_concern_raise(
     )
     audit_record(by=by, action="gp_concern.raised", target=concern, detail={"urgency": urgency})
     return concern
+
+
+def gp_concern_refused(*, by: Acting, person: Person) -> None:
+    """Someone who does not support this person tried to raise a concern for their GP."""
+    audit_record(by=by, action="gp_concern.refused", target=person)

@@ -30,6 +30,7 @@ from kindred.referrals.forms import (
     SelfReferralForm,
 )
 from kindred.referrals.models import Channel, Referral, Status
+from kindred.relationships.selectors import supports_person
 
 SELF_REFERRALS_PER_HOUR = 5
 
@@ -242,10 +243,19 @@ def self_refer_done(request: HttpRequest, organisation_slug: str) -> HttpRespons
 
 @permission("referrals.raise_gp_concern")
 def gp_concern(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Tell a person's GP something they should know. Coordinators may for anyone; volunteers and
+    facilitators only for someone they currently support (anyone else: 404, audited)."""
     try:
         person: Person = person_of(organisation=request.organisation, person_id=person_id)  # type: ignore[attr-defined]
     except Person.DoesNotExist as missing:
         raise Http404("No such person in this organisation") from missing
+    for_anyone = request.user.has_perm(
+        "referrals.raise_gp_concern_for_anyone",
+        request.organisation,  # type: ignore[attr-defined]
+    )
+    if not for_anyone and not supports_person(user=request.user, person=person):
+        services.gp_concern_refused(by=Acting.from_request(request), person=person)
+        raise Http404("No such person in this organisation")
     form = GpConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -258,5 +268,11 @@ def gp_concern(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             messages.success(
                 request, f"Your concern has been shared with {person.given_name}'s GP practice"
             )
-            return redirect("people:detail", person_id=person.pk)
-    return render(request, "referrals/gp_concern.jinja", {"form": form, "person": person})
+            if for_anyone:
+                return redirect("people:detail", person_id=person.pk)
+            return redirect("relationships:mine")
+    return render(
+        request,
+        "referrals/gp_concern.jinja",
+        {"form": form, "person": person, "for_anyone": for_anyone},
+    )

@@ -300,3 +300,24 @@ class QuietReminder(BaseModel):
                 fields=["relationship", "quiet_since"], name="quiet_reminder_once_per_spell"
             )
         ]
+
+
+class QuietDigest(BaseModel):
+    """A coordinator was sent the weekly digest (relationships gone quiet, reviews overdue, open
+    concerns) for an organisation: once per ISO week, named by the week's Monday."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="quiet_digests"
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    week_starting = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "coordinator", "week_starting"],
+                name="quiet_digest_once_a_week",
+            )
+        ]

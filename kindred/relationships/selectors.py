@@ -4,14 +4,36 @@ relationship is simply not found."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from kindred.accounts.models import Organisation, User
-from kindred.relationships.models import OPEN, EndReason, Relationship, Status, Supporter
+from kindred.accounts.models import Organisation, Role, User
+from kindred.people.models import Person
+from kindred.relationships.models import (
+    OPEN,
+    Concern,
+    Contact,
+    EndReason,
+    Feeling,
+    Relationship,
+    Status,
+    StatusChange,
+    Supporter,
+)
+from kindred.volunteers.models import RoleKind, Volunteer
+
+#: A contact marked worried counts as a worried flag for this many days.
+WORRIED_DAYS = 30
+#: "Review due" on the caseload: overdue, or due within this many days.
+REVIEW_SOON_DAYS = 14
+#: Relationships that can go quiet: support not paused or ended.
+CAN_GO_QUIET = (Status.INTRODUCED.value, Status.ACTIVE.value)
+WORRIED = (Feeling.A_BIT_WORRIED.value, Feeling.VERY_WORRIED.value)
 
 
 def for_organisation(*, organisation: Organisation) -> QuerySet[Relationship]:
@@ -73,24 +95,29 @@ def _quiet_since() -> Coalesce:
     return Coalesce("last_contact_on", "started_on", "introduced_on", output_field=DateField())
 
 
+def _only_quiet(relationships: QuerySet[Relationship], today: dt.date) -> QuerySet[Relationship]:
+    """Those of `relationships` (annotated with quiet_since) that can go quiet and have: no
+    contact for their rhythm plus grace period."""
+    candidates = relationships.filter(status__in=CAN_GO_QUIET).annotate(
+        allowed=F("rhythm_days") + F("grace_days")
+    )
+    # Date arithmetic with a column differs between databases; the allowed gaps are few, so
+    # each gets its own plain date comparison.
+    allowed = set(candidates.order_by().values_list("allowed", flat=True).distinct())
+    if not allowed:
+        return candidates.none()
+    quiet = Q()
+    for days in allowed:
+        quiet |= Q(allowed=days, quiet_since__lt=today - dt.timedelta(days=days))
+    return candidates.filter(quiet)
+
+
 def gone_quiet(*, organisation: Organisation, today: dt.date) -> QuerySet[Relationship]:
     """Introduced or active relationships with no contact for their rhythm plus the grace period
     (defaults 14 + 7 days), quietest first. Each is annotated with `quiet_since`: the last
     contact that happened, or else the start or introduction."""
-    open_ = (
-        for_organisation(organisation=organisation)
-        .filter(status__in=[Status.INTRODUCED, Status.ACTIVE])
-        .annotate(quiet_since=_quiet_since(), allowed=F("rhythm_days") + F("grace_days"))
-    )
-    # Date arithmetic with a column differs between databases; the allowed gaps are few, so
-    # each gets its own plain date comparison.
-    allowed = set(open_.values_list("allowed", flat=True).distinct())
-    if not allowed:
-        return open_.none()
-    quiet = Q()
-    for days in allowed:
-        quiet |= Q(allowed=days, quiet_since__lt=today - dt.timedelta(days=days))
-    return open_.filter(quiet).order_by("quiet_since")
+    open_ = for_organisation(organisation=organisation).annotate(quiet_since=_quiet_since())
+    return _only_quiet(open_, today).order_by("quiet_since")
 
 
 def reviews_overdue(*, organisation: Organisation, today: dt.date) -> QuerySet[Relationship]:
@@ -99,4 +126,273 @@ def reviews_overdue(*, organisation: Organisation, today: dt.date) -> QuerySet[R
         for_organisation(organisation=organisation)
         .filter(status__in=[Status.ACTIVE, Status.PAUSED], next_review_on__lt=today)
         .order_by("next_review_on")
+    )
+
+
+# Flags and dates shown beside a relationship.
+
+
+def is_quiet(relationship: Relationship, today: dt.date) -> bool:
+    """The same rule as `gone_quiet`, for one relationship already loaded."""
+    if relationship.status not in CAN_GO_QUIET:
+        return False
+    since = quiet_since(relationship)
+    return since < today - dt.timedelta(days=relationship.rhythm_days + relationship.grace_days)
+
+
+def quiet_since(relationship: Relationship) -> dt.date:
+    """The last contact that happened, or else the start, or else the introduction."""
+    return relationship.last_contact_on or relationship.started_on or relationship.introduced_on
+
+
+def next_contact_due(relationship: Relationship) -> dt.date | None:
+    """When the next contact is planned: the rhythm after the last one (or the start). None
+    when support is paused or has ended."""
+    if relationship.status not in CAN_GO_QUIET:
+        return None
+    return quiet_since(relationship) + dt.timedelta(days=relationship.rhythm_days)
+
+
+def _worried_recently(today: dt.date) -> Exists:
+    return Exists(
+        Contact.objects.filter(
+            relationship=OuterRef("pk"),
+            feeling__in=WORRIED,
+            happened_on__gte=today - dt.timedelta(days=WORRIED_DAYS),
+        )
+    )
+
+
+def _open_concern() -> Exists:
+    return Exists(Concern.objects.filter(relationship=OuterRef("pk"), acknowledged_at__isnull=True))
+
+
+def with_flags(relationships: QuerySet[Relationship], today: dt.date) -> QuerySet[Relationship]:
+    """Annotate `quiet_since`, `worried` (a contact marked a bit or very worried in the last 30
+    days) and `has_open_concern`, in the same query as the relationships."""
+    return relationships.annotate(
+        quiet_since=_quiet_since(),
+        worried=_worried_recently(today),
+        has_open_concern=_open_concern(),
+    )
+
+
+# The coordinator's caseload.
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    status: str = "open"  # "open", "" (any) or one Status
+    quiet: bool = False
+    review_due: bool = False
+    worried: bool = False
+    search: str = ""
+
+
+def caseload(
+    *, organisation: Organisation, today: dt.date, filters: CaseloadFilter | None = None
+) -> QuerySet[Relationship]:
+    """Every relationship of the organisation, filtered, longest since contact first, each with
+    its flags. The person and supporters come in two more queries, whatever the page size."""
+    filters = filters or CaseloadFilter()
+    relationships = with_flags(for_organisation(organisation=organisation), today)
+    if filters.status == "open":
+        relationships = relationships.filter(status__in=OPEN)
+    elif filters.status in Status.values:
+        relationships = relationships.filter(status=filters.status)
+    if filters.quiet:
+        relationships = _only_quiet(relationships, today)
+    if filters.review_due:
+        relationships = relationships.filter(
+            status__in=[Status.ACTIVE, Status.PAUSED],
+            next_review_on__lte=today + dt.timedelta(days=REVIEW_SOON_DAYS),
+        )
+    if filters.worried:
+        relationships = relationships.filter(Q(worried=True) | Q(has_open_concern=True))
+    for word in filters.search.split()[:4]:
+        relationships = relationships.filter(
+            Q(person__given_name__icontains=word)
+            | Q(person__family_name__icontains=word)
+            | Q(person__preferred_name__icontains=word)
+        )
+    return relationships.order_by("quiet_since", "person__family_name", "id")
+
+
+def relationship_of(*, organisation: Organisation, relationship_id: uuid.UUID) -> Relationship:
+    """One relationship of this organisation (Relationship.DoesNotExist otherwise)."""
+    return (
+        Relationship.objects.filter(organisation=organisation)
+        .select_related("person", "referral", "organisation")
+        .get(pk=relationship_id)
+    )
+
+
+def supporter_links_of(*, relationship: Relationship) -> QuerySet[Supporter]:
+    """Everyone who has supported the person in this relationship, current first."""
+    return relationship.supporter_links.select_related("volunteer").order_by(
+        F("left_on").asc(nulls_first=True), "joined_on"
+    )
+
+
+def current_supporters(*, relationship: Relationship) -> list[Volunteer]:
+    return [
+        link.volunteer
+        for link in relationship.supporter_links.filter(left_on__isnull=True).select_related(
+            "volunteer"
+        )
+    ]
+
+
+def contacts_of(*, relationship: Relationship) -> QuerySet[Contact]:
+    """Contacts, latest first."""
+    return relationship.contacts.select_related("volunteer", "logged_by").order_by(
+        "-happened_on", "-created_at"
+    )
+
+
+def contact_of(*, relationship: Relationship, contact_id: uuid.UUID) -> Contact:
+    return relationship.contacts.get(pk=contact_id)
+
+
+def concerns_of(*, relationship: Relationship) -> QuerySet[Concern]:
+    return relationship.concerns.select_related("raised_by", "acknowledged_by", "contact")
+
+
+def history_of(*, relationship: Relationship) -> QuerySet[StatusChange]:
+    return relationship.history.select_related("by_user").order_by("occurred_at", "created_at")
+
+
+def concern_of(*, organisation: Organisation, concern_id: uuid.UUID) -> Concern:
+    """A concern raised in this organisation (Concern.DoesNotExist otherwise)."""
+    return Concern.objects.select_related(
+        "relationship__person", "raised_by", "acknowledged_by", "contact", "organisation"
+    ).get(organisation=organisation, pk=concern_id)
+
+
+def open_concerns(*, organisation: Organisation) -> QuerySet[Concern]:
+    """Concerns nobody has responded to yet, oldest first."""
+    return (
+        Concern.objects.filter(organisation=organisation, acknowledged_at__isnull=True)
+        .select_related("relationship__person")
+        .order_by("created_at")
+    )
+
+
+def worried_contacts(*, organisation: Organisation, today: dt.date) -> QuerySet[Contact]:
+    """Contacts marked a bit or very worried in the last 30 days, latest first."""
+    return (
+        Contact.objects.filter(
+            organisation=organisation,
+            feeling__in=WORRIED,
+            happened_on__gte=today - dt.timedelta(days=WORRIED_DAYS),
+        )
+        .select_related("relationship__person", "volunteer")
+        .order_by("-happened_on", "-created_at")
+    )
+
+
+def relationships_of_person(
+    *, organisation: Organisation, person: Person
+) -> QuerySet[Relationship]:
+    return for_organisation(organisation=organisation).filter(person=person)
+
+
+def supports_person(*, user: Any, person: Person) -> bool:
+    """Whether this user currently supports this person in any open relationship."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and Supporter.objects.filter(
+            relationship__person=person,
+            relationship__organisation_id=person.organisation_id,
+            relationship__status__in=OPEN,
+            volunteer__user=user,
+            volunteer__organisation_id=person.organisation_id,
+            left_on__isnull=True,
+        ).exists()
+    )
+
+
+def eligible_supporters(*, organisation: Organisation, on: dt.date) -> list[Volunteer]:
+    """Active volunteers who meet everything a one-to-one role asks for today (befriender or
+    crisis line supporter), by name: whom a coordinator may introduce by hand."""
+    from kindred.volunteers.selectors import eligible_volunteers
+
+    found: dict[Any, Volunteer] = {}
+    for role in organisation.volunteering_roles.filter(
+        kind__in=[RoleKind.BEFRIENDER, RoleKind.CRISIS_LINE]
+    ).order_by("name"):
+        for volunteer in eligible_volunteers(organisation, role, on=on):
+            found.setdefault(volunteer.pk, volunteer)
+    return sorted(found.values(), key=lambda v: (v.family_name, v.given_name))
+
+
+def people_to_introduce(*, organisation: Organisation) -> QuerySet[Person]:
+    return organisation.people.order_by("family_name", "given_name")
+
+
+def open_referrals_of(*, organisation: Organisation, person: Person) -> QuerySet[Any]:
+    """The person's referrals that support could still come from (not declined or closed)."""
+    from kindred.referrals.models import Status as ReferralStatus
+
+    return organisation.referrals.filter(person=person).exclude(
+        status__in=[ReferralStatus.DECLINED, ReferralStatus.CLOSED]
+    )
+
+
+def waiting_referral_of(*, relationship: Relationship) -> Any:
+    """A referral of the person's waiting for a match, if there is one (for "another
+    supporter")."""
+    from kindred.referrals.models import Status as ReferralStatus
+
+    return (
+        relationship.organisation.referrals.filter(
+            person_id=relationship.person_id, status=ReferralStatus.WAITING
+        )
+        .order_by("received_at")
+        .first()
+    )
+
+
+# The supporter's own view.
+
+
+def my_people(*, organisation: Organisation, user: User, today: dt.date) -> list[Relationship]:
+    """The open relationships this volunteer supports, each with `my_contacts` (the last three
+    contacts they logged) and `other_supporters`: four queries however many people."""
+    relationships = list(
+        with_flags(supported_by(organisation=organisation, user=user), today)
+        .prefetch_related(
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.filter(logged_by=user).order_by(
+                    "-happened_on", "-created_at"
+                )[:3],
+                to_attr="my_contacts",
+            )
+        )
+        .distinct()
+    )
+    for relationship in relationships:
+        links = relationship.supporter_links.all()  # prefetched by for_organisation
+        relationship.other_supporters = [  # type: ignore[attr-defined]
+            link.volunteer
+            for link in links
+            if link.left_on is None and link.volunteer.user_id != user.pk
+        ]
+    return sorted(
+        relationships, key=lambda r: (next_contact_due(r) or dt.date.max, r.person.family_name)
+    )
+
+
+def recipients_of_concerns(*, organisation: Organisation) -> QuerySet[User]:
+    """Coordinators and safeguarding leads: who hears when a supporter raises a concern."""
+    return (
+        User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__role__in=[Role.COORDINATOR, Role.SAFEGUARDING_LEAD],
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("email")
     )

@@ -37,11 +37,23 @@ from kindred.volunteers.models import HoursSource, Volunteer
 
 
 class RelationshipError(Exception):
-    """Something about a relationship that cannot be done, said plainly."""
+    """Something about a relationship that cannot be done, said plainly. `field` names the form
+    field the message belongs beside, when it is about one."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class RelationshipChanged(RelationshipError):
     """Someone else changed the relationship since the page was shown."""
+
+
+#: What coordinators and safeguarding leads are told when a concern is raised.
+CONCERN_SUBJECTS = {
+    ConcernKind.SAFEGUARDING.value: "A supporter has raised a safeguarding concern",
+    ConcernKind.CRISIS_FOLLOW_UP.value: "A supporter has asked for crisis follow-up",
+}
 
 
 def _organisation(by: Acting) -> Organisation:
@@ -285,9 +297,13 @@ def contact_log(
     duration_minutes: int | None = None,
     note: str = "",
     feeling: str = "",
+    concern_kind: str = "",
+    concern_detail: str = "",
 ) -> Contact:
     """Record a contact (or a missed or cancelled one). The first contact that happens begins
-    the support; the supporter's time goes into the volunteer hours ledger once."""
+    the support; the supporter's time goes into the volunteer hours ledger once. A concern
+    raised from the same screen (`concern_kind`, `concern_detail`) is saved with the contact, or
+    neither is."""
     relationship = _locked(by, relationship_id, None)
     if relationship.status == Status.ENDED:
         raise RelationshipError("This relationship has ended, so no more contacts can be logged")
@@ -300,20 +316,28 @@ def contact_log(
         raise RelationshipError(f"{volunteer.display_name} does not support this person")
     today = timezone.localdate()
     if happened_on > today:
-        raise RelationshipError("The date of the contact must be today or in the past")
+        raise RelationshipError(
+            "The date of the contact must be today or in the past", field="happened_on"
+        )
     if happened_on < relationship.introduced_on:
         raise RelationshipError(
             "The date of the contact must be on or after the introduction "
-            f"({relationship.introduced_on:%-d %B %Y})"
+            f"({relationship.introduced_on.day} {relationship.introduced_on:%B %Y})",
+            field="happened_on",
         )
     if mode not in ContactMode.values:
-        raise RelationshipError("Choose how you were in contact")
+        raise RelationshipError("Choose how you were in contact", field="mode")
     if outcome not in ContactOutcome.values:
-        raise RelationshipError("Choose whether the contact happened")
+        raise RelationshipError("Choose whether the contact happened", field="outcome")
     if feeling and feeling not in Feeling.values:
-        raise RelationshipError("Choose how it went")
+        raise RelationshipError("Choose how it went", field="feeling")
     if duration_minutes is not None and not 1 <= duration_minutes <= 12 * 60:
-        raise RelationshipError("The length of the contact must be between 1 minute and 12 hours")
+        raise RelationshipError(
+            "The length of the contact must be between 1 minute and 12 hours",
+            field="duration_minutes",
+        )
+    if concern_kind:
+        _check_concern(concern_kind, concern_detail)
     contact = Contact.objects.create(
         organisation=relationship.organisation,
         relationship=relationship,
@@ -352,7 +376,22 @@ def contact_log(
         target=contact,
         detail={"relationship": str(relationship.pk), "outcome": outcome, "feeling": feeling},
     )
+    if concern_kind:
+        concern_raise(
+            by=by,
+            relationship_id=relationship.pk,
+            kind=concern_kind,
+            detail=concern_detail,
+            contact=contact,
+        )
     return contact
+
+
+def _check_concern(kind: str, detail: str) -> None:
+    if kind not in ConcernKind.values:
+        raise RelationshipError("Choose what kind of concern this is", field="concern_kind")
+    if not detail.strip():
+        raise RelationshipError("Say what worries you", field="concern_detail")
 
 
 @transaction.atomic
@@ -364,13 +403,14 @@ def concern_raise(
     detail: str,
     contact: Contact | None = None,
 ) -> Concern:
-    """A supporter raises a worry for the coordinator (safeguarding or crisis follow-up)."""
-    if kind not in ConcernKind.values:
-        raise RelationshipError("Choose what kind of concern this is")
+    """A supporter raises a worry for the coordinator (safeguarding or crisis follow-up). The
+    organisation's coordinators and safeguarding leads are told at once (no personal data in
+    the message: they sign in to read it)."""
+    _check_concern(kind, detail)
     detail = detail.strip()
-    if not detail:
-        raise RelationshipError("Say what worries you")
     relationship = _locked(by, relationship_id, None)
+    if contact is not None and contact.relationship_id != relationship.pk:
+        raise RelationshipError("That contact belongs to another relationship")
     concern = Concern.objects.create(
         organisation=relationship.organisation,
         relationship=relationship,
@@ -385,7 +425,76 @@ def concern_raise(
         target=concern,
         detail={"relationship": str(relationship.pk), "kind": kind},
     )
+    from kindred.notifications.services import notification_send
+    from kindred.relationships.selectors import recipients_of_concerns
+
+    subject = CONCERN_SUBJECTS[kind]
+    for recipient in recipients_of_concerns(organisation=relationship.organisation):
+        notification_send(
+            by=Acting.system("relationship concerns", organisation=relationship.organisation),
+            to=recipient.email,
+            subject=subject,
+            body=(
+                f"{subject} about someone your organisation supports. Sign in to Kindred to read "
+                "it and respond. If someone is in danger now, call 999."
+            ),
+            kind="relationships.concern_raised",
+            target=concern,
+        )
     return concern
+
+
+@transaction.atomic
+def concern_respond(*, by: Acting, concern_id: uuid.UUID, response: str) -> Concern:
+    """A coordinator or safeguarding lead records what they did about a concern. If someone
+    else responded first, the second is told and nothing changes."""
+    organisation = _organisation(by)
+    response = response.strip()
+    if not response:
+        raise RelationshipError("Say what you have done or will do", field="response")
+    try:
+        concern = Concern.objects.select_for_update().get(pk=concern_id, organisation=organisation)
+    except Concern.DoesNotExist as missing:
+        raise RelationshipError("That concern is not in this organisation") from missing
+    if concern.acknowledged_at is not None:
+        raise RelationshipChanged(
+            "Someone else responded to this concern while you were looking at it. Read their "
+            "response below."
+        )
+    concern.acknowledged_at = timezone.now()
+    concern.acknowledged_by = by.user
+    concern.response = response[:5000]
+    concern.save(update_fields=["acknowledged_at", "acknowledged_by", "response", "updated_at"])
+    audit_record(
+        by=by,
+        action="relationships.concern_responded",
+        target=concern,
+        detail={"relationship": str(concern.relationship_id)},
+    )
+    return concern
+
+
+def relationship_viewed(*, by: Acting, relationships: Sequence[Relationship], where: str) -> None:
+    """Someone read these relationships' records (the person's details with them): one audit
+    entry each, on the person, so the person's own audit trail shows it."""
+    for relationship in relationships:
+        audit_record(
+            by=by,
+            action="relationships.viewed",
+            target=relationship.person,
+            detail={"relationship": str(relationship.pk), "where": where},
+        )
+
+
+def access_refused(*, by: Acting, relationship: Relationship, route: str) -> None:
+    """Someone tried to open or act on a relationship they do not support: recorded, then
+    answered as if it did not exist."""
+    audit_record(
+        by=by,
+        action="relationships.refused",
+        target=relationship,
+        detail={"route": route},
+    )
 
 
 @transaction.atomic

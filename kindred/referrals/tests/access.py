@@ -12,8 +12,11 @@ ROUTES = {
     "referrals:mine": {Role.REFERRER},
     "referrals:self_refer": PUBLIC,
     "referrals:self_refer_done": PUBLIC,
-    "referrals:gp_concern": {Role.COORDINATOR},
+    "referrals:gp_concern": {Role.COORDINATOR, Role.VOLUNTEER, Role.FACILITATOR},
 }
+# Volunteers and facilitators raise a concern for the GP only about someone they support: the
+# sample person is supported by nobody, so they get 404.
+OWN_ONLY = {"referrals:gp_concern": {Role.VOLUNTEER, Role.FACILITATOR}}
 
 SECRET = "Bartholomew"
 

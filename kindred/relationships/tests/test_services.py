@@ -126,3 +126,196 @@ def test_gone_quiet_uses_each_relationships_rhythm_and_grace(organisation):
     found = list(selectors.gone_quiet(organisation=organisation, today=today))
     assert [r.pk for r in found] == [quiet.pk, weekly.pk]
     assert found[0].quiet_since == today - dt.timedelta(days=22)
+
+
+def test_a_very_worried_contact_and_its_concern_are_saved_together_and_coordinators_told(
+    by, organisation, make_user
+):
+    from kindred.accounts.models import Role
+    from kindred.notifications.models import Notification
+    from kindred.relationships.models import Concern
+
+    lead = make_user(Role.SAFEGUARDING_LEAD, organisation=organisation, email="lead@example.com")
+    relationship = RelationshipFactory(organisation=organisation, person__given_name="Maud")
+    contact = services.contact_log(
+        by=by,
+        relationship_id=relationship.pk,
+        volunteer=None,
+        happened_on=timezone.localdate(),
+        mode="phone",
+        feeling="very_worried",
+        concern_kind="crisis_follow_up",
+        concern_detail="  Said she could not see the point any more  ",
+    )
+    concern = Concern.objects.get()
+    assert (concern.contact, concern.kind) == (contact, "crisis_follow_up")
+    assert concern.detail == "Said she could not see the point any more"
+    told = Notification.objects.filter(kind="relationships.concern_raised")
+    assert sorted(told.values_list("recipient", flat=True)) == [
+        "coordinator@example.com",
+        lead.email,
+    ]
+    assert all("Maud" not in n.body and "Maud" not in n.subject for n in told)
+
+
+@pytest.mark.parametrize(
+    ("kind", "detail", "field"),
+    [("", "x", None), ("nonsense", "x", "concern_kind"), ("safeguarding", "  ", "concern_detail")],
+)
+def test_a_concern_that_cannot_be_raised_saves_no_contact_either(
+    by, organisation, kind, detail, field
+):
+    from kindred.relationships.models import Concern
+
+    relationship = RelationshipFactory(organisation=organisation)
+    arguments = {
+        "by": by,
+        "relationship_id": relationship.pk,
+        "volunteer": None,
+        "happened_on": timezone.localdate(),
+        "mode": "visit",
+        "feeling": "very_worried",
+        "concern_kind": kind,
+        "concern_detail": detail,
+    }
+    if field is None:  # no concern asked for: the contact alone is logged
+        services.contact_log(**arguments)
+        assert relationship.contacts.count() == 1
+        return
+    with pytest.raises(services.RelationshipError) as refused:
+        services.contact_log(**arguments)
+    assert refused.value.field == field
+    assert not relationship.contacts.exists() and not Concern.objects.exists()
+
+
+def test_refusals_name_the_field_they_are_about(by, organisation):
+    relationship = RelationshipFactory(organisation=organisation)
+    with pytest.raises(services.RelationshipError) as refused:
+        services.contact_log(
+            by=by,
+            relationship_id=relationship.pk,
+            volunteer=None,
+            happened_on=timezone.localdate() + dt.timedelta(days=1),
+            mode="phone",
+        )
+    assert refused.value.field == "happened_on"
+    with pytest.raises(services.RelationshipError) as refused:
+        services.contact_log(
+            by=by,
+            relationship_id=relationship.pk,
+            volunteer=None,
+            happened_on=timezone.localdate(),
+            mode="phone",
+            duration_minutes=0,
+        )
+    assert refused.value.field == "duration_minutes"
+
+
+def test_only_a_current_supporter_can_be_named_on_a_contact(by, organisation):
+    relationship = RelationshipFactory(organisation=organisation)
+    stranger = VolunteerFactory(organisation=organisation, given_name="Zed", family_name="Stone")
+    with pytest.raises(services.RelationshipError, match="Zed Stone does not support"):
+        services.contact_log(
+            by=by,
+            relationship_id=relationship.pk,
+            volunteer=stranger,
+            happened_on=timezone.localdate(),
+            mode="phone",
+        )
+
+
+def test_no_contact_is_logged_on_an_ended_relationship(by, organisation):
+    relationship = RelationshipFactory(
+        organisation=organisation, status=Status.ENDED, ended_on=timezone.localdate()
+    )
+    with pytest.raises(services.RelationshipError, match="has ended"):
+        services.contact_log(
+            by=by,
+            relationship_id=relationship.pk,
+            volunteer=None,
+            happened_on=timezone.localdate(),
+            mode="phone",
+        )
+
+
+def test_another_organisations_relationship_is_not_found(by, other_organisation):
+    relationship = RelationshipFactory(organisation=other_organisation)
+    with pytest.raises(services.RelationshipError, match="not in this organisation"):
+        services.concern_raise(
+            by=by, relationship_id=relationship.pk, kind="safeguarding", detail="Worried"
+        )
+
+
+def test_a_concern_is_responded_to_once(by, organisation, coordinator):
+    relationship = RelationshipFactory(organisation=organisation)
+    concern = services.concern_raise(
+        by=by, relationship_id=relationship.pk, kind="safeguarding", detail="Bruises"
+    )
+    with pytest.raises(services.RelationshipError) as refused:
+        services.concern_respond(by=by, concern_id=concern.pk, response="  ")
+    assert refused.value.field == "response"
+    services.concern_respond(by=by, concern_id=concern.pk, response="Called her GP")
+    concern.refresh_from_db()
+    assert (concern.acknowledged_by, concern.response) == (coordinator, "Called her GP")
+    with pytest.raises(services.RelationshipChanged, match="Someone else responded"):
+        services.concern_respond(by=by, concern_id=concern.pk, response="Me too")
+    concern.refresh_from_db()
+    assert concern.response == "Called her GP"
+
+
+def test_pause_resume_and_illegal_moves(by, organisation):
+    relationship = RelationshipFactory(organisation=organisation)
+    services.relationship_move(
+        by=by, relationship_id=relationship.pk, expected=Status.ACTIVE, to=Status.PAUSED
+    )
+    services.relationship_move(
+        by=by, relationship_id=relationship.pk, expected=Status.PAUSED, to=Status.ACTIVE
+    )
+    with pytest.raises(services.RelationshipError, match="cannot become 'introduced'"):
+        services.relationship_move(
+            by=by, relationship_id=relationship.pk, expected=Status.ACTIVE, to=Status.INTRODUCED
+        )
+    with pytest.raises(services.RelationshipError, match="Say why"):
+        services.relationship_move(
+            by=by, relationship_id=relationship.pk, expected=Status.ACTIVE, to=Status.ENDED
+        )
+    assert [c.to_status for c in relationship.history.all()] == ["paused", "active"]
+
+
+def test_ending_needs_a_known_reason_outcome_and_next_step(by, organisation):
+    relationship = RelationshipFactory(organisation=organisation)
+    for reason, outcome, next_step, message in [
+        ("bored", "better", "none", "why"),
+        ("goals_met", "great", "none", "how the person is"),
+        ("goals_met", "better", "holiday", "next step"),
+    ]:
+        with pytest.raises(services.RelationshipError, match=message):
+            services.relationship_end(
+                by=by, relationship_id=relationship.pk, expected=Status.ACTIVE,
+                reason=reason, outcome=outcome, next_step=next_step,
+            )  # fmt: skip
+    relationship.refresh_from_db()
+    assert relationship.status == Status.ACTIVE
+
+
+def test_a_second_supporter_cannot_be_introduced_twice_to_the_same_person(by, organisation):
+    relationship = RelationshipFactory(organisation=organisation)
+    volunteer = relationship.supporter_links.get().volunteer
+    with pytest.raises(services.RelationshipError, match="already supports"):
+        services.relationship_introduce(
+            by=by, person=relationship.person, volunteers=[volunteer],
+            kind="befriending", usual_mode="visit",
+        )  # fmt: skip
+
+
+def test_views_and_refusals_are_audited_without_personal_data(by, organisation):
+    from kindred.core.models import AuditEvent
+
+    relationship = RelationshipFactory(organisation=organisation, person__given_name="Maud")
+    services.relationship_viewed(by=by, relationships=[relationship], where="record")
+    services.access_refused(by=by, relationship=relationship, route="relationships:contact")
+    viewed = AuditEvent.objects.for_record(relationship.person).get(action="relationships.viewed")
+    assert viewed.detail == {"relationship": str(relationship.pk), "where": "record"}
+    refused = AuditEvent.objects.for_record(relationship).get(action="relationships.refused")
+    assert refused.detail == {"route": "relationships:contact"}
+    assert "Maud" not in str(list(AuditEvent.objects.values_list("detail", flat=True)))

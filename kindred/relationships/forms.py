@@ -1,0 +1,386 @@
+"""Forms for relationships: the caseload filters, introducing by hand, starting, pausing and
+ending, the one-screen contact log, and concerns. Each says plainly what is wrong; the services
+check again before saving."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from kindred.matching.models import Mode
+from kindred.relationships import selectors
+from kindred.relationships.models import (
+    ConcernKind,
+    ContactMode,
+    ContactOutcome,
+    EndReason,
+    Feeling,
+    Kind,
+    NextStep,
+    Outcome,
+    Relationship,
+    Status,
+)
+from kindred.volunteers.models import Volunteer
+
+OFF = {"autocomplete": "off"}
+NOT_NOW = "not_now"
+
+
+class CaseloadFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("open", "Introduced, active or paused"), ("", "Any status"), *Status.choices],
+    )
+    quiet = forms.BooleanField(label="Only those gone quiet", required=False)
+    review_due = forms.BooleanField(
+        label=f"Only those with a review overdue or due in the next {selectors.REVIEW_SOON_DAYS} days",
+        required=False,
+    )
+    worried = forms.BooleanField(
+        label=f"Only those with a worry (a supporter worried in the last {selectors.WORRIED_DAYS} days, or a concern not yet answered)",
+        required=False,
+    )
+    q = forms.CharField(
+        label="Name of the person",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", **OFF}),
+    )
+
+    def filters(self) -> selectors.CaseloadFilter:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return selectors.CaseloadFilter(
+            status=data.get("status", "") if "status" in self.data else "open",
+            quiet=bool(data.get("quiet")),
+            review_due=bool(data.get("review_due")),
+            worried=bool(data.get("worried")),
+            search=(data.get("q") or "").strip(),
+        )
+
+
+def _supporter_label(volunteer: Volunteer, load: int) -> str:
+    if not load:
+        return f"{volunteer.display_name} (supports nobody yet)"
+    return f"{volunteer.display_name} (supports {load} {'person' if load == 1 else 'people'} now)"
+
+
+class IntroduceForm(forms.Form):
+    supporters = forms.MultipleChoiceField(
+        label="Who will support them",
+        help_text="Choose one, or two for a pair. Only volunteers whose checks and training are "
+        "up to date are listed.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose one or two supporters"},
+    )
+    kind = forms.ChoiceField(
+        label="What kind of support",
+        choices=Kind.choices,
+        initial=Kind.BEFRIENDING,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of support"},
+    )
+    rhythm_days = forms.IntegerField(
+        label="How often they plan to be in touch, in days",
+        help_text="For example, 14 for every two weeks",
+        initial=14,
+        min_value=1,
+        max_value=92,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3", **OFF}
+        ),
+        error_messages={
+            "required": "Enter how many days apart contacts are planned",
+            "invalid": "Enter a number of days, like 14",
+            "min_value": "Enter at least 1 day",
+            "max_value": "Enter 92 days or fewer",
+        },
+    )
+    usual_mode = forms.ChoiceField(
+        label="How they will usually meet",
+        choices=Mode.choices,
+        initial=Mode.VISIT,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they will usually meet"},
+    )
+    referral = forms.ChoiceField(label="The referral this support answers", required=False)
+    note = forms.CharField(
+        label="Note for the history (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs=OFF),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        volunteers: list[Volunteer],
+        loads: dict[Any, int],
+        referrals: list[Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._volunteers = {str(v.pk): v for v in volunteers}
+        self._referrals = {str(r.pk): r for r in referrals}
+        self.fields["supporters"].choices = [  # type: ignore[attr-defined]
+            (str(v.pk), _supporter_label(v, loads.get(v.pk, 0))) for v in volunteers
+        ]
+        self.fields["referral"].choices = [  # type: ignore[attr-defined]
+            ("", "None"),
+            *(
+                (str(r.pk), f"Received {timezone.localdate(r.received_at):%d %B %Y}: "
+                 f"{r.get_status_display().lower()}")
+                for r in referrals
+            ),
+        ]  # fmt: skip
+        if referrals:
+            self.initial.setdefault("referral", str(referrals[0].pk))
+
+    def clean_supporters(self) -> list[Volunteer]:
+        chosen = self.cleaned_data.get("supporters") or []
+        if len(chosen) > 2:
+            raise forms.ValidationError("Choose no more than two supporters")
+        return [self._volunteers[pk] for pk in chosen]
+
+    def clean_referral(self) -> Any:
+        chosen = self.cleaned_data.get("referral") or ""
+        return self._referrals.get(chosen)
+
+
+class MoveForm(forms.Form):
+    """Start, pause or resume: the status the coordinator saw travels with the form."""
+
+    expected = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    to = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=500, widget=forms.TextInput(attrs=OFF)
+    )
+
+
+class EndForm(forms.Form):
+    expected = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        label="Why is it ending?",
+        choices=EndReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the relationship is ending"},
+    )
+    outcome = forms.ChoiceField(
+        label="How is the person now, compared with when support started?",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the person is now"},
+    )
+    next_step = forms.ChoiceField(
+        label="What next step was offered to them?",
+        choices=NextStep.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the next step offered"},
+    )
+    note = forms.CharField(
+        label="Anything else to record (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+FEELING_HINTS = {
+    Feeling.A_BIT_WORRIED.value: "Your coordinator will see this and may get in touch",
+    Feeling.VERY_WORRIED.value: "You can tell your coordinator straight away",
+}
+
+
+class ContactForm(forms.Form):
+    """One screen, on a phone, in under 30 seconds: everything but the date and how it went has
+    a sensible default or is optional."""
+
+    happened_on = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date", **OFF}),
+        error_messages={
+            "required": "Enter the date of the contact",
+            "invalid": "The date of the contact must be a real date",
+        },
+    )
+    mode = forms.ChoiceField(
+        label="How were you in touch?",
+        choices=ContactMode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you were in touch"},
+    )
+    outcome = forms.ChoiceField(
+        label="Did it happen?",
+        choices=ContactOutcome.choices,
+        initial=ContactOutcome.HAPPENED,
+        widget=forms.RadioSelect,
+        help_text="Missed and cancelled contacts count too",
+        error_messages={"required": "Choose whether it happened"},
+    )
+    feeling = forms.ChoiceField(
+        label="How did it go?",
+        choices=Feeling.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    concern_kind = forms.ChoiceField(
+        label="Do you want to raise a concern with your coordinator now?",
+        choices=[
+            (ConcernKind.SAFEGUARDING.value, "Yes, a safeguarding concern"),
+            (ConcernKind.CRISIS_FOLLOW_UP.value, "Yes, they need crisis follow-up"),
+            (NOT_NOW, "No, not now"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    concern_detail = forms.CharField(
+        label="What worries you?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    duration_minutes = forms.IntegerField(
+        label="How long, in minutes (optional)",
+        required=False,
+        min_value=1,
+        max_value=12 * 60,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3", **OFF}
+        ),
+        error_messages={
+            "invalid": "Enter the length in minutes, like 45",
+            "min_value": "Enter at least 1 minute",
+            "max_value": "Enter 720 minutes (12 hours) or fewer",
+        },
+    )
+    note = forms.CharField(
+        label="Short note (optional)",
+        help_text="What you did or talked about. Keep it short and factual.",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Keep the note to 500 characters or fewer"},
+    )
+    volunteer = forms.ChoiceField(label="Who was in touch", required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        relationship: Relationship,
+        supporters: list[Volunteer] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`supporters` is given when a coordinator logs: they say which supporter it was (or
+        that it was them). A supporter logging is always themselves."""
+        super().__init__(*args, **kwargs)
+        self.relationship = relationship
+        self.initial.setdefault("happened_on", timezone.localdate())
+        if relationship.usual_mode in ContactMode.values:
+            self.initial.setdefault("mode", relationship.usual_mode)
+        self._supporters = {str(v.pk): v for v in supporters or []}
+        if supporters is None:
+            del self.fields["volunteer"]
+        else:
+            self.fields["volunteer"].choices = [  # type: ignore[attr-defined]
+                *((str(v.pk), v.display_name) for v in supporters),
+                ("", "You (not one of their supporters)"),
+            ]
+            if supporters:
+                self.initial.setdefault("volunteer", str(supporters[0].pk))
+
+    def clean_happened_on(self) -> dt.date | None:
+        day: dt.date | None = self.cleaned_data.get("happened_on")
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError("The date of the contact must be today or in the past")
+        return day
+
+    def clean_volunteer(self) -> Volunteer | None:
+        return self._supporters.get(self.cleaned_data.get("volunteer") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == ContactOutcome.HAPPENED and not data.get("feeling"):
+            self.add_error("feeling", "Choose how it went")
+        kind = data.get("concern_kind") or ""
+        if data.get("feeling") != Feeling.VERY_WORRIED or kind == NOT_NOW:
+            data["concern_kind"], data["concern_detail"] = "", ""
+        elif not kind:
+            self.add_error(
+                "concern_kind", "Choose whether to raise a concern with your coordinator now"
+            )
+        elif not (data.get("concern_detail") or "").strip():
+            self.add_error("concern_detail", "Say what worries you")
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "happened_on": data["happened_on"],
+            "mode": data["mode"],
+            "outcome": data["outcome"],
+            "duration_minutes": data.get("duration_minutes"),
+            "note": data.get("note") or "",
+            "feeling": data.get("feeling") or "",
+            "concern_kind": data.get("concern_kind") or "",
+            "concern_detail": data.get("concern_detail") or "",
+        }
+
+    def feeling_items(self, very_worried_html: str) -> list[dict[str, Any]]:
+        """The "how did it go?" radios, with the concern questions revealed under "very
+        worried" (shown to everyone when JavaScript is off)."""
+        chosen = str(self["feeling"].value() or "")
+        items: list[dict[str, Any]] = []
+        for value, label in Feeling.choices:
+            item: dict[str, Any] = {
+                "value": value,
+                "text": str(label),
+                "checked": value == chosen,
+            }
+            if value in FEELING_HINTS:
+                item["hint"] = {"text": FEELING_HINTS[value]}
+            if value == Feeling.VERY_WORRIED:
+                item["conditional"] = {"html": very_worried_html}
+            items.append(item)
+        return items
+
+
+class ConcernForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of concern is it?",
+        choices=[
+            (ConcernKind.SAFEGUARDING.value, "A safeguarding concern"),
+            (ConcernKind.CRISIS_FOLLOW_UP.value, "They need crisis follow-up"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of concern this is"},
+    )
+    detail = forms.CharField(
+        label="What worries you?",
+        help_text="What you saw or heard, and when. Your coordinator and safeguarding lead will "
+        "read this.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say what worries you"},
+    )
+
+
+class ConcernResponseForm(forms.Form):
+    response = forms.CharField(
+        label="What have you done, or will you do?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what you have done or will do"},
+    )
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search by name or postcode",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", **OFF}),
+    )

@@ -1,0 +1,128 @@
+"""Going quiet: each day, remind the supporters of every relationship that has gone quiet (once
+per quiet spell), and once a week send each coordinator a digest of what needs them. `kindred
+worker` queues both each morning (kindred.core.daily); running them twice sends nothing twice.
+
+Messages carry no personal data about the person supported: email is not the place for it, and
+the supporter or coordinator signs in to see who it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from kindred.accounts.models import Organisation
+from kindred.core.daily import daily_job
+from kindred.core.services import Acting
+from kindred.notifications.services import notification_send
+from kindred.relationships import selectors
+from kindred.relationships.models import QuietDigest, QuietReminder
+from kindred.volunteers.selectors import coordinators_of
+
+
+def remind_quiet(organisation: Organisation, on: dt.date) -> int:
+    """Tell the supporters of each relationship gone quiet; returns how many spells were new."""
+    by = Acting.system("going quiet reminders", organisation=organisation)
+    sent = 0
+    for relationship in selectors.gone_quiet(organisation=organisation, today=on):
+        days = (on - relationship.quiet_since).days  # type: ignore[attr-defined]
+        supporters = [
+            link.volunteer
+            for link in relationship.supporter_links.all()
+            if link.left_on is None and link.volunteer.email
+        ]
+        try:
+            with transaction.atomic():
+                reminder = QuietReminder.objects.create(
+                    relationship=relationship,
+                    quiet_since=relationship.quiet_since,  # type: ignore[attr-defined]
+                )
+                for volunteer in supporters:
+                    notification_send(
+                        by=by,
+                        to=volunteer.email,
+                        subject="It has been a while since you were in touch",
+                        body=(
+                            f"Hello {volunteer.given_name},\n\nNo contact has been logged for "
+                            f"{days} days with one of the people you support. If you have been "
+                            "in touch, please log it on the My people page of Kindred. If "
+                            "something is getting in the way, your coordinator is there to "
+                            "help. Thank you for all you do."
+                        ),
+                        kind="relationships.gone_quiet",
+                        target=reminder,
+                    )
+        except IntegrityError:
+            continue  # reminded already this spell (or by a run at the same moment)
+        sent += 1
+    return sent
+
+
+def week_starting(on: dt.date) -> dt.date:
+    """The Monday of `on`'s ISO week."""
+    return on - dt.timedelta(days=on.weekday())
+
+
+def send_digest(organisation: Organisation, on: dt.date) -> int:
+    """The weekly digest, to each coordinator who has not had this week's; returns how many were
+    sent. Nothing is sent (or recorded) in a week with nothing to report."""
+    quiet = selectors.gone_quiet(organisation=organisation, today=on).count()
+    overdue = selectors.reviews_overdue(organisation=organisation, today=on).count()
+    concerns = selectors.open_concerns(organisation=organisation).count()
+    if not (quiet or overdue or concerns):
+        return 0
+    by = Acting.system("weekly relationships digest", organisation=organisation)
+    week = week_starting(on)
+    lines = [
+        f"{quiet} {'relationship has' if quiet == 1 else 'relationships have'} gone quiet",
+        f"{overdue} {'review is' if overdue == 1 else 'reviews are'} overdue",
+        f"{concerns} {'concern is' if concerns == 1 else 'concerns are'} waiting for a response",
+    ]
+    sent = 0
+    for coordinator in coordinators_of(organisation=organisation).order_by("email"):
+        try:
+            with transaction.atomic():
+                digest = QuietDigest.objects.create(
+                    organisation=organisation, coordinator=coordinator, week_starting=week
+                )
+                notification_send(
+                    by=by,
+                    to=coordinator.email,
+                    subject=f"This week at {organisation.name}: relationships needing you",
+                    body=(
+                        "This week:\n\n"
+                        + "\n".join(f"- {line}" for line in lines)
+                        + "\n\nSign in to Kindred to see who, on your home page and caseload."
+                    ),
+                    kind="relationships.weekly_digest",
+                    target=digest,
+                )
+        except IntegrityError:
+            continue  # this week's digest went already
+        sent += 1
+    return sent
+
+
+def _organisations() -> list[Organisation]:
+    return list(Organisation.objects.filter(is_active=True).order_by("slug"))
+
+
+@task()
+def send_quiet_reminders() -> int:
+    today = timezone.localdate()
+    return sum(remind_quiet(organisation, today) for organisation in _organisations())
+
+
+@task()
+def send_weekly_digests() -> int:
+    today = timezone.localdate()
+    return sum(send_digest(organisation, today) for organisation in _organisations())
+
+
+@daily_job
+def queue_going_quiet() -> None:
+    """The worker runs this each morning (kindred.core.daily)."""
+    send_quiet_reminders.enqueue()
+    send_weekly_digests.enqueue()

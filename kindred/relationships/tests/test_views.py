@@ -1,0 +1,484 @@
+"""The pages: the caseload and each record for coordinators; the contact log, concerns and "My
+people" for supporters, who reach only the people they support."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kindred.accounts.models import Role
+from kindred.core.models import AuditEvent
+from kindred.notifications.models import Notification
+from kindred.people.tests.factories import PersonFactory
+from kindred.referrals.models import Status as ReferralStatus
+from kindred.referrals.tests.factories import ReferralFactory
+from kindred.relationships.models import Concern, Contact, Relationship, Status
+from kindred.relationships.tests.factories import ContactFactory, RelationshipFactory
+from kindred.volunteers.models import SupportRequest
+from kindred.volunteers.tests.factories import VolunteerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def today():
+    return timezone.localdate()
+
+
+def page(response):
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def contact_url(relationship):
+    return reverse("relationships:contact", kwargs={"relationship_id": relationship.pk})
+
+
+def detail_url(relationship):
+    return reverse("relationships:detail", kwargs={"relationship_id": relationship.pk})
+
+
+def a_visit(**changes):
+    data = {
+        "happened_on": today().isoformat(),
+        "mode": "visit",
+        "outcome": "happened",
+        "feeling": "fine",
+        "duration_minutes": "45",
+        "note": "Tea and a chat about her garden",
+    }
+    return {k: v for k, v in {**data, **changes}.items() if v is not None}
+
+
+# The contact log
+
+
+def test_a_supporter_logs_a_visit_from_one_screen(tom, relationship, supporter):
+    form = page(tom.get(contact_url(relationship)))
+    assert "Log a contact" in form and "Maud Ashworth" in form
+    assert f'value="{today().isoformat()}"' in form  # the date defaults to today
+    response = tom.post(contact_url(relationship), a_visit(feeling="a_bit_worried"))
+    assert response.status_code == 302 and response["Location"] == reverse("relationships:mine")
+    contact = Contact.objects.get()
+    assert (contact.volunteer, contact.feeling, contact.duration_minutes) == (
+        supporter,
+        "a_bit_worried",
+        45,
+    )
+    assert "Contact with Maud logged" in page(tom.get(reverse("relationships:mine")))
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"happened_on": "2999-01-01"}, "happened_on", "must be today or in the past"),
+        ({"happened_on": "2026-02-30"}, "happened_on", "must be a real date"),
+        ({"happened_on": None}, "happened_on", "Enter the date of the contact"),
+        ({"mode": "carrier_pigeon"}, "mode", "Select a valid choice"),
+        ({"feeling": None}, "feeling", "Choose how it went"),
+        ({"duration_minutes": "900"}, "duration_minutes", "720 minutes (12 hours) or fewer"),
+        ({"feeling": "very_worried"}, "concern_kind", "Choose whether to raise a concern"),
+        (
+            {"feeling": "very_worried", "concern_kind": "safeguarding"},
+            "concern_detail",
+            "Say what worries you",
+        ),
+    ],
+)
+def test_bad_contacts_are_explained_beside_the_field_and_nothing_is_saved(
+    tom, relationship, changes, field, message
+):
+    response = tom.post(contact_url(relationship), a_visit(**changes))
+    body = page(response)
+    assert "There is a problem" in body and message in body
+    assert f'href="#id_{field}"' in body or f'href="#{field}"' in body  # summary links to it
+    assert "nhsuk-error-message" in body
+    assert not Contact.objects.exists() and not Concern.objects.exists()
+
+
+def test_a_date_before_the_introduction_is_refused_with_the_services_message(tom, relationship):
+    early = relationship.introduced_on - dt.timedelta(days=1)
+    body = page(tom.post(contact_url(relationship), a_visit(happened_on=early.isoformat())))
+    assert "must be on or after the introduction" in body and 'href="#id_happened_on"' in body
+    assert not Contact.objects.exists()
+
+
+def test_missed_and_cancelled_contacts_count_without_saying_how_it_went(tom, relationship):
+    tom.post(contact_url(relationship), a_visit(outcome="missed", feeling=None))
+    assert Contact.objects.get().outcome == "missed"
+
+
+def test_very_worried_raises_a_concern_there_and_then(tom, relationship, coordinator):
+    body = page(tom.get(contact_url(relationship)))
+    assert "Do you want to raise a concern with your coordinator now?" in body
+    tom.post(
+        contact_url(relationship),
+        a_visit(
+            feeling="very_worried",
+            concern_kind="safeguarding",
+            concern_detail="A man shouted at her while I was there",
+        ),
+    )
+    concern = Concern.objects.get()
+    assert concern.contact == Contact.objects.get()
+    assert concern.raised_by.email == "tom@example.com"
+    assert Notification.objects.filter(
+        kind="relationships.concern_raised", recipient=coordinator.email
+    ).exists()
+
+
+def test_very_worried_but_not_now_logs_only_the_contact(tom, relationship):
+    response = tom.post(
+        contact_url(relationship),
+        a_visit(feeling="very_worried", concern_kind="not_now", concern_detail="ignored"),
+    )
+    assert response.status_code == 302
+    assert Contact.objects.count() == 1 and not Concern.objects.exists()
+
+
+def test_a_volunteer_cannot_log_against_someone_they_do_not_support(tom, organisation, supporter):
+    someone_else = RelationshipFactory(organisation=organisation)
+    assert tom.get(contact_url(someone_else)).status_code == 404
+    assert tom.post(contact_url(someone_else), a_visit()).status_code == 404
+    assert not Contact.objects.exists()
+    refused = AuditEvent.objects.filter(action="relationships.refused")
+    assert refused.count() == 2
+    assert {e.target_id for e in refused} == {str(someone_else.pk)}
+    assert {e.actor.email for e in refused} == {"tom@example.com"}
+
+
+def test_a_supporter_who_has_left_or_an_ended_relationship_is_refused(tom, relationship, supporter):
+    relationship.supporter_links.update(left_on=today())
+    assert tom.get(contact_url(relationship)).status_code == 404
+
+
+def test_a_coordinator_logs_for_a_supporter_or_themselves(
+    client_as, organisation, relationship, supporter
+):
+    client = client_as(Role.COORDINATOR)
+    body = page(client.get(contact_url(relationship)))
+    assert "Who was in touch" in body and "Tom Hughes" in body
+    response = client.post(contact_url(relationship), a_visit(volunteer=str(supporter.pk)))
+    assert response["Location"] == detail_url(relationship)
+    client.post(contact_url(relationship), a_visit(volunteer="", mode="phone"))
+    assert sorted((c.mode, c.volunteer_id) for c in Contact.objects.all()) == [
+        ("phone", None),
+        ("visit", supporter.pk),
+    ]
+
+
+def test_a_coordinator_cannot_log_on_an_ended_relationship(client_as, organisation):
+    ended = RelationshipFactory(organisation=organisation, status=Status.ENDED, ended_on=today())
+    client = client_as(Role.COORDINATOR)
+    response = client.get(contact_url(ended), follow=True)
+    assert "no more contacts can be logged" in page(response)
+
+
+# Concerns
+
+
+def test_a_supporter_raises_a_concern_and_a_safeguarding_lead_responds(
+    tom, relationship, make_user, organisation, sign_in
+):
+    url = reverse("relationships:concern", kwargs={"relationship_id": relationship.pk})
+    body = page(tom.post(url, {"kind": "safeguarding"}))
+    assert "Say what worries you" in body
+    response = tom.post(url, {"kind": "safeguarding", "detail": "Bruises on her arm"})
+    assert response.status_code == 302
+    concern = Concern.objects.get()
+    lead = sign_in(make_user(Role.SAFEGUARDING_LEAD, organisation=organisation), organisation)
+    respond = reverse("relationships:concern_respond", kwargs={"concern_id": concern.pk})
+    assert "Bruises on her arm" in page(lead.get(respond))
+    assert "Say what you have done" in page(lead.post(respond, {"response": ""}))
+    lead.post(respond, {"response": "Spoke to her and the GP today"})
+    concern.refresh_from_db()
+    assert concern.acknowledged_at is not None
+    body = page(lead.get(respond))
+    assert "Spoke to her and the GP today" in body and "Record your response" not in body
+
+
+def test_responding_to_a_concern_already_answered_says_so(client_as, organisation):
+    relationship = RelationshipFactory(organisation=organisation)
+    concern = Concern.objects.create(
+        organisation=organisation, relationship=relationship, kind="safeguarding", detail="x",
+        acknowledged_at=timezone.now(), response="First answer",
+    )  # fmt: skip
+    client = client_as(Role.COORDINATOR)
+    url = reverse("relationships:concern_respond", kwargs={"concern_id": concern.pk})
+    body = page(client.post(url, {"response": "Second answer"}))
+    assert "Someone else responded" in body
+    concern.refresh_from_db()
+    assert concern.response == "First answer"
+
+
+# My people
+
+
+def test_my_people_shows_only_what_a_supporter_needs(tom, organisation, relationship, supporter):
+    referral = ReferralFactory(
+        organisation=organisation, person=relationship.person, reason="Secret clinical reason"
+    )
+    relationship.referral = referral
+    relationship.save()
+    relationship.person.nhs_number = "9434765919"
+    relationship.person.save()
+    someone_else = RelationshipFactory(organisation=organisation, person__given_name="Gertrude")
+    ContactFactory(relationship=relationship, logged_by=tom.session and supporter.user)
+    body = page(tom.get(reverse("relationships:mine")))
+    assert "Maud Ashworth" in body and "07700 900123" in body
+    assert "4 Mill Lane" in body  # she is visited at home
+    assert "Every 14 days" in body and "Log a contact" in body
+    assert "Secret clinical reason" not in body and "943" not in body
+    assert "Gertrude" not in body and str(someone_else.pk) not in body
+    viewed = AuditEvent.objects.for_record(relationship.person).filter(
+        action="relationships.viewed"
+    )
+    assert viewed.count() == 1
+
+
+def test_a_phone_befriender_is_not_shown_the_address(tom, relationship):
+    relationship.usual_mode = "phone"
+    relationship.save()
+    assert "4 Mill Lane" not in page(tom.get(reverse("relationships:mine")))
+
+
+def test_my_people_with_nobody_to_support(client_as):
+    body = page(client_as(Role.VOLUNTEER).get(reverse("relationships:mine")))
+    assert "You are not supporting anyone at the moment" in body
+
+
+def test_a_supporter_asks_for_supervision(tom, supporter, coordinator):
+    url = reverse("relationships:ask_supervision")
+    assert "Tell us a little about what would help" in page(tom.post(url, {"message": ""}))
+    response = tom.post(url, {"message": "That last visit stayed with me"})
+    assert response["Location"] == reverse("relationships:mine")
+    assert SupportRequest.objects.get().volunteer == supporter
+    assert Notification.objects.filter(recipient=coordinator.email).exists()
+
+
+def test_asking_for_supervision_without_a_volunteer_record(client_as):
+    body = page(client_as(Role.VOLUNTEER).get(reverse("relationships:ask_supervision")))
+    assert "has not set up your volunteer record" in body
+
+
+# The coordinator's caseload and record
+
+
+def test_the_caseload_filters_and_paginates_without_n_plus_1(
+    client_as, organisation, django_assert_max_num_queries
+):
+    client = client_as(Role.COORDINATOR)
+    for n in range(3):
+        RelationshipFactory(organisation=organisation, person__given_name=f"Quiet{n}",
+                            last_contact_on=today() - dt.timedelta(days=40))  # fmt: skip
+    worried = RelationshipFactory(organisation=organisation, person__given_name="Worried",
+                                  last_contact_on=today())  # fmt: skip
+    ContactFactory(relationship=worried, feeling="very_worried")
+    url = reverse("relationships:caseload")
+    client.get(url)  # warm the session
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for _ in range(20):
+        RelationshipFactory(organisation=organisation, last_contact_on=today(), supporters=[
+            VolunteerFactory(organisation=organisation), VolunteerFactory(organisation=organisation)
+        ])  # fmt: skip
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = page(client.get(url))
+    assert "24 relationships" in body
+    body = page(client.get(url, {"worried": "on"}))
+    assert "Worried" in body and "Quiet0" not in body and "1 relationship." in body
+    body = page(client.get(url, {"quiet": "on"}))
+    assert "Quiet0" in body and "Gone quiet" in body and "3 relationships" in body
+    body = page(client.get(url, {"status": "paused"}))
+    assert "No relationships match" in body
+
+
+def test_the_caseload_shows_fifty_a_page(client_as, organisation):
+    for _ in range(51):
+        RelationshipFactory(organisation=organisation)
+    client = client_as(Role.COORDINATOR)
+    record = re.compile(r'href="/relationships/[0-9a-f-]{36}/"')
+    first = page(client.get(reverse("relationships:caseload")))
+    assert "51 relationships" in first and len(record.findall(first)) == 50
+    second = page(client.get(reverse("relationships:caseload"), {"status": "open", "page": "2"}))
+    assert len(record.findall(second)) == 1
+
+
+def test_the_record_shows_everything_and_its_reading_is_audited(
+    client_as, organisation, relationship, coordinator
+):
+    ContactFactory(relationship=relationship, happened_on=today() - dt.timedelta(days=3),
+                   note="Older visit")  # fmt: skip
+    ContactFactory(relationship=relationship, happened_on=today(), note="Newest phone call")
+    Concern.objects.create(
+        organisation=organisation, relationship=relationship, kind="crisis_follow_up", detail="x"
+    )
+    client = client_as(Role.COORDINATOR)
+    body = page(client.get(detail_url(relationship)))
+    assert "Maud Ashworth" in body and "Tom Hughes" in body
+    assert body.index("Newest phone call") < body.index("Older visit")
+    assert "Crisis follow-up" in body and "Waiting for a response" in body
+    assert "Pause support" in body and "End this relationship" in body
+    assert (
+        AuditEvent.objects.for_record(relationship.person)
+        .filter(action="relationships.viewed", detail__where="record")
+        .exists()
+    )
+
+
+def test_pause_resume_and_a_stale_change_is_refused_plainly(client_as, organisation, relationship):
+    client = client_as(Role.COORDINATOR)
+    url = reverse("relationships:move", kwargs={"relationship_id": relationship.pk})
+    client.post(url, {"expected": "active", "to": "paused", "note": "In hospital"})
+    relationship.refresh_from_db()
+    assert relationship.status == Status.PAUSED
+    body = page(client.post(url, {"expected": "active", "to": "paused"}, follow=True))
+    assert "Someone else changed this relationship" in body
+    assert "Resume support" in body
+    client.post(url, {"expected": "paused", "to": "active"})
+    relationship.refresh_from_db()
+    assert relationship.status == Status.ACTIVE
+    assert [c.note for c in relationship.history.all()][-2:] == ["In hospital", ""]
+    assert client.post(url, {"expected": "active", "to": "banana"}).status_code == 302
+
+
+def test_ending_records_why_and_offers_the_next_step(client_as, organisation, relationship):
+    client = client_as(Role.COORDINATOR)
+    url = reverse("relationships:end", kwargs={"relationship_id": relationship.pk})
+    body = page(client.post(url, {"expected": "active"}))
+    assert "Choose why the relationship is ending" in body
+    assert "Choose the next step offered" in body
+    waiting = ReferralFactory(
+        organisation=organisation, person=relationship.person, status=ReferralStatus.WAITING
+    )
+    response = client.post(url, {"expected": "active", "reason": "needs_changed",
+                                 "outcome": "same", "next_step": "another_supporter"})  # fmt: skip
+    assert response["Location"] == detail_url(relationship)
+    relationship.refresh_from_db()
+    assert (relationship.status, relationship.end_reason) == (Status.ENDED, "needs_changed")
+    body = page(client.get(detail_url(relationship)))
+    assert f"/matching/suggest/?referral={waiting.pk}" in body
+    assert f"/relationships/add/?person={relationship.person.pk}" in body
+    assert "Log a contact" not in body
+    assert client.get(url)["Location"] == detail_url(relationship)  # already ended
+
+
+def test_ending_offers_the_way_in_to_volunteering(client_as, organisation, relationship):
+    client = client_as(Role.COORDINATOR)
+    url = reverse("relationships:end", kwargs={"relationship_id": relationship.pk})
+    client.post(url, {"expected": "active", "reason": "goals_met", "outcome": "better",
+                      "next_step": "volunteering"})  # fmt: skip
+    body = page(client.get(detail_url(relationship)))
+    assert reverse("volunteers:invite", kwargs={"person_id": relationship.person.pk}) in body
+
+
+def test_ending_a_relationship_someone_else_just_ended(client_as, organisation, relationship):
+    client = client_as(Role.COORDINATOR)
+    url = reverse("relationships:end", kwargs={"relationship_id": relationship.pk})
+    body = page(client.post(url, {"expected": "paused", "reason": "goals_met",
+                                  "outcome": "better", "next_step": "none"}))  # fmt: skip
+    assert "Someone else changed this relationship" in body
+    relationship.refresh_from_db()
+    assert relationship.status == Status.ACTIVE
+
+
+def test_a_coordinator_introduces_someone_by_hand(
+    client_as, organisation, coordinator, monkeypatch
+):
+    from kindred.relationships import selectors
+
+    person = PersonFactory(organisation=organisation, given_name="Edna", family_name="Platt")
+    referral = ReferralFactory(organisation=organisation, person=person,
+                               status=ReferralStatus.WAITING)  # fmt: skip
+    ready = [VolunteerFactory(organisation=organisation, given_name=name, family_name="Ready")
+             for name in ("Ann", "Bob", "Cy")]  # fmt: skip
+    monkeypatch.setattr(selectors, "eligible_supporters", lambda **kw: ready)
+    client = client_as(Role.COORDINATOR)
+    add = reverse("relationships:add")
+    assert "Edna Platt" in page(client.get(add, {"q": "platt"}))
+    url = f"{add}?person={person.pk}"
+    body = page(client.get(url))
+    assert "Ann Ready (supports nobody yet)" in body
+    body = page(client.post(url, {"kind": "befriending", "rhythm_days": "14",
+                                  "usual_mode": "visit"}))  # fmt: skip
+    assert "Choose one or two supporters" in body
+    body = page(client.post(url, {"supporters": [str(v.pk) for v in ready], "kind": "befriending",
+                                  "rhythm_days": "14", "usual_mode": "visit"}))  # fmt: skip
+    assert "Choose no more than two supporters" in body
+    body = page(client.post(url, {"supporters": [str(ready[0].pk)], "kind": "befriending",
+                                  "rhythm_days": "0", "usual_mode": "visit"}))  # fmt: skip
+    assert "Enter at least 1 day" in body
+    assert not Relationship.objects.exists()
+    response = client.post(url, {
+        "supporters": [str(ready[0].pk), str(ready[1].pk)], "kind": "peer_mentoring",
+        "rhythm_days": "7", "usual_mode": "phone", "referral": str(referral.pk),
+    })  # fmt: skip
+    relationship = Relationship.objects.get()
+    assert response["Location"] == detail_url(relationship)
+    assert (relationship.kind, relationship.rhythm_days, relationship.referral) == (
+        "peer_mentoring",
+        7,
+        referral,
+    )
+    assert {v.given_name for v in relationship.supporters.all()} == {"Ann", "Bob"}
+    # The same supporter again is refused by the service, shown in the summary
+    body = page(client.post(url, {"supporters": [str(ready[0].pk)], "kind": "befriending",
+                                  "rhythm_days": "14", "usual_mode": "visit"}))  # fmt: skip
+    assert "Ann Ready already supports Edna Platt" in body
+    assert Relationship.objects.count() == 1
+
+
+def test_introducing_someone_not_in_the_organisation_is_404(client_as, other_organisation):
+    client = client_as(Role.COORDINATOR)
+    stranger = PersonFactory(organisation=other_organisation)
+    add = reverse("relationships:add")
+    assert client.get(f"{add}?person={stranger.pk}").status_code == 404
+    assert client.get(f"{add}?person=not-a-uuid").status_code == 404
+
+
+# Other apps' pages
+
+
+def test_the_person_page_lists_their_relationships_for_coordinators(
+    client_as, organisation, relationship
+):
+    client = client_as(Role.COORDINATOR)
+    body = page(client.get(reverse("people:detail", kwargs={"person_id": relationship.person.pk})))
+    assert "Support from befrienders and peer supporters" in body
+    assert "Befriending with Tom Hughes" in body
+
+
+def test_a_subject_access_export_includes_relationships_and_contacts(organisation, relationship):
+    from kindred.people.subject_access import person_data
+
+    ContactFactory(relationship=relationship, note="Walked to the park", feeling="fine")
+    Concern.objects.create(
+        organisation=organisation, relationship=relationship, kind="safeguarding",
+        detail="Private words of the supporter",
+    )  # fmt: skip
+    data = person_data(relationship.person)["relationships"]
+    assert data[0]["supporters"] == ["Tom Hughes"]
+    assert data[0]["contacts"][0]["note"] == "Walked to the park"
+    assert data[0]["concerns_raised"][0]["kind"] == "A safeguarding concern"
+    assert "Private words" not in str(data)
+
+
+def test_home_panels(client_as, organisation, tom, relationship, sign_in, make_user):
+    quiet = RelationshipFactory(organisation=organisation, person__given_name="Quietly",
+                                last_contact_on=today() - dt.timedelta(days=30))  # fmt: skip
+    overdue = RelationshipFactory(organisation=organisation, person__given_name="Reviewless",
+                                  next_review_on=today() - dt.timedelta(days=1))  # fmt: skip
+    ContactFactory(relationship=relationship, feeling="a_bit_worried")
+    coordinator_home = page(client_as(Role.COORDINATOR).get(reverse("core:home")))
+    assert "Relationships gone quiet" in coordinator_home and quiet.person.display_name in (
+        coordinator_home
+    )
+    assert "Reviews overdue" in coordinator_home and overdue.person.display_name in (
+        coordinator_home
+    )
+    assert "Worries and concerns from supporters" in coordinator_home
+    assert "Maud Ashworth</a>: a bit worried" in coordinator_home
+    tom_home = page(tom.get(reverse("core:home")))
+    assert "Your next contacts" in tom_home and "Maud Ashworth" in tom_home
+    assert "Quietly" not in tom_home

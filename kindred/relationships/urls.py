@@ -1,0 +1,18 @@
+from django.urls import path
+
+from kindred.relationships import views
+
+app_name = "relationships"
+
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("add/", views.add, name="add"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/supervision/", views.ask_supervision, name="ask_supervision"),
+    path("concerns/<uuid:concern_id>/", views.concern_respond, name="concern_respond"),
+    path("<uuid:relationship_id>/", views.detail, name="detail"),
+    path("<uuid:relationship_id>/move/", views.move, name="move"),
+    path("<uuid:relationship_id>/end/", views.end, name="end"),
+    path("<uuid:relationship_id>/contact/", views.contact, name="contact"),
+    path("<uuid:relationship_id>/concern/", views.concern, name="concern"),
+]

@@ -1,0 +1,413 @@
+"""Relationship pages: the coordinator's caseload and the record of each relationship, introducing
+by hand, starting, pausing and ending; the one-screen contact log and concerns; and each
+supporter's own "My people". Thin: parse, call a service, say what happened, redirect.
+
+A supporter reaches a relationship only if they currently support it: anything else is answered
+with 404, as if it did not exist, and the attempt is audited."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kindred.core.access import permission
+from kindred.core.services import Acting
+from kindred.people import selectors as people_selectors
+from kindred.people.models import Person
+from kindred.relationships import forms as rforms
+from kindred.relationships import selectors, services
+from kindred.relationships.models import TRANSITIONS, Concern, Feeling, Relationship, Status
+from kindred.volunteers import forms as vforms
+from kindred.volunteers import selectors as volunteer_selectors
+from kindred.volunteers import services as volunteer_services
+
+#: The buttons that move a relationship on (ending has its own page: it needs a reason).
+MOVES = {
+    (Status.INTRODUCED.value, Status.ACTIVE.value): "Support has started",
+    (Status.ACTIVE.value, Status.PAUSED.value): "Pause support",
+    (Status.PAUSED.value, Status.ACTIVE.value): "Resume support",
+}
+
+
+def _organisation(request: HttpRequest) -> Any:
+    return request.organisation  # type: ignore[attr-defined]
+
+
+def _is_coordinator(request: HttpRequest) -> bool:
+    return bool(request.user.has_perm("relationships.manage", _organisation(request)))
+
+
+def _relationship_or_404(request: HttpRequest, relationship_id: uuid.UUID) -> Relationship:
+    """The relationship, if it is this organisation's and the user may act on it. A supporter
+    who does not support it gets 404, and the attempt is audited."""
+    try:
+        relationship = selectors.relationship_of(
+            organisation=_organisation(request), relationship_id=relationship_id
+        )
+    except Relationship.DoesNotExist as missing:
+        raise Http404("No such relationship in this organisation") from missing
+    if not request.user.has_perm("relationships.act_on", relationship):
+        route = request.resolver_match.view_name if request.resolver_match else ""
+        services.access_refused(
+            by=Acting.from_request(request), relationship=relationship, route=route
+        )
+        raise Http404("No such relationship in this organisation")
+    return relationship
+
+
+def _refuse(form: forms.Form, error: services.RelationshipError) -> None:
+    """Show a service's refusal beside the field it is about, or in the summary."""
+    form.add_error(error.field if error.field in form.fields else None, str(error))
+
+
+def _after_acting(request: HttpRequest, relationship: Relationship) -> HttpResponse:
+    if _is_coordinator(request):
+        return redirect("relationships:detail", relationship_id=relationship.pk)
+    return redirect("relationships:mine")
+
+
+# The coordinator's caseload and records
+
+
+@permission("relationships.view_caseload")
+def caseload(request: HttpRequest) -> HttpResponse:
+    form = rforms.CaseloadFilterForm(request.GET or None)
+    today = timezone.localdate()
+    relationships = selectors.caseload(
+        organisation=_organisation(request), today=today, filters=form.filters()
+    )
+    page = Paginator(relationships, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [
+        {
+            "relationship": r,
+            "quiet": selectors.is_quiet(r, today),
+            "next_due": selectors.next_contact_due(r),
+            "review_due": r.next_review_on is not None
+            and r.status in (Status.ACTIVE, Status.PAUSED)
+            and r.next_review_on <= today,
+        }
+        for r in page.object_list
+    ]
+    return render(
+        request,
+        "relationships/caseload.jinja",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "today": today},
+    )
+
+
+@permission("relationships.view_caseload")
+def detail(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+    relationship = _relationship_or_404(request, relationship_id)
+    services.relationship_viewed(
+        by=Acting.from_request(request), relationships=[relationship], where="record"
+    )
+    today = timezone.localdate()
+    contacts = selectors.contacts_of(relationship=relationship)
+    moves = [
+        (to, MOVES[(relationship.status, to)])
+        for to in sorted(TRANSITIONS[relationship.status])
+        if (relationship.status, to) in MOVES
+    ]
+    return render(
+        request,
+        "relationships/detail.jinja",
+        {
+            "relationship": relationship,
+            "person": relationship.person,
+            "supporters": list(selectors.supporter_links_of(relationship=relationship)),
+            "contacts": list(contacts[:50]),
+            "contact_count": contacts.count(),
+            "concerns": list(selectors.concerns_of(relationship=relationship)),
+            "history": list(selectors.history_of(relationship=relationship)),
+            "moves": moves,
+            "can_end": Status.ENDED in TRANSITIONS[relationship.status],
+            "quiet": selectors.is_quiet(relationship, today),
+            "next_due": selectors.next_contact_due(relationship),
+            "waiting_referral": selectors.waiting_referral_of(relationship=relationship)
+            if relationship.status == Status.ENDED
+            else None,
+            "move_form": rforms.MoveForm(),
+            "today": today,
+        },
+    )
+
+
+@permission("relationships.manage")
+@require_POST
+def move(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+    relationship = _relationship_or_404(request, relationship_id)
+    form = rforms.MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what to do with the relationship")
+        return redirect("relationships:detail", relationship_id=relationship.pk)
+    try:
+        moved = services.relationship_move(
+            by=Acting.from_request(request),
+            relationship_id=relationship.pk,
+            expected=form.cleaned_data["expected"],
+            to=form.cleaned_data["to"],
+            note=form.cleaned_data["note"],
+        )
+    except services.RelationshipError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"The relationship is now {moved.get_status_display().lower()}")
+    return redirect("relationships:detail", relationship_id=relationship.pk)
+
+
+@permission("relationships.manage")
+def end(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+    relationship = _relationship_or_404(request, relationship_id)
+    if relationship.status == Status.ENDED:
+        messages.info(request, "This relationship has already ended")
+        return redirect("relationships:detail", relationship_id=relationship.pk)
+    form = rforms.EndForm(request.POST or None, initial={"expected": relationship.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relationship_end(
+                by=Acting.from_request(request), relationship_id=relationship.pk,
+                expected=form.cleaned_data["expected"], reason=form.cleaned_data["reason"],
+                outcome=form.cleaned_data["outcome"], next_step=form.cleaned_data["next_step"],
+                note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except services.RelationshipError as refused:
+            _refuse(form, refused)
+        else:
+            messages.success(request, "The relationship has ended")
+            return redirect("relationships:detail", relationship_id=relationship.pk)
+    return render(request, "relationships/end.jinja", {"relationship": relationship, "form": form})
+
+
+def _person_or_404(request: HttpRequest, person_id: str) -> Person:
+    try:
+        return people_selectors.person_of(
+            organisation=_organisation(request), person_id=uuid.UUID(person_id)
+        )
+    except (ValueError, Person.DoesNotExist) as missing:
+        raise Http404("No such person in this organisation") from missing
+
+
+@permission("relationships.manage")
+def add(request: HttpRequest) -> HttpResponse:
+    """Introduce a person to one or two supporters by hand: first find the person, then choose."""
+    organisation = _organisation(request)
+    person_id = request.GET.get("person", "")
+    if not person_id:
+        search = rforms.PersonSearchForm(request.GET or None)
+        words = search.cleaned_data["q"].strip() if search.is_valid() else ""
+        found = (
+            list(people_selectors.people_of(organisation=organisation, search=words)[:20])
+            if words
+            else []
+        )
+        return render(
+            request,
+            "relationships/add_search.jinja",
+            {"form": search, "found": found, "searched": bool(words)},
+        )
+    person = _person_or_404(request, person_id)
+    volunteers = selectors.eligible_supporters(organisation=organisation, on=timezone.localdate())
+    form = rforms.IntroduceForm(
+        request.POST or None,
+        volunteers=volunteers,
+        loads=selectors.supporter_load(v.pk for v in volunteers),
+        referrals=list(selectors.open_referrals_of(organisation=organisation, person=person)),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            relationship = services.relationship_introduce(
+                by=Acting.from_request(request), person=person, volunteers=data["supporters"],
+                kind=data["kind"], usual_mode=data["usual_mode"],
+                rhythm_days=data["rhythm_days"], referral=data["referral"], note=data["note"],
+            )  # fmt: skip
+        except services.RelationshipError as refused:
+            _refuse(form, refused)
+        else:
+            names = " and ".join(v.display_name for v in data["supporters"])
+            messages.success(request, f"{person.display_name} is to be introduced to {names}")
+            return redirect("relationships:detail", relationship_id=relationship.pk)
+    return render(
+        request,
+        "relationships/add.jinja",
+        {"form": form, "person": person, "has_supporters": bool(volunteers)},
+    )
+
+
+# Contacts and concerns: the supporters (and coordinators)
+
+
+@permission("relationships.log_contact")
+def contact(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+    relationship = _relationship_or_404(request, relationship_id)
+    coordinator = _is_coordinator(request)
+    if relationship.status == Status.ENDED:
+        messages.error(request, "This relationship has ended, so no more contacts can be logged")
+        return _after_acting(request, relationship)
+    supporters = selectors.current_supporters(relationship=relationship)
+    form = rforms.ContactForm(
+        request.POST or None,
+        relationship=relationship,
+        supporters=supporters if coordinator else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        if coordinator:
+            volunteer = form.cleaned_data["volunteer"]
+        else:
+            volunteer = next(v for v in supporters if v.user_id == request.user.pk)
+        arguments = form.service_arguments()
+        try:
+            services.contact_log(
+                by=Acting.from_request(request), relationship_id=relationship.pk,
+                volunteer=volunteer, **arguments,
+            )  # fmt: skip
+        except services.RelationshipError as refused:
+            _refuse(form, refused)
+        else:
+            name = relationship.person.given_name
+            if arguments["concern_kind"]:
+                messages.success(
+                    request,
+                    f"Contact with {name} logged, and your concern has been sent to your "
+                    "coordinator. Thank you",
+                )
+            elif arguments["feeling"] == Feeling.VERY_WORRIED:
+                messages.success(
+                    request,
+                    f"Contact with {name} logged. If you become more worried, raise a concern "
+                    "at any time. Thank you",
+                )
+            else:
+                messages.success(request, f"Contact with {name} logged. Thank you")
+            return _after_acting(request, relationship)
+    return render(
+        request,
+        "relationships/contact.jinja",
+        {"relationship": relationship, "person": relationship.person, "form": form,
+         "coordinator": coordinator},
+    )  # fmt: skip
+
+
+@permission("relationships.raise_concern")
+def concern(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+    relationship = _relationship_or_404(request, relationship_id)
+    form = rforms.ConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_raise(
+                by=Acting.from_request(request), relationship_id=relationship.pk,
+                kind=form.cleaned_data["kind"], detail=form.cleaned_data["detail"],
+            )  # fmt: skip
+        except services.RelationshipError as refused:
+            _refuse(form, refused)
+        else:
+            messages.success(
+                request, "Your concern has been sent to your coordinator and safeguarding lead"
+            )
+            return _after_acting(request, relationship)
+    return render(
+        request,
+        "relationships/concern.jinja",
+        {"relationship": relationship, "person": relationship.person, "form": form,
+         "coordinator": _is_coordinator(request)},
+    )  # fmt: skip
+
+
+@permission("relationships.respond_concern")
+def concern_respond(request: HttpRequest, concern_id: uuid.UUID) -> HttpResponse:
+    organisation = _organisation(request)
+    try:
+        raised = selectors.concern_of(organisation=organisation, concern_id=concern_id)
+    except Concern.DoesNotExist as missing:
+        raise Http404("No such concern in this organisation") from missing
+    by = Acting.from_request(request)
+    services.relationship_viewed(by=by, relationships=[raised.relationship], where="concern")
+    form = rforms.ConcernResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_respond(
+                by=by, concern_id=raised.pk, response=form.cleaned_data["response"]
+            )
+        except services.RelationshipError as refused:
+            _refuse(form, refused)
+        else:
+            messages.success(request, "Your response has been recorded")
+            return redirect("relationships:concern_respond", concern_id=raised.pk)
+    return render(
+        request,
+        "relationships/concern_respond.jinja",
+        {
+            "concern": raised,
+            "relationship": raised.relationship,
+            "person": raised.relationship.person,
+            "form": form,
+            "can_see_record": request.user.has_perm("relationships.view_caseload", organisation),
+        },
+    )
+
+
+# The supporter's own pages
+
+
+@permission("relationships.support")
+def mine(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    people = selectors.my_people(
+        organisation=_organisation(request),
+        user=request.user,  # type: ignore[arg-type]
+        today=today,
+    )
+    services.relationship_viewed(
+        by=Acting.from_request(request), relationships=people, where="my people"
+    )
+    return render(
+        request,
+        "relationships/mine.jinja",
+        {
+            "rows": [
+                {
+                    "relationship": r,
+                    "person": r.person,
+                    "next_due": selectors.next_contact_due(r),
+                    "quiet": selectors.is_quiet(r, today),
+                }
+                for r in people
+            ],
+            "today": today,
+        },
+    )
+
+
+@permission("relationships.support")
+def ask_supervision(request: HttpRequest) -> HttpResponse:
+    """Ask the coordinator for supervision or a talk: the volunteers app's support request."""
+    volunteer = volunteer_selectors.volunteer_for_user(
+        organisation=_organisation(request),
+        user=request.user,  # type: ignore[arg-type]
+    )
+    form = vforms.SupportRequestForm(request.POST or None)
+    if request.method == "POST" and volunteer is not None and form.is_valid():
+        try:
+            volunteer_services.support_request(
+                by=Acting.from_request(request),
+                volunteer=volunteer,
+                message=form.cleaned_data["message"],
+            )
+        except volunteer_services.VolunteerError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Your coordinator has been told and will be in touch")
+            return redirect("relationships:mine")
+    return render(
+        request, "relationships/ask_supervision.jinja", {"form": form, "volunteer": volunteer}
+    )
