@@ -136,6 +136,11 @@ def current_version(plan: CrisisPlan | None) -> CrisisPlanVersion | None:
     return version
 
 
+def version_numbered(plan: CrisisPlan, number: int) -> CrisisPlanVersion | None:
+    version: CrisisPlanVersion | None = plan.versions.filter(number=number).first()
+    return version
+
+
 def versions_of(plan: CrisisPlan | None) -> list[CrisisPlanVersion]:
     """Every version, newest first."""
     if plan is None:

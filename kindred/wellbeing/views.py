@@ -281,7 +281,7 @@ def crisis_plan_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
     form = CrisisPlanForm(
         request.POST or None, new=current is None, initial=CrisisPlanForm.initial_from(current)
     )
-    newer = None
+    newer, changed_by_them = None, set()
     if request.method == "POST" and form.is_valid():
         try:
             version = services.crisis_plan_save(
@@ -292,8 +292,12 @@ def crisis_plan_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
                 sharing=form.sharing(),
             )
         except services.PlanChanged as stale:
-            # Keep what they wrote; base it on the newer version, shown beside each part.
+            # Keep what they wrote; base it on the newer version, shown beside each part the
+            # other person changed since the version this form was opened on.
             newer = stale.newer
+            base = selectors.version_numbered(newer.plan, form.cleaned_data["based_on"])
+            before = base.content() if base else dict.fromkeys(newer.content(), "")
+            changed_by_them = {n for n, text in newer.content().items() if text != before[n]}
             data = request.POST.copy()
             data["based_on"] = str(newer.number)
             form = CrisisPlanForm(data, new=False)
@@ -315,15 +319,6 @@ def crisis_plan_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
             because=access.because,
             version=current.number if current else None,
         )
-    changed_by_them = (
-        {
-            name
-            for name, value in newer.content().items()
-            if value != form.data.get(name, "").strip()
-        }
-        if newer is not None
-        else set()
-    )
     return render(
         request,
         "wellbeing/crisis_plan_edit.jinja",

@@ -281,6 +281,7 @@ def test_a_stale_save_is_refused_with_the_newer_text_to_merge(supporter, by, per
     assert "saved a newer version of this plan (version 2" in body
     assert "In version 2, saved by coordinator@example.com" in body
     assert "Not sleeping, not eating" in body  # their text, to merge
+    assert body.count("kindred-newer-version") == 1  # only the part they changed
     assert "Music and a bath" in body  # the supporter's own text is kept in the form
     assert 'name="based_on" value="2"' in body
     assert CrisisPlanVersion.objects.count() == 2
