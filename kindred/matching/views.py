@@ -77,7 +77,8 @@ def supporter_list(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     supporters = selectors.supporters_of(organisation=organisation)
     page = Paginator(supporters, 50).get_page(request.GET.get("page"))
-    return render(request, "matching/supporters.jinja", {"page": page})
+    taken = selectors.places_taken(v.pk for v in page.object_list)
+    return render(request, "matching/supporters.jinja", {"page": page, "taken": taken})
 
 
 @permission("matching.edit_profile")

@@ -1,18 +1,27 @@
 """Demo matching profiles: for the people waiting and the active volunteers of each demo
-organisation, so that "Suggest matches" shows real proposals. Idempotent: existing profiles are
-left alone."""
+organisation, so that "Suggest matches" shows real proposals. At MAEcare some people need a
+pair of supporters (as at Solidarity in a Crisis, whose demo volunteers are on the crisis line
+rather than befriending); two of the three organisations agree to match across the
+network (Lambeth's admin has not decided), so the network admin has something to match.
+Idempotent: existing profiles and choices are left alone."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
 
+from django.utils import timezone
+
 from kindred.accounts.models import Organisation
 from kindred.matching.experiences import CURATED
-from kindred.matching.models import FREE_TIMES, SupporterProfile, WaitingProfile
+from kindred.matching.models import FREE_TIMES, NetworkSharing, SupporterProfile, WaitingProfile
 from kindred.referrals.models import Status
 from kindred.volunteers.models import Stage
 
+#: Demo organisations that agree to match across the network.
+SHARING = ("stockport-wellbeing", "leeds-maecare")
+#: Where every third person waiting (the longest waiting first) needs a pair of supporters.
+PAIRS_AT = ("leeds-maecare",)
 INTERESTS = ("gardening", "football", "knitting", "cooking", "walking", "music", "reading", "chess")
 EXPERIENCES = [c.key for c in CURATED]
 
@@ -27,7 +36,7 @@ def seed_matching(*, log: Callable[[str], object] = print) -> None:
         )
         added = 0
         waiting = organisation.referrals.filter(status=Status.WAITING).order_by("received_at")
-        for referral in waiting:
+        for index, referral in enumerate(waiting):
             _, created = WaitingProfile.objects.get_or_create(
                 referral=referral,
                 defaults={
@@ -37,6 +46,9 @@ def seed_matching(*, log: Callable[[str], object] = print) -> None:
                     "languages": ["English"],
                     "modes": rng.choice([["visit", "phone"], ["phone", "video"], ["meet_out"]]),
                     "free_times": rng.sample([key for key, _ in FREE_TIMES], 4),
+                    "supporters_needed": (
+                        2 if organisation.slug in PAIRS_AT and index % 3 == 0 else 1
+                    ),
                 },
             )
             added += created
@@ -58,4 +70,9 @@ def seed_matching(*, log: Callable[[str], object] = print) -> None:
                 },
             )
             added += created
+        if organisation.slug in SHARING and organisation.network_id is not None:
+            NetworkSharing.objects.get_or_create(
+                organisation=organisation,
+                defaults={"shares": True, "changed_at": timezone.now()},
+            )
         log(f"{organisation.name}: {added} matching profiles added")

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from kindred.accounts.models import Organisation
 from kindred.matching.models import SupporterProfile, WaitingProfile
-from kindred.matching.suggest import suggest
+from kindred.matching.suggest import suggest, suggest_network
 from kindred.nonprod.demo_matching import seed_matching
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +24,10 @@ def test_demo_organisations_have_proposals_and_seeding_is_idempotent():
     ]
     assert proposals
     assert all(c.explanation for p in proposals for c in p.supporters)
+    # Some people need a pair of supporters, and get pair proposals.
+    assert any(p.is_pair for p in proposals)
+    # Two demo organisations share for matching: the network admin's suggestions span both.
+    leeds = Organisation.objects.get(slug="leeds-maecare")
+    network = suggest_network(organisation=leeds)
+    assert {o.slug for o in network.organisations} == {"leeds-maecare", "stockport-wellbeing"}
+    assert network.proposals

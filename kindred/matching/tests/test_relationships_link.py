@@ -110,3 +110,22 @@ def test_a_relationship_error_leaves_nothing_behind(by, organisation):
         services.match_accept(by=by, referral_id=ada.pk, volunteer_id=sam.pk)
     assert not Match.objects.exists()
     assert Relationship.objects.count() == 1
+
+
+def test_the_supporters_page_shows_places_taken_without_n_plus_one(
+    client_as, organisation, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from kindred.accounts.models import Role
+
+    sam = eligible_supporter(organisation, "Sam", capacity=3)
+    for _ in range(6):
+        RelationshipFactory(
+            organisation=organisation, supporters=[eligible_supporter(organisation)]
+        )
+    RelationshipFactory(organisation=organisation, supporters=[sam])
+    client = client_as(Role.COORDINATOR)
+    with django_assert_max_num_queries(15):
+        body = client.get(reverse("matching:supporters")).content.decode()
+    assert "1 of 3" in body and "People supported now" in body
