@@ -26,6 +26,7 @@ from kindred.core.services import Acting
 from kindred.nonprod.constants import DEMO_DOMAIN, DEMO_PASSWORD, demo_email
 from kindred.nonprod.demo_matching import seed_matching
 from kindred.nonprod.demo_referrals import seed_referrals
+from kindred.nonprod.demo_relationships import seed_relationships
 from kindred.nonprod.demo_volunteers import seed_volunteers
 from kindred.nonprod.demo_wellbeing import seed_wellbeing
 from kindred.people.identifiers import Postcode, postcodes_in_district
@@ -164,6 +165,7 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
     seed_volunteers(log=log)
     seed_referrals(log=log)
     seed_matching(log=log)
+    seed_relationships(log=log)
     seed_wellbeing(log=log)  # after relationships: goals and plans are for people with support
 
 

@@ -1,0 +1,39 @@
+"""The demo has befriending to show: the demo volunteer supports two people (one gone quiet), and
+the coordinator sees worries, a concern, an overdue review, a pause and an ending. Seeding twice
+changes nothing."""
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from kindred.accounts.models import Organisation, User
+from kindred.nonprod.constants import demo_email
+from kindred.relationships import selectors
+from kindred.relationships.models import Concern, Contact, Relationship, Status
+
+
+def test_demo_relationships(db):
+    call_command("seed", "demo", verbosity=0)
+    counts = (Relationship.objects.count(), Contact.objects.count(), Concern.objects.count())
+    call_command("seed", "demo", verbosity=0)
+    assert (
+        Relationship.objects.count(),
+        Contact.objects.count(),
+        Concern.objects.count(),
+    ) == counts
+    leeds = Organisation.objects.get(slug="leeds-maecare")
+    today = timezone.localdate()
+    tom = User.objects.get(email=demo_email("volunteer"))
+    toms = selectors.my_people(organisation=leeds, user=tom, today=today)
+    assert len(toms) == 2
+    assert any(selectors.is_quiet(r, today) for r in toms)
+    assert all(r.my_contacts for r in toms)  # he logged them himself
+    assert selectors.gone_quiet(organisation=leeds, today=today).count() >= 2
+    assert selectors.reviews_overdue(organisation=leeds, today=today).exists()
+    assert selectors.worried_contacts(organisation=leeds, today=today).exists()
+    assert selectors.open_concerns(organisation=leeds).count() == 1
+    statuses = set(leeds.relationships.values_list("status", flat=True))
+    assert statuses == {Status.INTRODUCED, Status.ACTIVE, Status.PAUSED, Status.ENDED}
+    pairs = [r for r in leeds.relationships.all() if r.supporter_links.count() == 2]
+    assert len(pairs) == 1  # a pair of supporters, as Solidarity in a Crisis works
+    stockport = Organisation.objects.get(slug="stockport-wellbeing")
+    assert stockport.relationships.count() == 9
