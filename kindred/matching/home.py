@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from kindred.accounts.models import Role
 from kindred.core.pages import home_panel, nav_item
 from kindred.matching import selectors
-from kindred.matching.views import relationship_route
 from kindred.people.models import Person
 from kindred.people.sections import person_section
 
@@ -41,7 +40,6 @@ def person_matching(request: HttpRequest, person: Person) -> dict[str, Any]:
     return {
         "waiting": list(selectors.people_waiting(organisation=organisation).filter(person=person)),
         "matches": list(selectors.matches_of_person(organisation=organisation, person=person)),
-        "detail_route": relationship_route(),
     }
 
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kindred.core.access import permission
@@ -28,9 +28,6 @@ from kindred.relationships.models import Relationship
 from kindred.relationships.models import Status as RelationshipStatus
 from kindred.relationships.services import RelationshipError, relationship_move
 from kindred.volunteers.models import Volunteer
-
-#: The relationship page, built in the relationships app.
-RELATIONSHIP_DETAIL = "relationships:detail"
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -248,18 +245,8 @@ def introductions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/introductions.jinja",
-        {"relationships": waiting, "detail_route": relationship_route()},
+        {"relationships": waiting},
     )
-
-
-def relationship_route() -> str | None:
-    """The relationship page's route name, once the relationships app has one (its pages are
-    being built alongside): until then names are shown without a link."""
-    try:
-        reverse(RELATIONSHIP_DETAIL, kwargs={"relationship_id": uuid.uuid4()})
-    except NoReverseMatch:
-        return None
-    return RELATIONSHIP_DETAIL
 
 
 @permission("matching.decide")

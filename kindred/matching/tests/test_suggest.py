@@ -153,6 +153,10 @@ def test_a_coordinator_accepts_and_then_support_starts(client_as, organisation, 
     assert "Accept match with Sam" not in client.get(reverse("matching:suggest")).content.decode()
     introductions = client.get(reverse("matching:introductions")).content.decode()
     assert "Ada" in introductions and "Sam" in introductions
+    detail = reverse("relationships:detail", kwargs={"relationship_id": relationship.pk})
+    assert f'href="{detail}"' in introductions
+    person_page = client.get(reverse("people:detail", kwargs={"person_id": referral.person_id}))
+    assert f'href="{detail}"' in person_page.content.decode()
     response = client.post(
         reverse("matching:start", kwargs={"relationship_id": relationship.pk}), follow=True
     )

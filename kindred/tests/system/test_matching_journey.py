@@ -128,6 +128,13 @@ def test_a_coordinator_matches_someone_with_a_pair_of_supporters(
     page.get_by_role("link", name="See introductions being made").click()
     expect(page.get_by_role("row", name="Edna Moss")).to_contain_text("Sam Okafor and Tia Reed")
     assert_accessible(page)
+    # The introduction is one relationship, with both supporters
+    page.get_by_role("link", name="Edna Moss").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edna Moss")
+    expect(page.locator("main")).to_contain_text("Sam Okafor")
+    expect(page.locator("main")).to_contain_text("Tia Reed")
+    assert_accessible(page)
+    page.go_back()
     page.get_by_role("button", name="Introduction made, support started for Edna Moss").click()
     expect(main).to_contain_text("Support has started for Edna Moss with Sam Okafor and Tia Reed")
     assert_accessible(page)
