@@ -27,7 +27,6 @@ from kindred.relationships.models import (
 from kindred.volunteers.models import Volunteer
 
 OFF = {"autocomplete": "off"}
-NOT_NOW = "not_now"
 
 
 class CaseloadFilterForm(forms.Form):
@@ -189,12 +188,6 @@ class EndForm(forms.Form):
     )
 
 
-FEELING_HINTS = {
-    Feeling.A_BIT_WORRIED.value: "Your coordinator will see this and may get in touch",
-    Feeling.VERY_WORRIED.value: "You can tell your coordinator straight away",
-}
-
-
 class ContactForm(forms.Form):
     """One screen, on a phone, in under 30 seconds: everything but the date and how it went has
     a sensible default or is optional."""
@@ -223,25 +216,10 @@ class ContactForm(forms.Form):
     )
     feeling = forms.ChoiceField(
         label="How did it go?",
+        help_text="If you are very worried, you can tell your coordinator next",
         choices=Feeling.choices,
         required=False,
         widget=forms.RadioSelect,
-    )
-    concern_kind = forms.ChoiceField(
-        label="Do you want to raise a concern with your coordinator now?",
-        choices=[
-            (ConcernKind.SAFEGUARDING.value, "Yes, a safeguarding concern"),
-            (ConcernKind.CRISIS_FOLLOW_UP.value, "Yes, they need crisis follow-up"),
-            (NOT_NOW, "No, not now"),
-        ],
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    concern_detail = forms.CharField(
-        label="What worries you?",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
     duration_minutes = forms.IntegerField(
         label="How long, in minutes (optional)",
@@ -305,15 +283,6 @@ class ContactForm(forms.Form):
         data = super().clean() or {}
         if data.get("outcome") == ContactOutcome.HAPPENED and not data.get("feeling"):
             self.add_error("feeling", "Choose how it went")
-        kind = data.get("concern_kind") or ""
-        if data.get("feeling") != Feeling.VERY_WORRIED or kind == NOT_NOW:
-            data["concern_kind"], data["concern_detail"] = "", ""
-        elif not kind:
-            self.add_error(
-                "concern_kind", "Choose whether to raise a concern with your coordinator now"
-            )
-        elif not (data.get("concern_detail") or "").strip():
-            self.add_error("concern_detail", "Say what worries you")
         return data
 
     def service_arguments(self) -> dict[str, Any]:
@@ -325,27 +294,7 @@ class ContactForm(forms.Form):
             "duration_minutes": data.get("duration_minutes"),
             "note": data.get("note") or "",
             "feeling": data.get("feeling") or "",
-            "concern_kind": data.get("concern_kind") or "",
-            "concern_detail": data.get("concern_detail") or "",
         }
-
-    def feeling_items(self, very_worried_html: str) -> list[dict[str, Any]]:
-        """The "how did it go?" radios, with the concern questions revealed under "very
-        worried" (shown to everyone when JavaScript is off)."""
-        chosen = str(self["feeling"].value() or "")
-        items: list[dict[str, Any]] = []
-        for value, label in Feeling.choices:
-            item: dict[str, Any] = {
-                "value": value,
-                "text": str(label),
-                "checked": value == chosen,
-            }
-            if value in FEELING_HINTS:
-                item["hint"] = {"text": FEELING_HINTS[value]}
-            if value == Feeling.VERY_WORRIED:
-                item["conditional"] = {"html": very_worried_html}
-            items.append(item)
-        return items
 
 
 class ConcernForm(forms.Form):

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,14 @@ from kindred.people import selectors as people_selectors
 from kindred.people.models import Person
 from kindred.relationships import forms as rforms
 from kindred.relationships import selectors, services
-from kindred.relationships.models import TRANSITIONS, Concern, Feeling, Relationship, Status
+from kindred.relationships.models import (
+    TRANSITIONS,
+    Concern,
+    Contact,
+    Feeling,
+    Relationship,
+    Status,
+)
 from kindred.volunteers import forms as vforms
 from kindred.volunteers import selectors as volunteer_selectors
 from kindred.volunteers import services as volunteer_services
@@ -265,30 +273,21 @@ def contact(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
             volunteer = form.cleaned_data["volunteer"]
         else:
             volunteer = next(v for v in supporters if v.user_id == request.user.pk)
-        arguments = form.service_arguments()
         try:
-            services.contact_log(
+            logged = services.contact_log(
                 by=Acting.from_request(request), relationship_id=relationship.pk,
-                volunteer=volunteer, **arguments,
+                volunteer=volunteer, **form.service_arguments(),
             )  # fmt: skip
         except services.RelationshipError as refused:
             _refuse(form, refused)
         else:
             name = relationship.person.given_name
-            if arguments["concern_kind"]:
-                messages.success(
-                    request,
-                    f"Contact with {name} logged, and your concern has been sent to your "
-                    "coordinator. Thank you",
+            messages.success(request, f"Contact with {name} logged. Thank you")
+            if logged.feeling == Feeling.VERY_WORRIED:  # offer a concern there and then
+                return redirect(
+                    reverse("relationships:concern", kwargs={"relationship_id": relationship.pk})
+                    + f"?contact={logged.pk}"
                 )
-            elif arguments["feeling"] == Feeling.VERY_WORRIED:
-                messages.success(
-                    request,
-                    f"Contact with {name} logged. If you become more worried, raise a concern "
-                    "at any time. Thank you",
-                )
-            else:
-                messages.success(request, f"Contact with {name} logged. Thank you")
             return _after_acting(request, relationship)
     return render(
         request,
@@ -298,15 +297,27 @@ def contact(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
     )  # fmt: skip
 
 
+def _contact_or_none(relationship: Relationship, value: str) -> Contact | None:
+    """The contact a concern follows from (the "very worried" offer), if it is this
+    relationship's."""
+    try:
+        return selectors.contact_of(relationship=relationship, contact_id=uuid.UUID(value))
+    except (ValueError, Contact.DoesNotExist):
+        return None
+
+
 @permission("relationships.raise_concern")
 def concern(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
     relationship = _relationship_or_404(request, relationship_id)
+    after = _contact_or_none(
+        relationship, request.POST.get("contact") or request.GET.get("contact", "")
+    )
     form = rforms.ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.concern_raise(
                 by=Acting.from_request(request), relationship_id=relationship.pk,
-                kind=form.cleaned_data["kind"], detail=form.cleaned_data["detail"],
+                kind=form.cleaned_data["kind"], detail=form.cleaned_data["detail"], contact=after,
             )  # fmt: skip
         except services.RelationshipError as refused:
             _refuse(form, refused)
@@ -319,7 +330,7 @@ def concern(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
         request,
         "relationships/concern.jinja",
         {"relationship": relationship, "person": relationship.person, "form": form,
-         "coordinator": _is_coordinator(request)},
+         "coordinator": _is_coordinator(request), "after": after},
     )  # fmt: skip
 
 

@@ -78,12 +78,7 @@ def test_a_supporter_logs_a_visit_from_one_screen(tom, relationship, supporter):
         ({"mode": "carrier_pigeon"}, "mode", "Select a valid choice"),
         ({"feeling": None}, "feeling", "Choose how it went"),
         ({"duration_minutes": "900"}, "duration_minutes", "720 minutes (12 hours) or fewer"),
-        ({"feeling": "very_worried"}, "concern_kind", "Choose whether to raise a concern"),
-        (
-            {"feeling": "very_worried", "concern_kind": "safeguarding"},
-            "concern_detail",
-            "Say what worries you",
-        ),
+        ({"note": "x" * 501}, "note", "500 characters or fewer"),
     ],
 )
 def test_bad_contacts_are_explained_beside_the_field_and_nothing_is_saved(
@@ -109,32 +104,40 @@ def test_missed_and_cancelled_contacts_count_without_saying_how_it_went(tom, rel
     assert Contact.objects.get().outcome == "missed"
 
 
-def test_very_worried_raises_a_concern_there_and_then(tom, relationship, coordinator):
-    body = page(tom.get(contact_url(relationship)))
-    assert "Do you want to raise a concern with your coordinator now?" in body
+def test_very_worried_offers_a_concern_there_and_then(tom, relationship, coordinator):
+    response = tom.post(contact_url(relationship), a_visit(feeling="very_worried"))
+    contact = Contact.objects.get()
+    concern_url = reverse("relationships:concern", kwargs={"relationship_id": relationship.pk})
+    assert response["Location"] == f"{concern_url}?contact={contact.pk}"
+    body = page(tom.get(response["Location"]))
+    assert "You are very worried: tell your coordinator now" in body and "Not now" in body
+    assert "Contact with Maud logged" in body
     tom.post(
-        contact_url(relationship),
-        a_visit(
-            feeling="very_worried",
-            concern_kind="safeguarding",
-            concern_detail="A man shouted at her while I was there",
-        ),
-    )
+        concern_url,
+        {"contact": str(contact.pk), "kind": "safeguarding",
+         "detail": "A man shouted at her while I was there"},
+    )  # fmt: skip
     concern = Concern.objects.get()
-    assert concern.contact == Contact.objects.get()
-    assert concern.raised_by.email == "tom@example.com"
+    assert (concern.contact, concern.raised_by.email) == (contact, "tom@example.com")
     assert Notification.objects.filter(
         kind="relationships.concern_raised", recipient=coordinator.email
     ).exists()
 
 
-def test_very_worried_but_not_now_logs_only_the_contact(tom, relationship):
-    response = tom.post(
-        contact_url(relationship),
-        a_visit(feeling="very_worried", concern_kind="not_now", concern_detail="ignored"),
-    )
-    assert response.status_code == 302
+def test_a_bit_worried_goes_back_to_my_people_without_a_concern(tom, relationship):
+    response = tom.post(contact_url(relationship), a_visit(feeling="a_bit_worried"))
+    assert response["Location"] == reverse("relationships:mine")
     assert Contact.objects.count() == 1 and not Concern.objects.exists()
+
+
+def test_a_concern_is_never_linked_to_another_relationships_contact(
+    tom, organisation, relationship
+):
+    elsewhere = ContactFactory(relationship=RelationshipFactory(organisation=organisation))
+    url = reverse("relationships:concern", kwargs={"relationship_id": relationship.pk})
+    assert "You are very worried" not in page(tom.get(f"{url}?contact={elsewhere.pk}"))
+    tom.post(url, {"contact": str(elsewhere.pk), "kind": "safeguarding", "detail": "Worried"})
+    assert Concern.objects.get().contact is None
 
 
 def test_a_volunteer_cannot_log_against_someone_they_do_not_support(tom, organisation, supporter):

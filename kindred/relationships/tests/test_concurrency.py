@@ -1,0 +1,88 @@
+"""Two coordinators act on one relationship at the same moment, in real threads with their own
+connections: the row lock lets one win and the other is told, plainly. And two responses to one
+concern: the first stands. Needs PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, connections
+
+from kindred.accounts.models import Role
+from kindred.core.services import Acting
+from kindred.relationships import services
+from kindred.relationships.models import Concern, Status
+from kindred.relationships.tests.factories import RelationshipFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+
+
+def at_once(*actions: Callable[[], object]) -> tuple[list[object], list[str]]:
+    start = threading.Barrier(len(actions))
+    won: list[object] = []
+    refused: list[str] = []
+
+    def run(action: Callable[[], object]) -> None:
+        try:
+            start.wait()
+            won.append(action())
+        except services.RelationshipError as told:
+            refused.append(str(told))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return won, refused
+
+
+def test_pausing_and_ending_at_once_one_wins_and_the_other_is_told(organisation, make_user):
+    relationship = RelationshipFactory(organisation=organisation)
+    first, second = (
+        Acting(make_user(Role.COORDINATOR, organisation=organisation), organisation)
+        for _ in range(2)
+    )
+    won, refused = at_once(
+        lambda: services.relationship_move(
+            by=first, relationship_id=relationship.pk, expected=Status.ACTIVE, to=Status.PAUSED
+        ),
+        lambda: services.relationship_end(
+            by=second, relationship_id=relationship.pk, expected=Status.ACTIVE,
+            reason="goals_met", outcome="better", next_step="none",
+        ),
+    )  # fmt: skip
+    assert len(won) == 1 and len(refused) == 1
+    assert "Someone else changed this relationship" in refused[0]
+    relationship.refresh_from_db()
+    assert [c.to_status for c in relationship.history.all()] == [relationship.status]
+
+
+def test_two_responses_to_one_concern_the_first_stands(organisation, make_user):
+    relationship = RelationshipFactory(organisation=organisation)
+    concern = Concern.objects.create(
+        organisation=organisation, relationship=relationship, kind="safeguarding", detail="x"
+    )
+    people = [
+        Acting(make_user(Role.COORDINATOR, organisation=organisation), organisation)
+        for _ in range(2)
+    ]
+    won, refused = at_once(
+        *(
+            (lambda by=by, n=n: services.concern_respond(
+                by=by, concern_id=concern.pk, response=f"Response {n}"
+            ))
+            for n, by in enumerate(people)
+        )
+    )  # fmt: skip
+    assert len(won) == 1 and len(refused) == 1
+    assert "Someone else responded" in refused[0]
+    concern.refresh_from_db()
+    assert concern.response == won[0].response
