@@ -14,6 +14,7 @@ from kindred.matching import hard_rules
 from kindred.matching.engine.scoring import COMPONENTS, DEFAULT_WEIGHTS, Weights
 from kindred.matching.experiences import CURATED
 from kindred.matching.models import (
+    ACTIVE_MATCH,
     Conflict,
     Experience,
     Match,
@@ -43,9 +44,11 @@ def experience_choices(*, organisation: Organisation) -> list[tuple[str, str]]:
 
 
 def people_waiting(*, organisation: Organisation) -> QuerySet[Referral]:
-    """Referrals waiting for a match, longest waiting first, with their matching profiles."""
+    """Referrals waiting for a match, longest waiting first, with their matching profiles. Once a
+    match is accepted they wait for the introduction instead (the relationships app), not here."""
     return (
         organisation.referrals.filter(status=Status.WAITING)
+        .exclude(matches__status__in=ACTIVE_MATCH)
         .select_related("person", "matching_profile")
         .order_by("received_at")
     )

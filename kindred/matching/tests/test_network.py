@@ -210,13 +210,13 @@ def test_charlie_in_another_network_sees_nothing(
     sign_in, charlie, organisation, neighbour, other_organisation
 ):
     share(organisation, neighbour, other_organisation)
-    theirs = eligible_supporter(neighbour, "Sam")
-    ada = waiting_referral(organisation, "Ada")
+    theirs = eligible_supporter(neighbour, "Zebedee")
+    ada = waiting_referral(organisation, "Quorra")
     eligible_supporter(other_organisation, "Carl")
     client = sign_in(charlie, other_organisation)
     page = client.get(reverse("matching:network_suggest")).content.decode()
     assert "Elsewhere Trust" in page
-    assert "Ada" not in page and "Sam" not in page and "MAEcare" not in page
+    assert "Quorra" not in page and "Zebedee" not in page and "MAEcare" not in page
     assert organisation.name not in page
     assert client.post(accept_url(ada, theirs)).status_code == 404
     reject = reverse(
@@ -243,3 +243,18 @@ def test_the_home_page_tells_admins_about_sharing(client_as, organisation):
     network_home = client_as(Role.NETWORK_ADMIN).get(reverse("core:home")).content.decode()
     assert "1 organisation shares for matching" in network_home
     assert "Suggest matches across the network" in network_home
+
+
+def test_network_suggestions_take_the_same_queries_however_many_are_waiting(
+    sign_in, network_admin, organisation, neighbour, django_assert_max_num_queries
+):
+    share(organisation, neighbour)
+    for place in (organisation, neighbour):
+        for i in range(8):
+            eligible_supporter(place, f"Sam{i}")
+            waiting_referral(place, f"Ada{i}", supporters_needed=1 + i % 2)
+    client = sign_in(network_admin, organisation)
+    with django_assert_max_num_queries(40):
+        page = client.get(reverse("matching:network_suggest")).content.decode()
+    assert page.count("nhsuk-card__heading") == 16
+    assert page.count("as a pair") == 8

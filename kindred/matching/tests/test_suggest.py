@@ -151,6 +151,10 @@ def test_a_coordinator_accepts_and_then_support_starts(client_as, organisation, 
     referral.refresh_from_db()
     assert referral.status == Status.WAITING  # not until the relationship begins
     assert "Accept match with Sam" not in client.get(reverse("matching:suggest")).content.decode()
+    # No longer waiting for a match: waiting for the introduction instead.
+    assert (
+        "Nobody is waiting for a match" in client.get(reverse("matching:waiting")).content.decode()
+    )
     introductions = client.get(reverse("matching:introductions")).content.decode()
     assert "Ada" in introductions and "Sam" in introductions
     detail = reverse("relationships:detail", kwargs={"relationship_id": relationship.pk})
