@@ -515,6 +515,11 @@ def crisis_plan_viewed(
     )
 
 
-def goals_viewed(*, by: Acting, person: Person, shown: bool) -> None:
+def goals_viewed(*, by: Acting, person: Person, page: str, shown: bool) -> None:
     """Reading a person's goals and reviews is audited, and so is a refused attempt."""
-    audit_record(by=by, action="wellbeing.goals_viewed", target=person, detail={"shown": shown})
+    audit_record(
+        by=by,
+        action="wellbeing.goals_viewed",
+        target=person,
+        detail={"page": page, "shown": shown},
+    )

@@ -41,20 +41,26 @@ def _person_or_404(request: HttpRequest, person_id: uuid.UUID) -> Person:
         raise Http404("No such person in this organisation") from missing
 
 
-def _working_with_or_404(request: HttpRequest, person: Person) -> None:
+def _working_with_or_404(request: HttpRequest, person: Person, page: str) -> None:
     """Coordinators, and the volunteers supporting the person; anyone else is told the page is
     not there, and the attempt is audited."""
     if not selectors.may_work_with(
         organisation=_organisation(request), user=request.user, person=person
     ):
-        services.goals_viewed(by=Acting.from_request(request), person=person, shown=False)
+        services.goals_viewed(
+            by=Acting.from_request(request), person=person, page=page, shown=False
+        )
         raise Http404("No such person among the people you support")
 
 
 def _back(request: HttpRequest, person: Person) -> dict[str, str]:
-    """Where the back link goes: the person page for those who may see it, else home."""
-    if request.user.has_perm("people.view_person", _organisation(request)):
+    """Where the back link goes: the person page for those who may see it, a supporter's own
+    list of the people they support, else home."""
+    organisation = _organisation(request)
+    if request.user.has_perm("people.view_person", organisation):
         return {"href": reverse("people:detail", args=[person.pk]), "text": "Back to their record"}
+    if request.user.has_perm("relationships.support", organisation):
+        return {"href": reverse("relationships:mine"), "text": "Back to the people you support"}
     return {"href": reverse("core:home"), "text": "Back to home"}
 
 
@@ -65,8 +71,8 @@ def _back(request: HttpRequest, person: Person) -> dict[str, str]:
 def goals(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     organisation = _organisation(request)
     person = _person_or_404(request, person_id)
-    _working_with_or_404(request, person)
-    services.goals_viewed(by=Acting.from_request(request), person=person, shown=True)
+    _working_with_or_404(request, person, "goals")
+    services.goals_viewed(by=Acting.from_request(request), person=person, page="goals", shown=True)
     seen = selectors.relationships_of(organisation=organisation, person=person, user=request.user)
     return render(
         request,
@@ -86,7 +92,7 @@ def goals(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 def goal_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     organisation = _organisation(request)
     person = _person_or_404(request, person_id)
-    _working_with_or_404(request, person)
+    _working_with_or_404(request, person, "goal_add")
     seen = selectors.relationships_of(organisation=organisation, person=person, user=request.user)
     open_ = [r for r in seen if r.is_open]
     form = GoalForm(request.POST or None, relationships=open_, initial=_today())
@@ -118,7 +124,11 @@ def goal_change(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
     except Goal.DoesNotExist as missing:
         raise Http404("No such goal in this organisation") from missing
     person = goal.person
-    _working_with_or_404(request, person)
+    _working_with_or_404(request, person, "goal_change")
+    if request.method == "GET":
+        services.goals_viewed(
+            by=Acting.from_request(request), person=person, page="goal_change", shown=True
+        )
     form = GoalStatusForm(
         request.POST or None, initial={"status": goal.status, "expected": goal.status}
     )
@@ -153,7 +163,11 @@ def review_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     which (the goals talked about depend on it)."""
     organisation = _organisation(request)
     person = _person_or_404(request, person_id)
-    _working_with_or_404(request, person)
+    _working_with_or_404(request, person, "review_add")
+    if request.method == "GET":
+        services.goals_viewed(
+            by=Acting.from_request(request), person=person, page="review_add", shown=True
+        )
     seen = selectors.relationships_of(organisation=organisation, person=person, user=request.user)
     reviewable = selectors.reviewable(seen)
     chosen = _chosen(request, reviewable)

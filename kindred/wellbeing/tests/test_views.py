@@ -77,9 +77,9 @@ def test_a_supporter_sees_the_goals_and_reviews_and_the_look_is_audited(
     assert response.status_code == 200
     assert "Goal number 7" in body and "Meet again in week 5" in body and "Getting there" in body
     assert "Record a progress review" in body
-    assert "Back to home" in body  # volunteers do not see the person page
+    assert "Back to the people you support" in body  # volunteers do not see the person page
     events = AuditEvent.objects.for_record(person).filter(action="wellbeing.goals_viewed")
-    assert [e.detail for e in events] == [{"shown": True}]
+    assert [e.detail for e in events] == [{"page": "goals", "shown": True}]
 
 
 def test_a_volunteer_who_does_not_support_the_person_gets_not_found_and_it_is_audited(
@@ -96,7 +96,13 @@ def test_a_volunteer_who_does_not_support_the_person_gets_not_found_and_it_is_au
         assert client.get(address).status_code == 404
     assert client.post(url("goal_add", person_id=person.pk), {"text": "x"}).status_code == 404
     refused = AuditEvent.objects.for_record(person).filter(action="wellbeing.goals_viewed")
-    assert refused.count() == 5 and all(e.detail == {"shown": False} for e in refused)
+    assert [(e.detail["page"], e.detail["shown"]) for e in refused.order_by("occurred_at")] == [
+        ("goals", False),
+        ("goal_add", False),
+        ("goal_change", False),
+        ("review_add", False),
+        ("goal_add", False),
+    ]
     assert Goal.objects.count() == 1
 
 
@@ -279,7 +285,7 @@ def test_a_stale_save_is_refused_with_the_newer_text_to_merge(supporter, by, per
     assert response.status_code == 200
     assert "There is a problem" in body
     assert "saved a newer version of this plan (version 2" in body
-    assert "In version 2, saved by coordinator@example.com" in body
+    assert "Early warning signs in version 2, saved by coordinator@example.com" in body
     assert "Not sleeping, not eating" in body  # their text, to merge
     assert body.count("kindred-newer-version") == 1  # only the part they changed
     assert "Music and a bath" in body  # the supporter's own text is kept in the form
