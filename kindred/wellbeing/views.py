@@ -314,9 +314,16 @@ def crisis_plan_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
             changed_by_them = {n for n, text in newer.content().items() if text != before[n]}
             data = request.POST.copy()
             data["based_on"] = str(newer.number)
+            was_new = form.cleaned_data["based_on"] == 0
             form = CrisisPlanForm(data, new=False)
             form.is_valid()
             form.add_error(None, str(stale))
+            if was_new:
+                form.add_error(
+                    None,
+                    "Who may see the plan was recorded with their version. Check it on the plan "
+                    "page after you save.",
+                )
         except services.WellbeingError as refused:
             form.add_error(None, str(refused))
         else:

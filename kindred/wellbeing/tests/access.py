@@ -21,6 +21,9 @@ ROUTES = {
     "wellbeing:crisis_plan_print": {Role.COORDINATOR},
 }
 
+# Every page is a GET page, with a form where it changes something.
+POST_ONLY: set[str] = set()
+
 # A volunteer who does not support the sample person, and a facilitator the person has not
 # shared their plan with, hold the permission but get "page not found".
 OWN_ONLY = {

@@ -307,6 +307,24 @@ def test_a_stale_save_is_refused_with_the_newer_text_to_merge(supporter, by, per
     )  # fmt: skip
 
 
+def test_two_first_plans_the_second_is_told_who_may_see_it_was_recorded_with_the_first(
+    supporter, by, person
+):
+    supporter.get(url("crisis_plan_edit", person_id=person.pk))
+    _plan(by, person, what_helps="Tea with Jo")
+    response = supporter.post(
+        url("crisis_plan_edit", person_id=person.pk),
+        {"based_on": "0", "what_helps": "Music", "audiences": ["supporters"]},
+    )
+    body = response.content.decode()
+    assert "saved a newer version of this plan (version 1" in body
+    assert "Who may see the plan was recorded with their version" in body
+    assert "Tea with Jo" in body and "Music" in body
+    assert 'name="based_on" value="1"' in body
+    assert "Who would they like to be able to see their plan?" not in body
+    assert CrisisPlanVersion.objects.count() == 1
+
+
 def test_plan_form_errors_are_shown_and_nothing_is_saved(supporter, by, person):
     _plan(by, person)
     response = supporter.post(
