@@ -43,6 +43,19 @@ def worries(request: HttpRequest) -> dict[str, Any]:
 
 
 @home_panel(
+    "relationships-concerns",
+    heading="Concerns from supporters waiting for a response",
+    template="relationships/home/concerns.jinja",
+    roles={Role.SAFEGUARDING_LEAD},
+    order=5,
+)
+def concerns(request: HttpRequest) -> dict[str, Any]:
+    """Safeguarding leads hear of each concern by email; this is where they answer it."""
+    waiting = selectors.open_concerns(organisation=request.organisation)  # type: ignore[attr-defined]
+    return {"concerns": list(waiting[:PANEL_ROWS]), "count": waiting.count()}
+
+
+@home_panel(
     "relationships-quiet",
     heading="Relationships gone quiet",
     template="relationships/home/quiet.jinja",

@@ -370,6 +370,21 @@ def concern_respond(request: HttpRequest, concern_id: uuid.UUID) -> HttpResponse
 # The supporter's own pages
 
 
+def _sees_crisis_plan(request: HttpRequest, person: Person) -> bool:
+    """Whether the wellbeing app lets this user open the person's crisis and wellbeing plan (the
+    person decides whether their supporters may), so the link is shown only when it works."""
+    from kindred.wellbeing import selectors as wellbeing
+
+    organisation = _organisation(request)
+    if not request.user.has_perm("wellbeing.view_crisis_plan", organisation):
+        return False
+    plan = wellbeing.crisis_plan_of(organisation=organisation, person=person)
+    return wellbeing.crisis_plan_access(
+        organisation=organisation, user=request.user, person=person, plan=plan,
+        sharing=wellbeing.sharing_in_force(plan),
+    ).see  # fmt: skip
+
+
 @permission("relationships.support")
 def mine(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -391,6 +406,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                     "person": r.person,
                     "next_due": selectors.next_contact_due(r),
                     "quiet": selectors.is_quiet(r, today),
+                    "crisis_plan": _sees_crisis_plan(request, r.person),
                 }
                 for r in people
             ],

@@ -3,9 +3,12 @@ the coordinator sees worries, a concern, an overdue review, a pause and an endin
 changes nothing."""
 
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation, User
+from kindred.core.middleware import SESSION_KEY
 from kindred.nonprod.constants import demo_email
 from kindred.relationships import selectors
 from kindred.relationships.models import Concern, Contact, Relationship, Status
@@ -37,3 +40,20 @@ def test_demo_relationships(db):
     assert len(pairs) == 1  # a pair of supporters, as Solidarity in a Crisis works
     stockport = Organisation.objects.get(slug="stockport-wellbeing")
     assert stockport.relationships.count() == 9
+
+    # And the pages show it: Tom's "My people", the coordinator's home page and caseload
+    def signed_in(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[SESSION_KEY] = str(leeds.pk)
+        session.save()
+        return client
+
+    mine = signed_in(tom).get(reverse("relationships:mine")).content.decode()
+    assert all(r.person.family_name in mine for r in toms)
+    priya = signed_in(User.objects.get(email=demo_email("coordinator")))
+    home = priya.get(reverse("core:home")).content.decode()
+    assert "Relationships gone quiet" in home and "Worries and concerns from supporters" in home
+    caseload = priya.get(reverse("relationships:caseload"), {"worried": "on"})
+    assert caseload.status_code == 200 and "Concern" in caseload.content.decode()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kindred.accounts.models import Role
 from kindred.core.models import AuditEvent
+from kindred.core.services import Acting
 from kindred.notifications.models import Notification
 from kindred.people.tests.factories import PersonFactory
 from kindred.referrals.models import Status as ReferralStatus
@@ -323,6 +324,7 @@ def test_the_record_shows_everything_and_its_reading_is_audited(
     assert body.index("Newest phone call") < body.index("Older visit")
     assert "Crisis follow-up" in body and "Waiting for a response" in body
     assert "Pause support" in body and "End this relationship" in body
+    assert reverse("wellbeing:crisis_plan", kwargs={"person_id": relationship.person.pk}) in body
     assert (
         AuditEvent.objects.for_record(relationship.person)
         .filter(action="relationships.viewed", detail__where="record")
@@ -485,3 +487,48 @@ def test_home_panels(client_as, organisation, tom, relationship, sign_in, make_u
     tom_home = page(tom.get(reverse("core:home")))
     assert "Your next contacts" in tom_home and "Maud Ashworth" in tom_home
     assert "Quietly" not in tom_home
+
+
+def test_a_safeguarding_lead_sees_concerns_waiting_on_their_home_page(client_as, organisation):
+    relationship = RelationshipFactory(organisation=organisation, person__given_name="Winifred")
+    Concern.objects.create(
+        organisation=organisation, relationship=relationship, kind="safeguarding", detail="x"
+    )
+    body = page(client_as(Role.SAFEGUARDING_LEAD).get(reverse("core:home")))
+    assert "Concerns from supporters waiting for a response" in body
+    assert "Winifred" in body and "a safeguarding concern" in body
+
+
+def test_my_people_links_to_goals_and_to_the_crisis_plan_only_when_it_is_shared(
+    tom, organisation, relationship, coordinator
+):
+    from kindred.wellbeing import services as wellbeing
+
+    goals = reverse("wellbeing:goals", kwargs={"person_id": relationship.person.pk})
+    plan = reverse("wellbeing:crisis_plan", kwargs={"person_id": relationship.person.pk})
+    body = page(tom.get(reverse("relationships:mine")))
+    assert goals in body and plan in body  # no plan yet: her supporter may write it with her
+    assert tom.get(plan).status_code == 200
+    by = Acting(coordinator, organisation)
+    wellbeing.crisis_plan_save(
+        by=by, person=relationship.person, based_on=0,
+        content=wellbeing.PlanContent(warning_signs="Stops answering the phone"),
+        sharing=wellbeing.Sharing(supporters=False, crisis_line=True, facilitators=False, gp=True),
+    )  # fmt: skip
+    body = page(tom.get(reverse("relationships:mine")))
+    assert goals in body and plan not in body
+
+
+def test_a_coordinator_says_support_has_started(client_as, organisation):
+    relationship = RelationshipFactory(
+        organisation=organisation, status=Status.INTRODUCED, started_on=None, next_review_on=None
+    )
+    client = client_as(Role.COORDINATOR)
+    assert "Support has started" in page(client.get(detail_url(relationship)))
+    client.post(
+        reverse("relationships:move", kwargs={"relationship_id": relationship.pk}),
+        {"expected": "introduced", "to": "active", "note": "First visit went well"},
+    )
+    relationship.refresh_from_db()
+    assert (relationship.status, relationship.started_on) == (Status.ACTIVE, today())
+    assert relationship.next_review_on == today() + dt.timedelta(days=91)
