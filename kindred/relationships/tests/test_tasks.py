@@ -137,3 +137,16 @@ def test_another_organisations_coordinator_hears_nothing_of_ours(befriending, ch
     with at(day(23)):
         queue_going_quiet()
     assert charlie.email not in [r for r, _ in digests()]
+
+
+def test_the_command_queues_the_same_job_and_running_it_twice_sends_nothing_twice(befriending):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with at(day(22)):
+        call_command("relationship_reminders", stdout=out)
+        call_command("relationship_reminders", stdout=out)
+    assert "queued" in out.getvalue()
+    assert reminders() == ["ann@example.com", "tom@example.com"]
