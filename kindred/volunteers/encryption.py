@@ -66,10 +66,11 @@ def decrypt(token: str) -> str:
 
 
 class EncryptedCharField(models.TextField):  # type: ignore[type-arg]
-    """Holds text encrypted in the database and plain in Python. Cannot be searched or sorted."""
+    """Holds text encrypted in the database and plain in Python. Cannot be searched or sorted.
+    A blank value is stored as an empty string (there is nothing to hide) and read back as one."""
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
-        return None if value is None else decrypt(value)
+        return value if not value else decrypt(value)
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)

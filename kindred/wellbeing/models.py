@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
-from kindred.volunteers.encryption import EncryptedCharField, decrypt
+from kindred.volunteers.encryption import EncryptedCharField
 
 GOAL_MAX = 500
 WORDS_MAX = 1000
@@ -181,16 +181,6 @@ PLAN_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class EncryptedTextField(EncryptedCharField):
-    """ADR-030's encrypted field, for text that may be left blank: a blank part of a plan is
-    stored as an empty string (there is nothing to hide), which is read back as one."""
-
-    def from_db_value(
-        self, value: str | None, expression: object, connection: object
-    ) -> str | None:
-        return value if not value else decrypt(value)
-
-
 class CrisisPlanVersion(BaseModel, AppendOnlyModel):
     """One saved version of the plan, never changed. The text is encrypted in the database
     (ADR-030's field): it is some of the most sensitive information Kindred holds."""
@@ -199,12 +189,12 @@ class CrisisPlanVersion(BaseModel, AppendOnlyModel):
     number = models.PositiveIntegerField()
     #: The version the person saving was looking at (the one before, unless they merged).
     based_on = models.PositiveIntegerField()
-    warning_signs = EncryptedTextField(blank=True)
-    what_helps = EncryptedTextField(blank=True)
-    what_to_avoid = EncryptedTextField(blank=True)
-    people_to_contact = EncryptedTextField(blank=True)
-    professional_contacts = EncryptedTextField(blank=True)
-    practical_things = EncryptedTextField(blank=True)
+    warning_signs = EncryptedCharField(blank=True)
+    what_helps = EncryptedCharField(blank=True)
+    what_to_avoid = EncryptedCharField(blank=True)
+    people_to_contact = EncryptedCharField(blank=True)
+    professional_contacts = EncryptedCharField(blank=True)
+    practical_things = EncryptedCharField(blank=True)
     saved_at = models.DateTimeField()
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

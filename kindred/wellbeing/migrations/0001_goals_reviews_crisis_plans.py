@@ -7,7 +7,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import kindred.wellbeing.models
+import kindred.volunteers.encryption
 
 
 class Migration(migrations.Migration):
@@ -344,12 +344,15 @@ class Migration(migrations.Migration):
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 ("number", models.PositiveIntegerField()),
                 ("based_on", models.PositiveIntegerField()),
-                ("warning_signs", kindred.wellbeing.models.EncryptedTextField(blank=True)),
-                ("what_helps", kindred.wellbeing.models.EncryptedTextField(blank=True)),
-                ("what_to_avoid", kindred.wellbeing.models.EncryptedTextField(blank=True)),
-                ("people_to_contact", kindred.wellbeing.models.EncryptedTextField(blank=True)),
-                ("professional_contacts", kindred.wellbeing.models.EncryptedTextField(blank=True)),
-                ("practical_things", kindred.wellbeing.models.EncryptedTextField(blank=True)),
+                ("warning_signs", kindred.volunteers.encryption.EncryptedCharField(blank=True)),
+                ("what_helps", kindred.volunteers.encryption.EncryptedCharField(blank=True)),
+                ("what_to_avoid", kindred.volunteers.encryption.EncryptedCharField(blank=True)),
+                ("people_to_contact", kindred.volunteers.encryption.EncryptedCharField(blank=True)),
+                (
+                    "professional_contacts",
+                    kindred.volunteers.encryption.EncryptedCharField(blank=True),
+                ),
+                ("practical_things", kindred.volunteers.encryption.EncryptedCharField(blank=True)),
                 ("saved_at", models.DateTimeField()),
                 ("saved_by_label", models.CharField(max_length=254)),
                 (
