@@ -175,7 +175,7 @@ def cmd_token(args: argparse.Namespace) -> None:
 
 def cmd_reminders(args: argparse.Namespace) -> None:
     check_database()
-    manage("volunteer_reminders")
+    manage("daily_jobs")
 
 
 def cmd_match(args: argparse.Namespace) -> None:
@@ -249,7 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     add(
         "reminders",
         cmd_reminders,
-        "queue today's volunteer reminders now (the worker also does it each morning)",
+        "run the daily jobs now: volunteer and going-quiet reminders, digests (the worker "
+        "also does it each morning)",
     )
     suggest = add("match", cmd_match, "print suggested matches; coordinators accept them")
     suggest.add_argument("--organisation", required=True, help="organisation slug")

@@ -158,4 +158,6 @@ def test_the_kindred_command_queues_the_daily_run(tmp_path):
     assert run(["-m", "kindred.cli", "migrate", "-v", "0"], DATABASE_URL=database).returncode == 0
     result = run(["-m", "kindred.cli", "reminders"], DATABASE_URL=database)
     assert result.returncode == 0, result.stderr
-    assert "reminders and monthly check-in prompts queued" in result.stdout
+    assert "ok     kindred.volunteers.tasks." in result.stdout
+    assert "ok     kindred.relationships.tasks." in result.stdout
+    assert "daily jobs ran." in result.stdout
