@@ -26,6 +26,7 @@ from kindred.people import identifiers
 from kindred.people.models import Person
 from kindred.referrals.models import Referral, Status
 from kindred.relationships.models import Relationship
+from kindred.relationships.selectors import can_support_in
 from kindred.volunteers.models import Volunteer
 
 if TYPE_CHECKING:
@@ -224,6 +225,21 @@ def _locked(
     return referral, [locked[v] for v in volunteer_ids]
 
 
+def _check_can_support_in(organisation: Organisation, volunteers: list[Volunteer]) -> None:
+    """A supporter from another organisation of the network who signs in to Kindred must be able
+    to open the relationship in the person's organisation, or they could neither see nor log
+    for the person. Those without an account are fine: its coordinators log contacts for them."""
+    others = [v for v in volunteers if v.organisation_id != organisation.pk and v.user_id]
+    can = can_support_in(organisation=organisation, user_ids=[v.user_id for v in others])
+    for volunteer in others:
+        if volunteer.user_id not in can:
+            raise MatchingError(
+                f"{volunteer.display_name} needs a peer supporter role in {organisation.name} "
+                "before they can support someone there: ask an organisation admin of "
+                f"{organisation.name} to add them to the team"
+            )
+
+
 @transaction.atomic
 def match_accept(
     *,
@@ -242,7 +258,8 @@ def match_accept(
 
     With `across_network` (a network admin), the person and supporters may come from any
     sharing organisation of the acting organisation's network; the match and the relationship
-    are recorded in the person's organisation."""
+    are recorded in the person's organisation, and a supporter from another organisation who
+    has an account needs a supporter role in the person's organisation."""
     from kindred.matching import suggest
     from kindred.relationships.services import RelationshipError, relationship_introduce
 
@@ -268,6 +285,7 @@ def match_accept(
         )
     if Rejection.objects.filter(referral=referral, volunteer__in=volunteers).exists():
         raise StaleProposal("This match was rejected before, so it cannot be accepted")
+    _check_can_support_in(organisation, volunteers)
     person = selectors.as_waiting(referral, profile)
     taken = selectors.places_taken(v.pk for v in volunteers)
     conflicts = selectors.conflict_pairs_of(person_ids=[referral.person_id])

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from kindred.accounts.models import Organisation, Role, User
+from kindred.accounts.models import Membership, Organisation, Role, User
 from kindred.people.models import Person
 from kindred.relationships.models import (
     OPEN,
@@ -45,27 +45,63 @@ def for_organisation(*, organisation: Organisation) -> QuerySet[Relationship]:
 
 
 def supported_by(*, organisation: Organisation, user: User) -> QuerySet[Relationship]:
-    """The open relationships the signed-in volunteer supports in this organisation, and only
-    those: a volunteer sees nobody else."""
+    """The open relationships of this organisation the signed-in user currently supports, and
+    only those: a volunteer sees nobody else. A supporter is who they are, not where their
+    volunteer record is: one from another organisation of the network (ADR-013) supports people
+    here through their own record, and sees them when acting for this organisation."""
     return for_organisation(organisation=organisation).filter(
         status__in=OPEN,
         supporter_links__volunteer__user=user,
-        supporter_links__volunteer__organisation=organisation,
         supporter_links__left_on__isnull=True,
     )
 
 
 def supports(*, user: Any, relationship: Relationship) -> bool:
-    """Whether this user is one of the relationship's current supporters."""
+    """Whether this user is one of the relationship's current supporters (through their
+    volunteer record in whichever organisation it is)."""
     return (
         getattr(user, "is_authenticated", False)
         and relationship.is_open
-        and relationship.supporter_links.filter(
-            volunteer__user=user,
-            volunteer__organisation_id=relationship.organisation_id,
-            left_on__isnull=True,
-        ).exists()
+        and relationship.supporter_links.filter(volunteer__user=user, left_on__isnull=True).exists()
     )
+
+
+#: The roles with which a user acts as a supporter in an organisation (relationships.rules).
+SUPPORTER_ROLES = (Role.VOLUNTEER, Role.FACILITATOR)
+
+
+def can_support_in(*, organisation: Organisation, user_ids: Iterable[Any]) -> set[Any]:
+    """Those of these users who can open a relationship of this organisation as its supporter:
+    an active account with an active volunteer or facilitator role here. A supporter whose
+    volunteer record is in another organisation of the network needs one too."""
+    return set(
+        Membership.objects.filter(
+            organisation=organisation,
+            organisation__is_active=True,
+            role__in=SUPPORTER_ROLES,
+            is_active=True,
+            user__is_active=True,
+            user_id__in=[u for u in user_ids if u is not None],
+        ).values_list("user_id", flat=True)
+    )
+
+
+def supporting_record(*, organisation: Organisation, user: User) -> Volunteer | None:
+    """The volunteer record through which this user supports someone of this organisation now.
+    For a supporter from another organisation of the network (ADR-013), that is their own
+    organisation's record: supervision is asked of that organisation."""
+    link = (
+        Supporter.objects.filter(
+            relationship__organisation=organisation,
+            relationship__status__in=OPEN,
+            volunteer__user=user,
+            left_on__isnull=True,
+        )
+        .select_related("volunteer__organisation")
+        .order_by("joined_on", "id")
+        .first()
+    )
+    return link.volunteer if link is not None else None
 
 
 def supporter_load(volunteer_ids: Iterable[Any]) -> dict[Any, int]:
@@ -298,7 +334,8 @@ def relationships_of_person(
 
 
 def supports_person(*, user: Any, person: Person) -> bool:
-    """Whether this user currently supports this person in any open relationship."""
+    """Whether this user currently supports this person in any open relationship of the
+    person's organisation (through their volunteer record, wherever it is)."""
     return (
         getattr(user, "is_authenticated", False)
         and Supporter.objects.filter(
@@ -306,7 +343,6 @@ def supports_person(*, user: Any, person: Person) -> bool:
             relationship__organisation_id=person.organisation_id,
             relationship__status__in=OPEN,
             volunteer__user=user,
-            volunteer__organisation_id=person.organisation_id,
             left_on__isnull=True,
         ).exists()
     )
@@ -357,8 +393,9 @@ def waiting_referral_of(*, relationship: Relationship) -> Any:
 
 
 def my_people(*, organisation: Organisation, user: User, today: dt.date) -> list[Relationship]:
-    """The open relationships this volunteer supports, each with `my_contacts` (the last three
-    contacts they logged) and `other_supporters`: four queries however many people."""
+    """The open relationships of this organisation this user supports, each with `my_contacts`
+    (the last three contacts they logged) and `other_supporters`: four queries however many
+    people."""
     relationships = list(
         with_flags(supported_by(organisation=organisation, user=user), today)
         .prefetch_related(

@@ -1,6 +1,7 @@
 """Going quiet: each day, remind the supporters of every relationship that has gone quiet (once
-per quiet spell), and once a week send each coordinator a digest of what needs them. `kindred
-worker` queues both each morning (kindred.core.daily); running them twice sends nothing twice.
+per quiet spell, and only supporters who can open it), and once a week send each coordinator a
+digest of what needs them. `kindred worker` queues both each morning (kindred.core.daily);
+running them twice sends nothing twice.
 
 Messages carry no personal data about the person supported: email is not the place for it, and
 the supporter or coordinator signs in to see who it is."""
@@ -28,11 +29,18 @@ def remind_quiet(organisation: Organisation, on: dt.date) -> int:
     sent = 0
     for relationship in selectors.gone_quiet(organisation=organisation, today=on):
         days = (on - relationship.quiet_since).days  # type: ignore[attr-defined]
-        supporters = [
+        current = [
             link.volunteer
             for link in relationship.supporter_links.all()
             if link.left_on is None and link.volunteer.email
         ]
+        # Someone with an account is reminded only if they can open the relationship (a supporter
+        # from another organisation of the network needs a supporter role here too); those
+        # without one have their contacts logged by a coordinator, as before.
+        can_open = selectors.can_support_in(
+            organisation=organisation, user_ids=[v.user_id for v in current]
+        )
+        supporters = [v for v in current if v.user_id is None or v.user_id in can_open]
         try:
             with transaction.atomic():
                 reminder = QuietReminder.objects.create(

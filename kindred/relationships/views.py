@@ -417,9 +417,15 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @permission("relationships.support")
 def ask_supervision(request: HttpRequest) -> HttpResponse:
-    """Ask the coordinator for supervision or a talk: the volunteers app's support request."""
+    """Ask the coordinator for supervision or a talk: the volunteers app's support request. A
+    supporter from another organisation of the network asks their own organisation's
+    coordinators, through the volunteer record they support people here with."""
+    organisation = _organisation(request)
     volunteer = volunteer_selectors.volunteer_for_user(
-        organisation=_organisation(request),
+        organisation=organisation,
+        user=request.user,  # type: ignore[arg-type]
+    ) or selectors.supporting_record(
+        organisation=organisation,
         user=request.user,  # type: ignore[arg-type]
     )
     form = vforms.SupportRequestForm(request.POST or None)

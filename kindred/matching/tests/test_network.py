@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from kindred.accounts.models import Role
-from kindred.accounts.tests.factories import OrganisationFactory
+from kindred.accounts.tests.factories import MembershipFactory, OrganisationFactory
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
 from kindred.matching import services
@@ -176,6 +176,46 @@ def test_stopping_sharing_refuses_a_proposal_shown_before(
             across_network=True,
         )
     assert not Match.objects.exists()
+
+
+def test_a_supporter_who_signs_in_needs_a_supporter_role_in_the_persons_organisation(
+    sign_in, make_user, network_admin, organisation, neighbour
+):
+    """Or they could neither see nor log for the person (their relationship is ours). Without
+    an account a coordinator of ours logs for them, so no role is needed."""
+    share(organisation, neighbour)
+    ada = waiting_referral(organisation, "Ada")
+    theirs = eligible_supporter(neighbour, "Sam")
+    theirs.family_name = "Patel"
+    theirs.user = make_user(Role.VOLUNTEER, organisation=neighbour, email="sam@example.com")
+    theirs.save()
+    client = sign_in(network_admin, organisation)
+    response = client.post(accept_url(ada, theirs), follow=True)
+    page = response.content.decode()
+    assert (
+        "Sam Patel needs a peer supporter role in Crafty Needles before they can "
+        "support someone there: ask an organisation admin of Crafty Needles to add them to the "
+        "team" in page
+    )
+    assert not Match.objects.exists() and not Relationship.objects.exists()
+    ada.refresh_from_db()
+    assert ada.status == "waiting"
+
+    # Once our organisation admin adds them to the team, the match can be accepted.
+    MembershipFactory(user=theirs.user, organisation=organisation, role=Role.VOLUNTEER)
+    client.post(accept_url(ada, theirs))
+    assert Relationship.objects.get(referral=ada).organisation == organisation
+
+    # A supporter with no account needs no role with us.
+    bea = waiting_referral(organisation, "Bea")
+    kim = eligible_supporter(neighbour, "Kim")
+    accepted = services.match_accept(
+        by=Acting(network_admin, organisation),
+        referral_id=bea.pk,
+        volunteer_id=kim.pk,
+        across_network=True,
+    )
+    assert accepted.relationship.organisation == organisation
 
 
 def test_relationships_take_a_supporter_from_another_organisation_only_when_asked(
