@@ -11,6 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kindred.accounts.models import Organisation
+    from kindred.volunteers.models import Volunteer
 
 FACE_TO_FACE = frozenset({"visit", "meet_out"})
 
@@ -127,6 +132,28 @@ def not_ended_badly(pairs: Collection[tuple[object, object]]) -> Rule:
 
     rule.__name__ = "not_ended_badly"
     return rule
+
+
+def supporter_role_there(
+    organisation: Organisation,
+    volunteer: Volunteer,
+    can_support: Collection[tuple[object, object]],
+) -> str | None:
+    """A supporter from another organisation of the network who signs in to Kindred must be
+    able to open the relationship in the person's `organisation` (ADR-013), or they could
+    neither see nor log for the person. Those without an account are fine: its coordinators log
+    contacts for them. `can_support` is (organisation_id, user_id) pairs from
+    `relationships.selectors.can_support_pairs`. Network suggestions leave such pairs out and
+    accepting one is refused, both with this check."""
+    if volunteer.organisation_id == organisation.pk or volunteer.user_id is None:
+        return None
+    if (organisation.pk, volunteer.user_id) in can_support:
+        return None
+    return (
+        f"{volunteer.display_name} needs a peer supporter role in {organisation.name} "
+        "before they can support someone there: ask an organisation admin of "
+        f"{organisation.name} to add them to the team"
+    )
 
 
 Rule = Callable[[Waiting, Supporter], "str | None"]

@@ -26,7 +26,7 @@ from kindred.people import identifiers
 from kindred.people.models import Person
 from kindred.referrals.models import Referral, Status
 from kindred.relationships.models import Relationship
-from kindred.relationships.selectors import can_support_in
+from kindred.relationships.selectors import can_support_pairs
 from kindred.volunteers.models import Volunteer
 
 if TYPE_CHECKING:
@@ -226,18 +226,13 @@ def _locked(
 
 
 def _check_can_support_in(organisation: Organisation, volunteers: list[Volunteer]) -> None:
-    """A supporter from another organisation of the network who signs in to Kindred must be able
-    to open the relationship in the person's organisation, or they could neither see nor log
-    for the person. Those without an account are fine: its coordinators log contacts for them."""
-    others = [v for v in volunteers if v.organisation_id != organisation.pk and v.user_id]
-    can = can_support_in(organisation=organisation, user_ids=[v.user_id for v in others])
-    for volunteer in others:
-        if volunteer.user_id not in can:
-            raise MatchingError(
-                f"{volunteer.display_name} needs a peer supporter role in {organisation.name} "
-                "before they can support someone there: ask an organisation admin of "
-                f"{organisation.name} to add them to the team"
-            )
+    """Refuse a supporter who signs in but cannot open the relationship in the person's
+    organisation (`hard_rules.supporter_role_there`, which network suggestions use too)."""
+    others = [v.user_id for v in volunteers if v.organisation_id != organisation.pk]
+    can = can_support_pairs(organisation_ids=[organisation.pk], user_ids=others)
+    for volunteer in volunteers:
+        if reason := hard_rules.supporter_role_there(organisation, volunteer, can):
+            raise MatchingError(reason)
 
 
 @transaction.atomic

@@ -244,6 +244,16 @@ def _suggest(
     names = _names(organisations)
     windows = _windows([s.volunteer_id for s in supporters])
     now = timezone.now()
+    by_id = {o.pk: o for o in organisations}
+    # Across a network, a supporter who signs in needs a supporter role in the person's
+    # organisation (ADR-013): one query for every pair; within one organisation, none.
+    can_support: set[tuple[object, object]] = (
+        relationships.can_support_pairs(
+            organisation_ids=list(by_id), user_ids=[s.volunteer.user_id for s in supporters]
+        )
+        if len(organisations) > 1
+        else set()
+    )
 
     facts = [
         selectors.as_supporter(
@@ -281,6 +291,10 @@ def _suggest(
             if (ref.pk, supporter.volunteer_id) in rejected:
                 continue
             if hard_rules.refusals(person, supporter, conflicts=conflicts, ended_badly=ended_badly):
+                continue
+            if hard_rules.supporter_role_there(
+                by_id[ref.organisation_id], supporters[s_index].volunteer, can_support
+            ):
                 continue
             candidate = _best_mode(
                 person,

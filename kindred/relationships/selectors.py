@@ -74,15 +74,25 @@ def can_support_in(*, organisation: Organisation, user_ids: Iterable[Any]) -> se
     """Those of these users who can open a relationship of this organisation as its supporter:
     an active account with an active volunteer or facilitator role here. A supporter whose
     volunteer record is in another organisation of the network needs one too."""
+    pairs = can_support_pairs(organisation_ids=[organisation.pk], user_ids=user_ids)
+    return {user_id for _, user_id in pairs}
+
+
+def can_support_pairs(
+    *, organisation_ids: Iterable[Any], user_ids: Iterable[Any]
+) -> set[tuple[Any, Any]]:
+    """(organisation_id, user_id) for each of these organisations in which each of these users
+    can open a relationship as its supporter (as `can_support_in`), in one query: network
+    suggestions check every pair without a query each (ADR-013)."""
     return set(
         Membership.objects.filter(
-            organisation=organisation,
+            organisation_id__in=list(organisation_ids),
             organisation__is_active=True,
             role__in=SUPPORTER_ROLES,
             is_active=True,
             user__is_active=True,
             user_id__in=[u for u in user_ids if u is not None],
-        ).values_list("user_id", flat=True)
+        ).values_list("organisation_id", "user_id")
     )
 
 

@@ -286,15 +286,52 @@ def test_the_home_page_tells_admins_about_sharing(client_as, organisation):
 
 
 def test_network_suggestions_take_the_same_queries_however_many_are_waiting(
-    sign_in, network_admin, organisation, neighbour, django_assert_max_num_queries
+    sign_in, make_user, network_admin, organisation, neighbour, django_assert_max_num_queries
 ):
+    """Also with supporters who sign in, some with a role in the other organisation and some
+    without: their roles are fetched in one query, not one per pair."""
     share(organisation, neighbour)
-    for place in (organisation, neighbour):
+    for place, other in ((organisation, neighbour), (neighbour, organisation)):
         for i in range(8):
-            eligible_supporter(place, f"Sam{i}")
+            supporter = eligible_supporter(place, f"Sam{i}")
+            if i % 4:
+                supporter.user = make_user(Role.VOLUNTEER, organisation=place)
+                supporter.save()
+                if i % 2:
+                    MembershipFactory(user=supporter.user, organisation=other, role=Role.VOLUNTEER)
             waiting_referral(place, f"Ada{i}", supporters_needed=1 + i % 2)
     client = sign_in(network_admin, organisation)
     with django_assert_max_num_queries(40):
         page = client.get(reverse("matching:network_suggest")).content.decode()
     assert page.count("nhsuk-card__heading") == 16
     assert page.count("as a pair") == 8
+
+
+def test_network_suggestions_leave_out_a_supporter_who_signs_in_without_a_role_with_the_person(
+    sign_in, make_user, network_admin, organisation, neighbour
+):
+    """Accepting would be refused (the test above), so it is not proposed: someone else is, or
+    nobody. Supporters without an account need no role in the person's organisation."""
+    share(organisation, neighbour)
+    ada = waiting_referral(organisation, "Ada", days=20)
+    sam = eligible_supporter(neighbour, "Sam", capacity=1)
+    sam.user = make_user(Role.VOLUNTEER, organisation=neighbour, email="sam@example.com")
+    sam.save()
+    result = suggest_network(organisation=organisation)
+    assert result.proposals == [] and result.without_supporter == [ada]
+
+    bea = waiting_referral(organisation, "Bea", days=10)
+    kim = eligible_supporter(neighbour, "Kim", capacity=1)  # no account
+    result = suggest_network(organisation=organisation)
+    [proposal] = result.proposals
+    assert [c.volunteer for c in proposal.supporters] == [kim]
+    assert sam not in [c.volunteer for c in proposal.alternatives]
+    page = sign_in(network_admin, organisation).get(reverse("matching:network_suggest"))
+    assert "Accept match with Kim" in page.content.decode()
+    assert "Accept match with Sam" not in page.content.decode()
+
+    # Once our organisation admin adds Sam to the team, Sam is proposed too.
+    MembershipFactory(user=sam.user, organisation=organisation, role=Role.VOLUNTEER)
+    result = suggest_network(organisation=organisation)
+    assert {p.referral for p in result.proposals} == {ada, bea}
+    assert {p.supporters[0].volunteer for p in result.proposals} == {sam, kim}
