@@ -31,7 +31,10 @@ def role(organisation):
 def supporter(organisation, role):
     def make(given_name, **profile):
         volunteer = SupporterProfileFactory(
-            volunteer__organisation=organisation, volunteer__given_name=given_name, **profile
+            volunteer__organisation=organisation,
+            volunteer__given_name=given_name,
+            volunteer__family_name="Okafor",
+            **profile,
         ).volunteer
         volunteer.roles.add(role)
         DbsCheckFactory(volunteer=volunteer, level="basic")

@@ -471,9 +471,9 @@ def test_a_subject_access_export_includes_relationships_and_contacts(organisatio
 
 def test_home_panels(client_as, organisation, tom, relationship, sign_in, make_user):
     quiet = RelationshipFactory(organisation=organisation, person__given_name="Quietly",
-                                last_contact_on=today() - dt.timedelta(days=30))  # fmt: skip
+                                person__family_name="Hush", last_contact_on=today() - dt.timedelta(days=30))  # fmt: skip
     overdue = RelationshipFactory(organisation=organisation, person__given_name="Reviewless",
-                                  next_review_on=today() - dt.timedelta(days=1))  # fmt: skip
+                                  person__family_name="Late", next_review_on=today() - dt.timedelta(days=1))  # fmt: skip
     ContactFactory(relationship=relationship, feeling="a_bit_worried")
     coordinator_home = page(client_as(Role.COORDINATOR).get(reverse("core:home")))
     assert "Relationships gone quiet" in coordinator_home and quiet.person.display_name in (
