@@ -22,6 +22,13 @@ from kindred.relationships import selectors
 from kindred.relationships.models import QuietDigest, QuietReminder
 from kindred.volunteers.selectors import coordinators_of
 
+#: What a reminded supporter is asked to do: those who sign in log it themselves; the others
+#: (phone-first volunteers) tell their coordinator, who logs it for them.
+HOW_TO_LOG = {
+    True: "please log it on the My people page of Kindred",
+    False: "please let your coordinator know so they can record it",
+}
+
 
 def remind_quiet(organisation: Organisation, on: dt.date) -> int:
     """Tell the supporters of each relationship gone quiet; returns how many spells were new."""
@@ -55,7 +62,7 @@ def remind_quiet(organisation: Organisation, on: dt.date) -> int:
                         body=(
                             f"Hello {volunteer.given_name},\n\nNo contact has been logged for "
                             f"{days} days with one of the people you support. If you have been "
-                            "in touch, please log it on the My people page of Kindred. If "
+                            f"in touch, {HOW_TO_LOG[volunteer.user_id is not None]}. If "
                             "something is getting in the way, your coordinator is there to "
                             "help. Thank you for all you do."
                         ),

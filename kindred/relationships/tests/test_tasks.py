@@ -71,6 +71,7 @@ def test_both_supporters_are_reminded_once_per_quiet_spell(befriending):
     assert QuietReminder.objects.get().quiet_since == LAST_CONTACT
     body = Notification.objects.filter(kind="relationships.gone_quiet").first().body
     assert "22 days" in body and "Maud" not in body
+    assert "let your coordinator know" in body  # neither signs in: the coordinator logs it
 
     # A contact ends the spell; going quiet again is a new spell, and a new reminder
     befriending.last_contact_on = day(31)
