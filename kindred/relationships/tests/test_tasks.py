@@ -151,3 +151,28 @@ def test_the_command_queues_the_same_job_and_running_it_twice_sends_nothing_twic
         call_command("relationship_reminders", stdout=out)
     assert "queued" in out.getvalue()
     assert reminders() == ["ann@example.com", "tom@example.com"]
+
+
+def test_who_can_open_each_quiet_relationship_is_asked_once(organisation, make_user):
+    """Supporters who sign in are checked for a supporter role here in one query, however many
+    relationships have gone quiet."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kindred.accounts.models import Role
+    from kindred.relationships.tasks import remind_quiet
+
+    for n in range(4):
+        user = make_user(Role.VOLUNTEER, organisation=organisation, email=f"v{n}@example.com")
+        RelationshipFactory(
+            organisation=organisation,
+            supporters=[VolunteerFactory(organisation=organisation, user=user, email=user.email)],
+            introduced_on=LAST_CONTACT - dt.timedelta(days=60),
+            started_on=LAST_CONTACT - dt.timedelta(days=50),
+            last_contact_on=LAST_CONTACT,
+        )
+    with CaptureQueriesContext(connection) as queries:
+        assert remind_quiet(organisation, day(22)) == 4
+    asked = [q for q in queries.captured_queries if "accounts_membership" in q["sql"]]
+    assert len(asked) == 1
+    assert reminders() == [f"v{n}@example.com" for n in range(4)]
