@@ -372,10 +372,6 @@ def eligible_supporters(*, organisation: Organisation, on: dt.date) -> list[Volu
     return sorted(found.values(), key=lambda v: (v.family_name, v.given_name))
 
 
-def people_to_introduce(*, organisation: Organisation) -> QuerySet[Person]:
-    return organisation.people.order_by("family_name", "given_name")
-
-
 def open_referrals_of(*, organisation: Organisation, person: Person) -> QuerySet[Any]:
     """The person's referrals that support could still come from (not declined or closed)."""
     from kindred.referrals.models import Status as ReferralStatus
