@@ -39,23 +39,12 @@ def holds_record(*, organisation: Organisation, user: Any) -> bool:
     return Role.COORDINATOR in roles_of(organisation=organisation, user=user)
 
 
-def supports_person(*, organisation: Organisation, user: Any, person: Person) -> bool:
-    """Whether the user is, right now, one of the person's supporters in this organisation."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return (
-        relationships.supported_by(organisation=organisation, user=user)
-        .filter(person=person)
-        .exists()
-    )
-
-
 def may_work_with(*, organisation: Organisation, user: Any, person: Person) -> bool:
     """Goals and reviews: coordinators, and the volunteers who currently support the person."""
     if person.organisation_id != organisation.pk:
         return False
-    return holds_record(organisation=organisation, user=user) or supports_person(
-        organisation=organisation, user=user, person=person
+    return holds_record(organisation=organisation, user=user) or relationships.supports_person(
+        user=user, person=person
     )
 
 
@@ -197,7 +186,7 @@ def crisis_plan_access(
     if (
         Role.VOLUNTEER in roles
         and let_supporters
-        and supports_person(organisation=organisation, user=user, person=person)
+        and relationships.supports_person(user=user, person=person)
     ):
         return PlanAccess(see=True, change=True, because="supporter")
     if Role.FACILITATOR in roles and written and sharing is not None and sharing.facilitators:
