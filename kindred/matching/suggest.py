@@ -39,9 +39,7 @@ from kindred.matching.engine.scoring import (
     weighted_score,
 )
 from kindred.matching.models import (
-    ACTIVE_MATCH,
     PARTS,
-    Match,
     Rejection,
     SupporterProfile,
     WaitingProfile,
@@ -211,12 +209,7 @@ def _suggest(
         waiting = [r for r in waiting if r.pk == referral.pk]
     if role is None or not waiting:
         return Suggestion(role, [], waiting, organisations=organisations)
-    already = set(
-        Match.objects.filter(
-            referral__in=[r.pk for r in waiting], status__in=ACTIVE_MATCH
-        ).values_list("referral_id", flat=True)
-    )
-    waiting = [r for r in waiting if r.pk not in already]
+    # people_waiting already leaves out anyone with an accepted match.
     profiles = {
         p.referral_id: p
         for p in WaitingProfile.objects.filter(referral__in=[r.pk for r in waiting])
