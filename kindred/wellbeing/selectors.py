@@ -48,11 +48,6 @@ def may_work_with(*, organisation: Organisation, user: Any, person: Person) -> b
     )
 
 
-def person_of(*, organisation: Organisation, person_id: uuid.UUID) -> Person:
-    """The person, if they belong to this organisation; Person.DoesNotExist otherwise."""
-    return organisation.people.get(pk=person_id)
-
-
 # Goals and reviews
 
 

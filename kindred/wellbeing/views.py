@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kindred.core.access import permission
 from kindred.core.services import Acting
+from kindred.people import selectors as people
 from kindred.people.models import Person
 from kindred.relationships.models import Relationship
 from kindred.wellbeing import selectors, services
@@ -36,7 +37,7 @@ def _organisation(request: HttpRequest) -> Any:
 
 def _person_or_404(request: HttpRequest, person_id: uuid.UUID) -> Person:
     try:
-        return selectors.person_of(organisation=_organisation(request), person_id=person_id)
+        return people.person_of(organisation=_organisation(request), person_id=person_id)
     except Person.DoesNotExist as missing:
         raise Http404("No such person in this organisation") from missing
 
