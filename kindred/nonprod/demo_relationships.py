@@ -21,6 +21,7 @@ from kindred.nonprod.constants import demo_email
 from kindred.relationships import services
 from kindred.relationships.models import Status
 from kindred.volunteers.models import RoleKind, Stage, Volunteer
+from kindred.volunteers.selectors import coordinators_of
 
 NAMESPACE = uuid.UUID("6f0d3c55-5b1e-4d7e-9a31-2b8f9d6c1a00")  # the same as kindred.nonprod.demo
 ORGANISATIONS = ("leeds-maecare", "stockport-wellbeing")
@@ -152,9 +153,9 @@ def seed_relationships(*, log: Callable[[str], object] = print) -> None:
         supporters = _supporters(organisation)
         if not supporters:
             continue
-        coordinator_user = organisation.memberships.filter(role="coordinator").first()
+        coordinator_user = coordinators_of(organisation=organisation).order_by("email").first()
         coordinator = (
-            Acting(coordinator_user.user, organisation)
+            Acting(coordinator_user, organisation)
             if coordinator_user
             else Acting.system("kindred seed demo", organisation=organisation)
         )
