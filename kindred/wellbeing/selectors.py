@@ -55,7 +55,6 @@ def goals_of(*, organisation: Organisation, person: Person) -> QuerySet[Goal]:
     return (
         Goal.objects.filter(organisation=organisation, person=person)
         .select_related("relationship")
-        .prefetch_related("history")
         .order_by("set_on", "created_at")
     )
 
