@@ -54,11 +54,6 @@ def people_waiting(*, organisation: Organisation) -> QuerySet[Referral]:
     )
 
 
-def waiting_referral_of(*, organisation: Organisation, referral_id: uuid.UUID) -> Referral:
-    """A referral of this organisation (Referral.DoesNotExist otherwise)."""
-    return organisation.referrals.select_related("person").get(pk=referral_id)
-
-
 def waiting_profile_of(*, referral: Referral) -> WaitingProfile | None:
     return WaitingProfile.objects.filter(
         organisation_id=referral.organisation_id, referral=referral
@@ -72,11 +67,6 @@ def supporters_of(*, organisation: Organisation) -> QuerySet[Volunteer]:
         .select_related("matching_profile")
         .order_by("family_name", "given_name")
     )
-
-
-def supporter_of(*, organisation: Organisation, volunteer_id: uuid.UUID) -> Volunteer:
-    """A volunteer of this organisation (Volunteer.DoesNotExist otherwise)."""
-    return organisation.volunteers.get(pk=volunteer_id)
 
 
 def supporter_profile_of(*, volunteer: Volunteer) -> SupporterProfile | None:

@@ -23,11 +23,13 @@ from kindred.matching.forms import (
     WeightsForm,
 )
 from kindred.referrals.models import Referral, Status
+from kindred.referrals.selectors import referral_of
 from kindred.referrals.services import ReferralError
 from kindred.relationships.models import Relationship
 from kindred.relationships.models import Status as RelationshipStatus
 from kindred.relationships.services import RelationshipError, relationship_move
 from kindred.volunteers.models import Volunteer
+from kindred.volunteers.selectors import volunteer_of
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -46,10 +48,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 @permission("matching.edit_profile")
 def waiting_profile(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
-    try:
-        referral = selectors.waiting_referral_of(organisation=organisation, referral_id=referral_id)
-    except Referral.DoesNotExist as missing:
-        raise Http404("No such referral in this organisation") from missing
+    referral = _referral_or_404(request, referral_id)
     profile = selectors.waiting_profile_of(referral=referral)
     form = WaitingProfileForm(
         _posted(request),
@@ -81,10 +80,7 @@ def supporter_list(request: HttpRequest) -> HttpResponse:
 @permission("matching.edit_profile")
 def supporter_profile(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
-    try:
-        volunteer = selectors.supporter_of(organisation=organisation, volunteer_id=volunteer_id)
-    except Volunteer.DoesNotExist as missing:
-        raise Http404("No such volunteer in this organisation") from missing
+    volunteer = _supporter_or_404(request, volunteer_id)
     profile = selectors.supporter_profile_of(volunteer=volunteer)
     form = SupporterProfileForm(
         _posted(request),
@@ -106,14 +102,34 @@ def supporter_profile(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResp
     )
 
 
-def _referral_or_404(request: HttpRequest, referral_id: uuid.UUID) -> Referral:
+def _referral_or_404(
+    request: HttpRequest, referral_id: uuid.UUID, *, network: bool = False
+) -> Referral:
+    """The referral from the organisation acted for, or (`network`) from any sharing
+    organisation of its network; 404 otherwise."""
+    organisation = request.organisation  # type: ignore[attr-defined]
     try:
-        return selectors.waiting_referral_of(
-            organisation=request.organisation,  # type: ignore[attr-defined]
-            referral_id=referral_id,
-        )
+        if network:
+            return selectors.network_referral_of(organisation=organisation, referral_id=referral_id)
+        return referral_of(organisation=organisation, referral_id=referral_id)
     except Referral.DoesNotExist as missing:
-        raise Http404("No such referral in this organisation") from missing
+        raise Http404("No such referral where you can match") from missing
+
+
+def _supporter_or_404(
+    request: HttpRequest, volunteer_id: uuid.UUID, *, network: bool = False
+) -> Volunteer:
+    """The volunteer from the organisation acted for, or (`network`) from any sharing
+    organisation of its network; 404 otherwise."""
+    organisation = request.organisation  # type: ignore[attr-defined]
+    try:
+        if network:
+            return selectors.network_supporter_of(
+                organisation=organisation, volunteer_id=volunteer_id
+            )
+        return volunteer_of(organisation=organisation, volunteer_id=volunteer_id)
+    except Volunteer.DoesNotExist as missing:
+        raise Http404("No such supporter where you can match") from missing
 
 
 def _suggest_again(referral_id: uuid.UUID, *, network: bool = False) -> HttpResponse:
@@ -130,9 +146,7 @@ def _only(request: HttpRequest, *, network: bool = False) -> Referral | None:
         referral_id = uuid.UUID(wanted)
     except ValueError as bad:
         raise Http404("No such referral") from bad
-    if network:
-        return _network_referral_or_404(request, referral_id)
-    return _referral_or_404(request, referral_id)
+    return _referral_or_404(request, referral_id, network=network)
 
 
 @permission("matching.view_matching")
@@ -172,46 +186,42 @@ def _accepted_message(request: HttpRequest, accepted: services.Accepted) -> None
 @permission("matching.decide")
 @require_POST
 def accept(request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    _referral_or_404(request, referral_id)
+    return _accept(request, referral_id, volunteer_id, network=False)
+
+
+def _accept(
+    request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID, *, network: bool
+) -> HttpResponse:
+    _referral_or_404(request, referral_id, network=network)
     partner = _partner(request)
     for wanted in (volunteer_id, partner):
-        if wanted is None:
-            continue
-        try:
-            selectors.supporter_of(organisation=organisation, volunteer_id=wanted)
-        except Volunteer.DoesNotExist as missing:
-            raise Http404("No such volunteer in this organisation") from missing
+        if wanted is not None:
+            _supporter_or_404(request, wanted, network=network)
     try:
         accepted = services.match_accept(
             by=Acting.from_request(request),
             referral_id=referral_id,
             volunteer_id=volunteer_id,
             partner_id=partner,
+            across_network=network,
         )
     except services.MatchingError as refused:
         messages.error(request, f"{refused}. The suggestions below have been worked out again.")
-        return _suggest_again(referral_id)
+        return _suggest_again(referral_id, network=network)
     _accepted_message(request, accepted)
-    return redirect("matching:suggest")
+    return redirect("matching:network_suggest" if network else "matching:suggest")
 
 
 @permission("matching.decide")
 def reject(request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID) -> HttpResponse:
-    referral = _referral_or_404(request, referral_id)
-    try:
-        volunteer = selectors.supporter_of(
-            organisation=request.organisation,  # type: ignore[attr-defined]
-            volunteer_id=volunteer_id,
-        )
-    except Volunteer.DoesNotExist as missing:
-        raise Http404("No such volunteer in this organisation") from missing
-    return _reject(request, referral, volunteer, network=False)
+    return _reject(request, referral_id, volunteer_id, network=False)
 
 
 def _reject(
-    request: HttpRequest, referral: Referral, volunteer: Volunteer, *, network: bool
+    request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID, *, network: bool
 ) -> HttpResponse:
+    referral = _referral_or_404(request, referral_id, network=network)
+    volunteer = _supporter_or_404(request, volunteer_id, network=network)
     form = RejectForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -281,26 +291,6 @@ def start(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
     return redirect("matching:introductions")
 
 
-def _network_referral_or_404(request: HttpRequest, referral_id: uuid.UUID) -> Referral:
-    try:
-        return selectors.network_referral_of(
-            organisation=request.organisation,  # type: ignore[attr-defined]
-            referral_id=referral_id,
-        )
-    except Referral.DoesNotExist as missing:
-        raise Http404("No such referral in a sharing organisation of your network") from missing
-
-
-def _network_supporter_or_404(request: HttpRequest, volunteer_id: uuid.UUID) -> Volunteer:
-    try:
-        return selectors.network_supporter_of(
-            organisation=request.organisation,  # type: ignore[attr-defined]
-            volunteer_id=volunteer_id,
-        )
-    except Volunteer.DoesNotExist as missing:
-        raise Http404("No such supporter in a sharing organisation of your network") from missing
-
-
 @permission("matching.match_network")
 def network_suggestions(request: HttpRequest) -> HttpResponse:
     """Suggestions across the organisations of the network that agree to share (ADR-013)."""
@@ -320,33 +310,14 @@ def network_suggestions(request: HttpRequest) -> HttpResponse:
 def network_accept(
     request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID
 ) -> HttpResponse:
-    _network_referral_or_404(request, referral_id)
-    partner = _partner(request)
-    for wanted in (volunteer_id, partner):
-        if wanted is not None:
-            _network_supporter_or_404(request, wanted)
-    try:
-        accepted = services.match_accept(
-            by=Acting.from_request(request),
-            referral_id=referral_id,
-            volunteer_id=volunteer_id,
-            partner_id=partner,
-            across_network=True,
-        )
-    except services.MatchingError as refused:
-        messages.error(request, f"{refused}. The suggestions below have been worked out again.")
-        return _suggest_again(referral_id, network=True)
-    _accepted_message(request, accepted)
-    return redirect("matching:network_suggest")
+    return _accept(request, referral_id, volunteer_id, network=True)
 
 
 @permission("matching.match_network")
 def network_reject(
     request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID
 ) -> HttpResponse:
-    referral = _network_referral_or_404(request, referral_id)
-    volunteer = _network_supporter_or_404(request, volunteer_id)
-    return _reject(request, referral, volunteer, network=True)
+    return _reject(request, referral_id, volunteer_id, network=True)
 
 
 @permission("matching.share")
