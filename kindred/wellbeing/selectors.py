@@ -92,7 +92,7 @@ def relationships_of(
 ) -> list[Relationship]:
     """The person's relationships this user may see goals for: all of them for a coordinator,
     only those they support for a volunteer. Newest first."""
-    every = relationships.for_organisation(organisation=organisation).filter(person=person)
+    every = relationships.relationships_of_person(organisation=organisation, person=person)
     if holds_record(organisation=organisation, user=user):
         return list(every)
     if not getattr(user, "is_authenticated", False):
