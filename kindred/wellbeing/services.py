@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from django.db import transaction
 from django.utils import timezone
@@ -92,6 +92,11 @@ class Sharing:
     crisis_line: bool
     facilitators: bool
     gp: bool
+
+    @classmethod
+    def of(cls, record: CrisisPlanSharing) -> Sharing:
+        """The choice a recorded one holds, to compare with a new one."""
+        return cls(**{field.name: getattr(record, field.name) for field in fields(cls)})
 
     def as_dict(self) -> dict[str, bool]:
         return asdict(self)
@@ -481,16 +486,7 @@ def crisis_plan_sharing_record(
             "while you were looking. Check who may see the plan now and save again.",
             current=current,
         )
-    if (
-        current is not None
-        and Sharing(
-            supporters=current.supporters,
-            crisis_line=current.crisis_line,
-            facilitators=current.facilitators,
-            gp=current.gp,
-        )
-        == sharing
-    ):
+    if current is not None and Sharing.of(current) == sharing:
         raise WellbeingError("Nothing has changed in who may see the plan")
     record = _sharing_add(by, plan, sharing)
     plan.save(update_fields=["sharing_count", "updated_at"])
