@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -266,3 +268,25 @@ def test_suggestions_for_one_person_and_their_page_section(client_as, organisati
     body = person_page.content.decode()
     assert "Matching with a supporter" in body
     assert "introduction being made" in body and sam.display_name in body
+
+
+def test_suggestions_leave_out_the_matched_and_take_the_same_queries_for_more_people(
+    organisation, coordinator, supporter
+):
+    by = Acting(coordinator, organisation)
+    sam = supporter("Sam", modes=["phone"])
+    ada = waiting(organisation, "Ada", modes=["phone"])
+    services.match_accept(by=by, referral_id=ada.pk, volunteer_id=sam.pk)
+    supporter("Tom", modes=["phone"])
+    waiting(organisation, "Bea", modes=["phone"])
+    with CaptureQueriesContext(connection) as few:
+        first = suggest(organisation=organisation)
+    # Ada has an accepted match: she is neither proposed nor left without a supporter.
+    assert [p.referral.person.given_name for p in first.proposals] == ["Bea"]
+    assert first.without_supporter == []
+    for n in range(5):
+        supporter(f"Supporter{n}", modes=["phone"])
+        waiting(organisation, f"Person{n}", modes=["phone"])
+    with CaptureQueriesContext(connection) as many:
+        assert len(suggest(organisation=organisation).proposals) == 6
+    assert len(many) == len(few)
