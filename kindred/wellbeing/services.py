@@ -115,10 +115,16 @@ def _organisation(by: Acting) -> Organisation:
     return by.organisation
 
 
-def _check_person(by: Acting, person: Person) -> Organisation:
+def _in_organisation(by: Acting, person: Person) -> Organisation:
     organisation = _organisation(by)
     if person.organisation_id != organisation.pk:
         raise WellbeingError("That person is not in this organisation")
+    return organisation
+
+
+def _check_person(by: Acting, person: Person) -> Organisation:
+    """Goals and reviews: the person's supporters and coordinators only."""
+    organisation = _in_organisation(by, person)
     if by.user is not None and not selectors.may_work_with(
         organisation=organisation, user=by.user, person=person
     ):
@@ -397,9 +403,7 @@ def crisis_plan_save(
     was looking at (0 for a new plan): if someone saved a newer one meanwhile, nothing is saved
     and PlanChanged carries the newer version so they can merge. The first version needs the
     person's choice of who may see it."""
-    organisation = _organisation(by)
-    if person.organisation_id != organisation.pk:
-        raise WellbeingError("That person is not in this organisation")
+    organisation = _in_organisation(by, person)
     content = content.tidied()
     labels = {name: label for name, label, _hint in PLAN_FIELDS}
     for name, value in content.as_dict().items():
@@ -472,9 +476,7 @@ def crisis_plan_sharing_record(
 ) -> CrisisPlanSharing:
     """Record who the person now says may see their plan. `based_on` is the choice the person
     recording it was looking at; a newer one recorded meanwhile is not silently overwritten."""
-    organisation = _organisation(by)
-    if person.organisation_id != organisation.pk:
-        raise WellbeingError("That person is not in this organisation")
+    organisation = _in_organisation(by, person)
     plan = _plan_locked(organisation, person)
     if plan.version_count == 0:
         raise WellbeingError("Write the plan first: who may see it is asked then")
