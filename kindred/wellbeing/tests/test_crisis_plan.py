@@ -9,6 +9,7 @@ from django.db import connection
 from kindred.accounts.models import Role
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
+from kindred.people.tests.factories import PersonFactory
 from kindred.wellbeing import selectors, services
 from kindred.wellbeing.models import (
     CrisisPlan,
@@ -213,3 +214,12 @@ def test_a_facilitator_may_read_but_never_change(by, person, make_user, organisa
     )
     with pytest.raises(WellbeingError):
         _save(Acting(facilitator, organisation), person, 1, PlanContent(what_helps="Tea"))
+
+
+def test_a_plan_for_a_person_of_another_organisation_is_refused(by):
+    elsewhere = PersonFactory()  # another organisation
+    with pytest.raises(WellbeingError, match="not in this organisation"):
+        _save(by, elsewhere, 0)
+    with pytest.raises(WellbeingError, match="not in this organisation"):
+        services.crisis_plan_sharing_record(by=by, person=elsewhere, based_on=0, sharing=NOBODY)
+    assert not CrisisPlan.objects.exists()
