@@ -110,11 +110,22 @@ def _collect_static() -> None:
     manage("collectstatic", "--noinput", verbosity=0)
 
 
+# The access log names the path, never the query string or the referring page: what people type
+# into a search (names, NHS numbers) must not end up in logs (ADR-079). %(U)s is the path alone;
+# %(r)s, gunicorn's default, would include the query.
+ACCESS_LOG_FORMAT = '%(h)s %({x-forwarded-for}i)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+
 def _gunicorn(host: str, port: int, workers: int) -> list[str]:
+    from django.conf import settings
+
+    # The proxies gunicorn trusts are the ones client_ip trusts (settings.TRUSTED_PROXIES).
+    proxies = ",".join(settings.TRUSTED_PROXIES)
     return [
         sys.executable, "-m", "gunicorn", "kindred.config.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers),
-        "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
+        "--forwarded-allow-ips", proxies,
     ]  # fmt: skip
 
 

@@ -45,10 +45,21 @@ class Acting:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The caller's address. Behind a proxy, set the proxy to pass REMOTE_ADDR through (gunicorn
-    --forwarded-allow-ips); Kindred does not trust X-Forwarded-For headers a client could forge."""
-    address = request.META.get("REMOTE_ADDR") or None
-    return str(address) if address else None
+    """The caller's address: the one place Kindred decides it (ADR-078). Sign-in lockout (axes,
+    AXES_CLIENT_IP_CALLABLE), the public forms' rate limits and the audit log all use it.
+
+    X-Forwarded-For is read only when the connection comes from one of settings.TRUSTED_PROXIES
+    (FORWARDED_ALLOW_IPS, the list gunicorn trusts too), and then the right-most address that is
+    not a trusted proxy is the client; from anyone else the header is ignored as forged."""
+    from django.conf import settings
+
+    from kindred.core.addresses import client_address, trusted_networks
+
+    return client_address(
+        remote_addr=request.META.get("REMOTE_ADDR"),
+        forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR"),
+        trusted=trusted_networks(tuple(settings.TRUSTED_PROXIES)),
+    )
 
 
 def audit_record(

@@ -7,7 +7,13 @@ from pathlib import Path
 import nhsuk_frontend_jinja
 from csp.constants import NONCE, NONE, SELF
 
-from kindred.config.settings.environment import database_from_url, env, env_bool, env_list
+from kindred.config.settings.environment import (
+    database_from_url,
+    env,
+    env_bool,
+    env_list,
+    env_proxies,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(env("KINDRED_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
@@ -45,8 +51,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kindred.core.middleware.TrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Everything below WhiteNoise (which serves the public static files) is a page or answer of
+    # Kindred's own: none may be kept by a browser or a shared cache.
+    "kindred.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,6 +130,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.jinja"
 AXES_RESET_ON_SUCCESS = True
+# The address is the one kindred.core.services.client_ip works out (ADR-078), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "kindred.core.services.client_ip"
+
+# The proxies in front of Kindred (addresses or CIDR networks). Only a connection from one of
+# them may say, in X-Forwarded-For, which client it is passing on. The same variable tells
+# gunicorn which proxies may say the request came over HTTPS. Default: this machine, as gunicorn.
+TRUSTED_PROXIES = env_proxies("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+# Secrets whose values are public, because they are written in this repository for local running,
+# the test suite and the .env.tpl example. Local and test settings use them; production must not:
+# `manage.py check --deploy` fails on any of them (kindred/core/checks.py).
+LOCAL_SECRET_KEY = "local-only-not-secret-kindred-development-key-change-me"  # noqa: S105
+TEST_SECRET_KEY = "test-only-not-secret-kindred-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+EXAMPLE_SECRET_KEY = "CHANGE-ME-to-50-or-more-random-characters"  # noqa: S105
+LOCAL_FIELD_ENCRYPTION_KEY = "bG9jYWwtb25seS1ub3Qtc2VjcmV0LWtpbmRyZWQta2U="
+TEST_FIELD_ENCRYPTION_KEY = "dGVzdC1vbmx5LW5vdC1zZWNyZXQta2luZHJlZC1rZXk="
+PUBLIC_SECRET_KEYS = frozenset({LOCAL_SECRET_KEY, TEST_SECRET_KEY, EXAMPLE_SECRET_KEY})
+PUBLIC_FIELD_ENCRYPTION_KEYS = frozenset({LOCAL_FIELD_ENCRYPTION_KEY, TEST_FIELD_ENCRYPTION_KEY})
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -66,3 +78,24 @@ def database_from_url(url: str) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
         }
     return config
+
+
+def env_proxies(name: str, default: str = "") -> tuple[str, ...]:
+    """Addresses or networks (CIDR) of the proxies in front of Kindred, comma-separated.
+
+    The same variable gunicorn reads (`--forwarded-allow-ips`). `*` is refused: it would let any
+    client choose the address that lockout and rate limits count against."""
+    proxies: list[str] = []
+    for item in env_list(name, default):
+        if item == "*":
+            raise ImproperlyConfigured(
+                f"{name}=* would trust any client to say where it is connecting from. "
+                "List the addresses or networks of your proxies instead, e.g. 10.0.0.10,10.0.1.0/24."
+            )
+        try:
+            proxies.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name} has {item!r}, which is not an IP address or network ({error})."
+            ) from error
+    return tuple(proxies)

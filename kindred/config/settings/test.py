@@ -1,9 +1,10 @@
 """The test suite: same database choice as everywhere (DATABASE_URL, SQLite by default)."""
 
 from kindred.config.settings.base import *
+from kindred.config.settings.environment import TEST_FIELD_ENCRYPTION_KEY, TEST_SECRET_KEY
 
 DEBUG = False
-SECRET_KEY = "test-only-not-secret-kindred-key-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+SECRET_KEY = TEST_SECRET_KEY
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
@@ -14,4 +15,4 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_ENABLED = True
 KINDRED_TWO_FACTOR = False  # tests of two-step verification switch it on
-KINDRED_FIELD_ENCRYPTION_KEY = "dGVzdC1vbmx5LW5vdC1zZWNyZXQta2luZHJlZC1rZXk="
+KINDRED_FIELD_ENCRYPTION_KEY = TEST_FIELD_ENCRYPTION_KEY
