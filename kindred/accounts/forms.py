@@ -105,7 +105,10 @@ class NewPasswordForm(forms.Form):
     password = forms.CharField(
         label="New password",
         strip=False,
-        help_text="At least 12 characters. A few unrelated words make a good password.",
+        help_text=(
+            "At least 12 characters. Not a common password, and not containing Kindred, your "
+            "name or your email address. A few unrelated words make a good password."
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Enter a new password"},
     )

@@ -135,3 +135,6 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} at {self.organisation}"
+
+
+from kindred.accounts.tokens import PasswordLink  # noqa: E402, F401 - password links (ADR-073)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import login, logout
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -14,10 +14,14 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kindred.accounts import selectors
+from kindred.accounts import selectors, tokens
 from kindred.accounts.models import Membership, Network, Organisation, Role, User
+from kindred.accounts.notification_links import PASSWORD_LINK
+from kindred.accounts.tokens import PasswordLink
+from kindred.core.limits import try_counted
 from kindred.core.middleware import SESSION_KEY
 from kindred.core.services import Acting, audit_record
+from kindred.notifications.links import placeholder
 from kindred.notifications.services import notification_send
 
 
@@ -29,7 +33,17 @@ class LastAdmin(Exception):
     """An organisation must keep at least one organisation admin."""
 
 
-PASSWORD_LINK_DAYS = 3  # Django's PASSWORD_RESET_TIMEOUT default: 3 days
+PASSWORD_LINK_DAYS = 1  # a first set-up link lasts a day, a reset link an hour (tokens.LIFETIME)
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 10
+PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 3
+
+
+class TooManyPasswordResets(Exception):
+    """Too many requests for a password link from one address; try again later."""
+
+
+class PasswordLinkInvalid(Exception):
+    """The link has expired, has been used, or never existed."""
 
 
 @transaction.atomic
@@ -145,11 +159,37 @@ def membership_end(*, by: Acting, membership: Membership) -> Membership:
     return locked
 
 
-def password_link(*, user: User, base_url: str) -> str:
-    """A one-use link to set a password, valid for PASSWORD_LINK_DAYS days."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return base_url.rstrip("/") + reverse(
+@transaction.atomic
+def password_link(*, user: User, base_url: str, purpose: str = PasswordLink.Purpose.SET_UP) -> str:
+    """What to put in a message where the link to set a password goes. It is a reference, not
+    the link: the worker makes the one-use link as it sends the message (`password_link_issue`),
+    so no usable link is stored or logged (ADR-073). A first set-up link lasts a day; a reset
+    link (purpose RESET) an hour."""
+    link = PasswordLink.objects.create(
+        user=user, purpose=PasswordLink.Purpose(purpose), base_url=base_url[:300]
+    )
+    return placeholder(PASSWORD_LINK, str(link.pk))
+
+
+@transaction.atomic
+def password_link_issue(*, link_id: str, recipient: str) -> str | None:
+    """The link itself, made by the worker at the moment it sends the message to `recipient`:
+    a new random token whose hash is stored, valid from now for the link's lifetime. None if
+    the link was used, its user can no longer sign in, or the message is not going to them."""
+    link = (
+        PasswordLink.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=link_id, used_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if link is None or link.user.email != recipient.strip().lower():
+        return None
+    token = tokens.new_token()
+    link.token_hash = tokens.token_hash(token)
+    link.expires_at = timezone.now() + tokens.LIFETIME[link.purpose]
+    link.save(update_fields=["token_hash", "expires_at", "updated_at"])
+    uid = urlsafe_base64_encode(force_bytes(link.user.pk))
+    return link.base_url.rstrip("/") + reverse(
         "accounts:set_password", kwargs={"uid": uid, "token": token}
     )
 
@@ -172,8 +212,9 @@ def team_member_add(
             subject=f"You have been added to {by.organisation.name} on Kindred",
             body=(
                 f"{by.actor_label} has added you to {by.organisation.name} on Kindred as "
-                f"{role.label.lower()}.\n\nSet your password here within {PASSWORD_LINK_DAYS} "
-                f"days: {password_link(user=user, base_url=base_url)}"
+                f"{role.label.lower()}.\n\nSet your password here within "
+                f"{tokens.LIFETIME_IN_WORDS[PasswordLink.Purpose.SET_UP]}: "
+                f"{password_link(user=user, base_url=base_url)}"
             ),
             kind="account.invited",
             target=user,
@@ -183,41 +224,90 @@ def team_member_add(
 
 def password_reset_request(*, email: str, base_url: str, ip_address: str | None) -> None:
     """Send a password link if the email belongs to an active member. Says nothing either way,
-    so the form cannot be used to find out who has an account."""
-    user = User.objects.filter(
-        email=User.objects.normalize_email(email).lower(), is_active=True
-    ).first()
+    so the form cannot be used to find out who has an account. Too many requests from one
+    address raise TooManyPasswordResets (whoever they are for); more than a few for one email
+    address in an hour are quietly not sent, so nobody's inbox can be flooded."""
+    if not try_counted(
+        scope="password-reset-address",
+        who=ip_address,
+        limit=PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
+        per_seconds=3600,
+    ):
+        raise TooManyPasswordResets(
+            "We have had a lot of requests from your connection in the last hour."
+        )
+    email = User.objects.normalize_email(email).lower()
+    if not try_counted(
+        scope="password-reset-email",
+        who=email,
+        limit=PASSWORD_RESETS_PER_EMAIL_PER_HOUR,
+        per_seconds=3600,
+    ):
+        return
+    user = User.objects.filter(email=email, is_active=True).first()
     organisation = selectors.organisations_for(user=user).first() if user is not None else None
     if user is None or organisation is None:
         return
     by = Acting(user=None, organisation=organisation, ip_address=ip_address, label="password reset")
-    notification_send(
-        by=by,
-        to=user.email,
-        subject="Set a new Kindred password",
-        body=(
-            "Someone asked to set a new password for your Kindred sign-in. If it was you, use this "
-            f"link within {PASSWORD_LINK_DAYS} days: {password_link(user=user, base_url=base_url)}"
-            "\n\nIf it was not you, you can ignore this email; your password has not changed."
-        ),
-        kind="account.password_reset",
-        target=user,
-    )
+    with transaction.atomic():
+        link = password_link(user=user, base_url=base_url, purpose=PasswordLink.Purpose.RESET)
+        notification_send(
+            by=by,
+            to=user.email,
+            subject="Set a new Kindred password",
+            body=(
+                "Someone asked to set a new password for your Kindred sign-in. If it was you, use "
+                f"this link within {tokens.LIFETIME_IN_WORDS[PasswordLink.Purpose.RESET]}: {link}"
+                "\n\nIt works once. If it was not you, you can ignore this email; your password "
+                "has not changed."
+            ),
+            kind="account.password_reset",
+            target=user,
+        )
+
+
+def _open_link(*, uid: str, token: str, lock: bool = False) -> PasswordLink | None:
+    if not token or len(token) > 100 or len(uid) > 100:
+        return None
+    try:
+        user_id = force_str(urlsafe_base64_decode(uid))
+        links = PasswordLink.objects.select_for_update() if lock else PasswordLink.objects
+        return (
+            links.select_related("user")
+            .filter(
+                user_id=user_id,
+                user__is_active=True,
+                token_hash=tokens.token_hash(token),
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
+            .first()
+        )
+    except (ValueError, TypeError, OverflowError, ValidationError, UnicodeDecodeError):
+        return None
 
 
 def user_for_password_link(*, uid: str, token: str) -> User | None:
-    try:
-        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uid)), is_active=True)
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError):
-        return None
-    return user if default_token_generator.check_token(user, token) else None
+    """Whose link this is, while it still works: unused and not expired."""
+    link = _open_link(uid=uid, token=token)
+    return link.user if link is not None else None
 
 
 @transaction.atomic
-def user_set_password(*, by: Acting, user: User, password: str) -> None:
+def user_set_password(*, by: Acting, uid: str, token: str, password: str) -> User:
+    """Set the password of the link's user, checked against AUTH_PASSWORD_VALIDATORS. The link
+    is used up, and so is every other open link of theirs: each works once. Two people using
+    one link at once: one succeeds, the other gets PasswordLinkInvalid."""
+    link = _open_link(uid=uid, token=token, lock=True)
+    if link is None:
+        raise PasswordLinkInvalid("This link has expired or has already been used.")
+    user = link.user
+    validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
-    audit_record(by=by, action="user.password_set", target=user)
+    PasswordLink.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+    audit_record(by=by, action="user.password_set", target=user, detail={"link": link.purpose})
+    return user
 
 
 def two_factor_device(*, user: User) -> TOTPDevice:

@@ -131,11 +131,14 @@ def membership_end(request: HttpRequest, membership_id: uuid.UUID) -> HttpRespon
 def forgotten_password(request: HttpRequest) -> HttpResponse:
     form = ForgottenPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_reset_request(
-            email=form.cleaned_data["email"],
-            base_url=request.build_absolute_uri("/"),
-            ip_address=client_ip(request),
-        )
+        try:
+            services.password_reset_request(
+                email=form.cleaned_data["email"],
+                base_url=request.build_absolute_uri("/"),
+                ip_address=client_ip(request),
+            )
+        except services.TooManyPasswordResets:
+            return render(request, "accounts/password_slow_down.jinja", status=429)
         return render(request, "accounts/password_link_sent.jinja")
     return render(request, "accounts/forgotten_password.jinja", {"form": form})
 
@@ -149,11 +152,15 @@ def set_password(request: HttpRequest, uid: str, token: str) -> HttpResponse:
         return render(request, "accounts/password_link_expired.jinja", status=400)
     form = NewPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        services.user_set_password(
-            by=Acting(user=user, organisation=None, ip_address=client_ip(request)),
-            user=user,
-            password=form.cleaned_data["password"],
-        )
+        try:
+            services.user_set_password(
+                by=Acting(user=user, organisation=None, ip_address=client_ip(request)),
+                uid=uid,
+                token=token,
+                password=form.cleaned_data["password"],
+            )
+        except services.PasswordLinkInvalid:  # used by someone else a moment ago
+            return render(request, "accounts/password_link_expired.jinja", status=400)
         messages.success(request, "Your password has been set. Sign in with it now")
         return redirect("accounts:sign_in")
     return render(request, "accounts/set_password.jinja", {"form": form})

@@ -5,3 +5,9 @@ class NotificationsConfig(AppConfig):
     name = "kindred.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app's link makers (kindred/<app>/notification_links.py), for the worker (ADR-073).
+        autodiscover_modules("notification_links")

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 
 from kindred.accounts import services
-from kindred.accounts.models import Organisation, Role
+from kindred.accounts.models import Organisation, Role, User
 from kindred.core.services import Acting
 
 
@@ -48,7 +48,8 @@ class Command(BaseCommand):
             )
         password = os.environ.get("KINDRED_ADMIN_PASSWORD") or self._prompt()
         try:
-            validate_password(password)
+            # Checked against who they will be, so that their own name is refused too.
+            validate_password(password, User(email=email, full_name=options["name"]))
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         user = services.user_ensure(
