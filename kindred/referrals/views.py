@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from kindred.accounts.models import Organisation
 from kindred.core.access import permission, public
+from kindred.core.limits import try_counted
 from kindred.core.services import Acting, client_ip
 from kindred.people.models import Person
 from kindred.people.selectors import person_of
@@ -200,14 +200,14 @@ def self_refer(request: HttpRequest, organisation_slug: str) -> HttpResponse:
     organisation = _organisation_or_404(organisation_slug)
     form = SelfReferralForm(request.POST or None)
     if request.method == "POST":
-        key = f"kindred:self-referral:{client_ip(request)}"
-        cache.add(key, 0, timeout=3600)
-        try:
-            tries = cache.incr(key)
-        except ValueError:
-            tries = 1
+        within = try_counted(
+            scope="self-referral",
+            who=client_ip(request),
+            limit=SELF_REFERRALS_PER_HOUR,
+            per_seconds=3600,
+        )
         sent = selectors.self_referrals_from_address(ip_address=client_ip(request))
-        if tries > SELF_REFERRALS_PER_HOUR or sent >= SELF_REFERRALS_PER_HOUR:
+        if not within or sent >= SELF_REFERRALS_PER_HOUR:
             return render(
                 request,
                 "referrals/self_refer_slow_down.jinja",
