@@ -35,21 +35,60 @@ def _json(model: Any) -> dict[str, Any]:
     return result
 
 
-def _patient(person: Person) -> dict[str, Any]:
-    patient: dict[str, Any] = {
-        "resourceType": "Patient",
-        "id": "patient",
-        "name": [{"given": [person.given_name], "family": person.family_name}],
-    }
-    if person.nhs_number:
-        patient["identifier"] = [{"system": NHS_NUMBER_SYSTEM, "value": person.nhs_number}]
-    if person.date_of_birth:
-        patient["birthDate"] = person.date_of_birth.isoformat()
-    if person.gp_practice_ods:
+def _patient(
+    *, given_name: str, family_name: str, nhs_number: str, birth_date: str, gp_practice_ods: str
+) -> dict[str, Any]:
+    patient: dict[str, Any] = {"resourceType": "Patient", "id": "patient"}
+    if given_name or family_name:
+        name: dict[str, Any] = {}
+        if given_name:
+            name["given"] = [given_name]
+        if family_name:
+            name["family"] = family_name
+        patient["name"] = [name]
+    if nhs_number:
+        patient["identifier"] = [{"system": NHS_NUMBER_SYSTEM, "value": nhs_number}]
+    if birth_date:
+        patient["birthDate"] = birth_date
+    if gp_practice_ods:
         patient["generalPractitioner"] = [
-            {"identifier": {"system": ODS_SYSTEM, "value": person.gp_practice_ods}}
+            {"identifier": {"system": ODS_SYSTEM, "value": gp_practice_ods}}
         ]
     return patient
+
+
+def _patient_as_sent(referral: Referral) -> dict[str, Any]:
+    """The Patient exactly as the referral's sender described them: never the record Kindred
+    holds, which may have been matched to them (ADR-076). An unknown and a known person give the
+    same answer for the same ServiceRequest."""
+    sent = referral.person_as_sent or {}
+    return _patient(
+        given_name=str(sent.get("given_name") or ""),
+        family_name=str(sent.get("family_name") or ""),
+        nhs_number=str(sent.get("nhs_number") or ""),
+        birth_date=str(sent.get("date_of_birth") or ""),
+        gp_practice_ods=str(sent.get("gp_practice_ods") or ""),
+    )
+
+
+def _patient_for_practice(concern: GpConcern) -> dict[str, Any]:
+    """Who a concern is about, for the GP practice it is for. The person's own registered practice
+    (on their record) is told the record's NHS number and name, which it holds already. A practice
+    that is not recorded as theirs (the concern went to a referrer's practice) is told only what
+    that practice's referral sent, never the stored record."""
+    person: Person = concern.person
+    if person.gp_practice_ods and person.gp_practice_ods == concern.practice_ods:
+        return _patient(
+            given_name=person.given_name,
+            family_name=person.family_name,
+            nhs_number=person.nhs_number,
+            birth_date=person.date_of_birth.isoformat() if person.date_of_birth else "",
+            gp_practice_ods=person.gp_practice_ods,
+        )
+    referral = concern.referral
+    if referral is not None and referral.referrer_ods_code == concern.practice_ods:
+        return _patient_as_sent(referral)
+    return {"resourceType": "Patient", "id": "patient"}
 
 
 def _instant(value: Any) -> str:
@@ -61,7 +100,7 @@ def service_request(referral: Referral) -> dict[str, Any]:
         "resourceType": "ServiceRequest",
         "id": str(referral.pk),
         "meta": {"lastUpdated": _instant(referral.updated_at)},
-        "contained": [_patient(referral.person)],
+        "contained": [_patient_as_sent(referral)],
         "status": TASK_STATUS[Status(referral.status)][1],
         "intent": "order",
         "subject": {"reference": "#patient"},
@@ -126,7 +165,7 @@ def communication(concern: GpConcern) -> dict[str, Any]:
     resource = {
         "resourceType": "Communication",
         "id": str(concern.pk),
-        "contained": [_patient(concern.person)],
+        "contained": [_patient_for_practice(concern)],
         "status": "completed",
         "priority": "urgent" if concern.urgency == GpConcern.Urgency.URGENT else "routine",
         "subject": {"reference": "#patient"},

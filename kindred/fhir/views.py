@@ -137,6 +137,20 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
             return fhir_response(
                 resources.service_request(created), 201, Location=_location(request, created.pk)
             )
+    if not selectors.is_sent_by(token=token, referral=existing):
+        # Another sender's referral: say nothing about it (ADR-076).
+        raise FhirError(
+            409,
+            [
+                Issue(
+                    "duplicate",
+                    "This identifier is already used by another sender; send the identifier "
+                    "your own system gave the referral",
+                    "ServiceRequest.identifier",
+                )
+            ],
+        )
+    # The sender's own referral again: the answer is what it sent, and the referral's status.
     return fhir_response(
         resources.service_request(existing), 200, Location=_location(request, existing.pk)
     )

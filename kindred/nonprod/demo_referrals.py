@@ -21,7 +21,7 @@ from kindred.core.services import Acting
 from kindred.fhir import tokens
 from kindred.fhir.models import ApiToken
 from kindred.people.models import Person
-from kindred.people.services import PersonDetails, consent_record
+from kindred.people.services import PersonDetails
 from kindred.referrals import services
 from kindred.referrals.models import Channel, Referral, ReferralEvent, Source, Wants
 from kindred.referrals.services import ReferralDetails
@@ -56,12 +56,13 @@ SCENARIOS = [
 ]  # fmt: skip
 
 
-def _details(person: Person) -> PersonDetails:
+def _details(person: Person, *, share_with_referrer: bool = False) -> PersonDetails:
     return PersonDetails(
         given_name=person.given_name,
         family_name=person.family_name,
         date_of_birth=person.date_of_birth,
         postcode=person.postcode,
+        consents={"share_with_referrer": True} if share_with_referrer else {},
     )
 
 
@@ -108,7 +109,7 @@ def seed_referrals(*, log: Callable[[str], object] = print) -> None:
             by = Acting(referrer, organisation) if from_referrer else system
             referral = services.referral_receive(
                 by=by,
-                person=_details(person),
+                person=_details(person, share_with_referrer=from_referrer),
                 details=ReferralDetails(
                     source=scenario.source,
                     reason=scenario.reason,
@@ -119,8 +120,16 @@ def seed_referrals(*, log: Callable[[str], object] = print) -> None:
                 ),
                 channel=Channel.REFERRER_FORM if from_referrer else Channel.COORDINATOR_FORM,
             )
-            if from_referrer:
-                consent_record(by=by, person=person, kind="share_with_referrer", given=True)
+            if triage.user is not None and not referral.person_link_confirmed:
+                # A referral never changes the record it is linked to; the coordinator confirms
+                # the link and records the consent the referrer said the person gave (ADR-075).
+                services.referral_person_confirm(
+                    by=triage,
+                    referral_id=referral.pk,
+                    record_consents=[
+                        d.name for d in services.consent_differences(referral=referral)
+                    ],
+                )
             _backdate(referral, scenario.days_ago)
             status = "received"
             for step in scenario.path:

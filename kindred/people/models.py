@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
 
@@ -63,6 +64,15 @@ class Person(BaseModel):
                 fields=["organisation", "date_of_birth", "postcode"], name="person_org_dob_pc_idx"
             ),
         ]
+        constraints = [
+            # One record per NHS number in each organisation (ADR-074): the database refuses a
+            # second one, however many referrals of the same new number arrive at once.
+            models.UniqueConstraint(
+                fields=["organisation", "nhs_number"],
+                condition=~Q(nhs_number=""),
+                name="person_unique_nhs_number",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -100,7 +110,8 @@ class Consent(BaseModel, AppendOnlyModel):
     """One decision a person made about their data, with when and who recorded it. The latest
     entry for each kind is the one in force; earlier ones stay as the record of what was agreed."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    # PROTECT: a person's consent history is never deleted with them by accident.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
     kind = models.CharField(max_length=30, choices=ConsentKind.choices)
     given = models.BooleanField()
     recorded_at = models.DateTimeField()

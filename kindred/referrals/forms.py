@@ -3,6 +3,8 @@ public self-referral form (only what someone needs to tell us about themselves).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from kindred.nhsuk_forms.honeypot import HoneypotForm
@@ -294,3 +296,35 @@ class GpConcernForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how soon the practice should know"},
     )
+
+
+class ConfirmPersonForm(forms.Form):
+    """A coordinator confirms who a referral is about, and which of what it said differently to
+    copy onto the person's record. Nothing is copied unless ticked."""
+
+    copy_details = forms.MultipleChoiceField(
+        label="Copy these details from the referral onto their record (optional)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    record_consents = forms.MultipleChoiceField(
+        label="Record these consents the referral says they gave (optional)",
+        help_text="Only if you have checked with them",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose only consents this referral records"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        details: list[tuple[str, str]],
+        consents: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["copy_details"].choices = details  # type: ignore[attr-defined]
+        self.fields["record_consents"].choices = consents  # type: ignore[attr-defined]
+        self.fields["copy_details"].error_messages["invalid_choice"] = (
+            "Choose only details this referral gives differently"
+        )

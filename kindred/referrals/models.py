@@ -59,6 +59,23 @@ class Outcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class PersonLink(models.TextChoices):
+    """How the referral's person record was chosen, and whether a coordinator has confirmed it
+    (ADR-075). Until then the record is left exactly as it was."""
+
+    NEW = "new", "A new record was made from this referral"
+    SAME_NHS_NUMBER = "same_nhs_number", "Linked by the same NHS number: not yet confirmed"
+    PROBABLE = (
+        "probable",
+        "Probably the same person (name, date of birth and postcode): not yet confirmed",
+    )
+    CONFIRMED = "confirmed", "Confirmed by a coordinator"
+
+    @classmethod
+    def unconfirmed(cls) -> set[str]:
+        return {cls.SAME_NHS_NUMBER, cls.PROBABLE}
+
+
 class Referral(BaseModel):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="referrals"
@@ -100,6 +117,30 @@ class Referral(BaseModel):
     api_token = models.ForeignKey(
         "fhir.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The person exactly as the referral described them (people.services.PersonDetails as JSON).
+    # The referrer and the sending system are shown this, never the stored record (ADR-075).
+    person_as_sent = models.JSONField(default=dict, blank=True)
+    # What the referrer (or the person referring themselves) said they agreed to. This is the
+    # referral's own record; the person's consents change only when a coordinator records them.
+    # None: not asked (for example, a FHIR ServiceRequest says nothing about it).
+    consent_contact = models.BooleanField(null=True, blank=True)
+    consent_share_with_referrer = models.BooleanField(null=True, blank=True)
+    consent_evaluation = models.BooleanField(null=True, blank=True)
+    person_link = models.CharField(
+        max_length=20, choices=PersonLink.choices, default=PersonLink.NEW
+    )
+    possible_duplicate = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A record with the same name, date of birth and postcode but another NHS number",
+    )
+    person_confirmed_at = models.DateTimeField(null=True, blank=True)
+    person_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -125,6 +166,17 @@ class Referral(BaseModel):
     def is_open(self) -> bool:
         return self.status not in {Status.DECLINED, Status.CLOSED}
 
+    @property
+    def name_as_sent(self) -> str:
+        """The person's name as the referral gave it (what the referrer may be shown)."""
+        sent = self.person_as_sent or {}
+        name = f"{sent.get('given_name', '')} {sent.get('family_name', '')}".strip()
+        return name or "Name not recorded"
+
+    @property
+    def person_link_confirmed(self) -> bool:
+        return self.person_link not in PersonLink.unconfirmed()
+
 
 class HistoryIsAppendOnly(AppendOnlyError):
     """Referral history is a record of what happened; it is never changed."""
@@ -133,7 +185,8 @@ class HistoryIsAppendOnly(AppendOnlyError):
 class ReferralEvent(BaseModel, AppendOnlyModel):
     """One step in a referral's life: who moved it from what to what, when, and why."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="history")
+    # PROTECT: deleting a referral must never take its history with it.
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="history")
     from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Status.choices)
     occurred_at = models.DateTimeField()

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Exists, JSONField, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation, User
 from kindred.core.models import AuditEvent
 from kindred.people.models import Person
-from kindred.referrals.models import GpConcern, Referral, ReferralEvent, Status
+from kindred.referrals.models import GpConcern, PersonLink, Referral, ReferralEvent, Status
 
 AWAITING_FIRST_CONTACT = (Status.RECEIVED,)
 
@@ -58,19 +58,26 @@ def history_of(*, referral: Referral) -> QuerySet[ReferralEvent]:
 
 
 def referrals_made_by(*, organisation: Organisation, user: User) -> QuerySet[Referral]:
-    return (
-        organisation.referrals.filter(referrer_user=user)
-        .select_related("person")
-        .order_by("-received_at")
-    )
+    """The referrals this referrer made. Show them `name_as_sent`, never the linked record."""
+    return organisation.referrals.filter(referrer_user=user).order_by("-received_at")
 
 
 def concerns_for_referrer(*, organisation: Organisation, user: User) -> QuerySet[GpConcern]:
-    """Concerns for the GP about people this referrer referred."""
+    """Concerns for the GP that this referrer may see: about the person of one of their own
+    referrals that says the person agreed to updates going to the referrer, raised after that
+    referral arrived, and only once that person is known to be the one they referred (a record
+    made from their referral, or a link a coordinator confirmed), or raised on the referral
+    itself. Each carries `as_sent`: the person as that referral described them (ADR-075)."""
+    visible = organisation.referrals.filter(
+        Q(pk=OuterRef("referral"))
+        | Q(person=OuterRef("person"), received_at__lte=OuterRef("created_at")),
+        referrer_user=user,
+        consent_share_with_referrer=True,
+        person_link__in=[PersonLink.NEW, PersonLink.CONFIRMED],
+    ).order_by("received_at")
     return (
-        organisation.gp_concerns.filter(person__referrals__referrer_user=user)
-        .select_related("person")
-        .distinct()
+        organisation.gp_concerns.filter(Exists(visible))
+        .annotate(as_sent=Subquery(visible.values("person_as_sent")[:1], output_field=JSONField()))
         .order_by("-created_at")
     )
 

@@ -19,9 +19,11 @@ from kindred.core.limits import try_counted
 from kindred.core.services import Acting, client_ip
 from kindred.people.models import Person
 from kindred.people.selectors import person_of
+from kindred.people.services import people_viewed
 from kindred.referrals import selectors, services
 from kindred.referrals.forms import (
     CloseForm,
+    ConfirmPersonForm,
     DeclineForm,
     FilterForm,
     GpConcernForm,
@@ -29,7 +31,7 @@ from kindred.referrals.forms import (
     ReferralForm,
     SelfReferralForm,
 )
-from kindred.referrals.models import Channel, Referral, Status
+from kindred.referrals.models import Channel, PersonLink, Referral, Status
 from kindred.relationships.selectors import supports_person
 
 SELF_REFERRALS_PER_HOUR = 5
@@ -55,6 +57,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(referrals, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    people_viewed(by=Acting.from_request(request), people=[r.person for r in page], page="inbox")
     return render(
         request,
         "referrals/inbox.jinja",
@@ -70,6 +73,7 @@ def detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     referral = _referral_or_404(request, referral_id)
     by = Acting.from_request(request)
     decline_form, close_form, note_form = DeclineForm(), CloseForm(), NoteForm()
+    confirm_form: ConfirmPersonForm | None = None
     if request.method == "POST":
         if not request.user.has_perm("referrals.triage_referral", request.organisation):  # type: ignore[attr-defined]
             raise PermissionDenied("Needs referrals.triage_referral")
@@ -95,6 +99,11 @@ def detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
                     )
                     messages.success(request, "The referral has been closed")
                     return redirect("referrals:detail", referral_id=referral.pk)
+            elif action in {"confirm_person", "separate_person"}:
+                response = _settle_person(request, by, referral, action)
+                if response is not None:
+                    return response
+                confirm_form = _confirm_form(referral, request.POST)
             elif action in {"accept", "wait", "start"}:
                 note_form = NoteForm(request.POST)
                 if note_form.is_valid():
@@ -120,11 +129,18 @@ def detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
             messages.error(request, str(refused))
             return redirect("referrals:detail", referral_id=referral.pk)
     history = selectors.history_of(referral=referral).select_related("by_user")
+    if confirm_form is None and not referral.person_link_confirmed:
+        confirm_form = _confirm_form(referral, None)
+    people_viewed(by=by, people=referral.person, page="referral")
     return render(
         request,
         "referrals/detail.jinja",
         {
             "referral": referral,
+            "confirm_form": confirm_form,
+            "detail_differences": services.detail_differences(referral=referral),
+            "consent_differences": services.consent_differences(referral=referral),
+            "PersonLink": PersonLink,
             "history": history,
             "allowed": services.ALLOWED[referral.status],
             "Status": Status,
@@ -134,6 +150,36 @@ def detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
             "can_triage": request.user.has_perm("referrals.triage_referral", request.organisation),  # type: ignore[attr-defined]
         },
     )
+
+
+def _confirm_form(referral: Referral, data: object) -> ConfirmPersonForm:
+    return ConfirmPersonForm(
+        data,
+        details=[
+            (d.name, f"{d.label}: {d.as_sent} (on record: {d.on_record})")
+            for d in services.detail_differences(referral=referral)
+        ],
+        consents=[
+            (d.name, f"{d.label}: {d.as_sent} (on record: {d.on_record})")
+            for d in services.consent_differences(referral=referral)
+        ],
+    )
+
+
+def _settle_person(
+    request: HttpRequest, by: Acting, referral: Referral, action: str
+) -> HttpResponse | None:
+    """Confirm who the referral is about, or say it is someone else. None: the form had errors."""
+    if action == "separate_person":
+        services.referral_person_separate(by=by, referral_id=referral.pk)
+        messages.success(request, "A new record was made from the referral, and linked to it")
+        return redirect("referrals:detail", referral_id=referral.pk)
+    form = _confirm_form(referral, request.POST)
+    if not form.is_valid():
+        return None
+    services.referral_person_confirm(by=by, referral_id=referral.pk, **form.cleaned_data)
+    messages.success(request, f"Confirmed: this referral is about {referral.person.display_name}")
+    return redirect("referrals:detail", referral_id=referral.pk)
 
 
 def _referral_form_view(request: HttpRequest, *, channel: str, template: str) -> HttpResponse:
@@ -152,9 +198,11 @@ def _referral_form_view(request: HttpRequest, *, channel: str, template: str) ->
             details=form.referral_details(),
             channel=channel,
         )
+        # The name as the form gave it: never the record the referral was linked to (ADR-075)
         messages.success(
             request,
-            f"Your referral of {referral.person.given_name} has been sent to {referral.organisation.name}",
+            f"Your referral of {form.cleaned_data['given_name']} has been sent to "
+            f"{referral.organisation.name}",
         )
         if channel == Channel.REFERRER_FORM:
             return redirect("referrals:mine")
@@ -271,6 +319,7 @@ def gp_concern(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             if for_anyone:
                 return redirect("people:detail", person_id=person.pk)
             return redirect("relationships:mine")
+    people_viewed(by=Acting.from_request(request), people=person, page="concern for the GP")
     return render(
         request,
         "referrals/gp_concern.jinja",

@@ -200,7 +200,11 @@ def test_the_referrers_page_does_not_grow_its_queries_with_their_referrals(
     def add(count):
         for _ in range(count):
             referral = ReferralFactory(
-                organisation=organisation, referrer_user=nurse, person__gp_practice_ods="P1"
+                organisation=organisation,
+                referrer_user=nurse,
+                person__gp_practice_ods="P1",
+                consent_share_with_referrer=True,
+                person_as_sent={"given_name": "Edna", "family_name": "Moss"},
             )
             gp_concern_raise(
                 by=Acting.system("t", organisation=organisation),
