@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from kindred.config.settings.environment import database_from_url, env
+from kindred.config.settings.environment import (
+    LOCAL_FIELD_ENCRYPTION_KEY,
+    LOCAL_SECRET_KEY,
+    PUBLIC_FIELD_ENCRYPTION_KEYS,
+    PUBLIC_SECRET_KEYS,
+    database_from_url,
+    env,
+)
+from kindred.core import checks
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -30,19 +40,105 @@ def run(args: list[str], **environment: str) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_production_settings_pass_the_deployment_checks(tmp_path):
+def production(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    """Good production settings, with fresh secrets nobody else has seen."""
     secret = tmp_path / "secret"
-    secret.write_text("x7!Rk2$wq9Lm@4Zp8#Vn6&Tb1^Yc5*Hd3(Jf0)Gs-Ue_Qa+Oi=Pl" * 2)
+    secret.write_text(secrets.token_urlsafe(60))
+    return {
+        "DJANGO_SETTINGS_MODULE": "kindred.config.settings.production",
+        "SECRET_KEY_FILE": str(secret),
+        "ALLOWED_HOSTS": "kindred.example.nhs.uk",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "KINDRED_FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        **overrides,
+    }
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path):
     result = run(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        DJANGO_SETTINGS_MODULE="kindred.config.settings.production",
-        SECRET_KEY_FILE=str(secret),
-        ALLOWED_HOSTS="kindred.example.nhs.uk",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        KINDRED_FIELD_ENCRYPTION_KEY="cHJvZHVjdGlvbi1jaGVjay1vbmx5LWtpbmRyZWQta3k=",
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **production(tmp_path)
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+# Issue 10, item 11: production accepted the development SECRET_KEY and field-encryption key that
+# anyone can read in this repository, and KINDRED_TWO_FACTOR=false, without a word.
+
+
+def test_the_published_development_secret_key_fails_the_deployment_checks(tmp_path):
+    result = run(
+        ["manage.py", "check", "--deploy"],
+        **production(tmp_path, SECRET_KEY=LOCAL_SECRET_KEY, SECRET_KEY_FILE=""),
+    )
+    assert result.returncode == 1
+    assert "kindred.E001" in result.stderr and "SECRET_KEY is a development value" in result.stderr
+    assert "kindred.E002" not in result.stderr
+
+
+def test_the_published_field_encryption_key_fails_the_deployment_checks(tmp_path):
+    rotated = f"{Fernet.generate_key().decode()},{LOCAL_FIELD_ENCRYPTION_KEY}"
+    result = run(
+        ["manage.py", "check", "--deploy"],
+        **production(tmp_path, KINDRED_FIELD_ENCRYPTION_KEY=rotated),
+    )
+    assert result.returncode == 1
+    assert "kindred.E002" in result.stderr and "kindred.E001" not in result.stderr
+
+
+def test_two_step_verification_switched_off_is_a_deployment_warning(tmp_path):
+    environment = production(tmp_path, KINDRED_TWO_FACTOR="false")
+    warned = run(["manage.py", "check", "--deploy"], **environment)
+    assert warned.returncode == 0  # a warning: the operator may mean it
+    assert "kindred.W001" in warned.stderr and "KINDRED_TWO_FACTOR is off" in warned.stderr
+    strict = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **environment)
+    assert strict.returncode == 1
+
+
+@pytest.mark.parametrize("key", sorted(PUBLIC_SECRET_KEYS))
+def test_every_published_secret_key_is_refused(settings, key):
+    settings.KINDRED_FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    settings.SECRET_KEY = key
+    assert [m.id for m in checks.public_secrets()] == ["kindred.E001"]
+    settings.SECRET_KEY = secrets.token_urlsafe(60)
+    settings.SECRET_KEY_FALLBACKS = [key]  # an old key still accepted is as public
+    assert [m.id for m in checks.public_secrets()] == ["kindred.E001"]
+
+
+@pytest.mark.parametrize("key", sorted(PUBLIC_FIELD_ENCRYPTION_KEYS))
+def test_every_published_field_key_is_refused(settings, key):
+    settings.SECRET_KEY = secrets.token_urlsafe(60)
+    settings.KINDRED_FIELD_ENCRYPTION_KEY = key
+    assert [m.id for m in checks.public_secrets()] == ["kindred.E002"]
+    settings.KINDRED_FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    assert checks.public_secrets() == []
+
+
+def test_the_example_in_env_tpl_is_refused_too(settings):
+    example = dict(
+        line.split("=", 1) for line in (ROOT / ".env.tpl").read_text().splitlines() if "=" in line
+    )
+    settings.KINDRED_FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    settings.SECRET_KEY = example["SECRET_KEY"]
+    assert [m.id for m in checks.public_secrets()] == ["kindred.E001"]
+
+
+def test_local_and_test_settings_use_the_values_the_checks_know(settings):
+    from kindred.config.settings import test
+
+    assert test.SECRET_KEY in PUBLIC_SECRET_KEYS
+    assert test.KINDRED_FIELD_ENCRYPTION_KEY in PUBLIC_FIELD_ENCRYPTION_KEYS
+    probe = (
+        "from django.conf import settings; "
+        "print(settings.SECRET_KEY); print(settings.KINDRED_FIELD_ENCRYPTION_KEY)"
+    )
+    local = run(
+        ["-c", f"import django; django.setup(); {probe}"],
+        DJANGO_SETTINGS_MODULE="kindred.config.settings.local",
+        SECRET_KEY="",
+        KINDRED_FIELD_ENCRYPTION_KEY="",
+    )
+    assert local.stdout.split() == [LOCAL_SECRET_KEY, LOCAL_FIELD_ENCRYPTION_KEY], local.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
