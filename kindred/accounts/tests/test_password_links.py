@@ -128,6 +128,47 @@ def test_a_backend_failure_that_repeats_the_message_keeps_the_link_out_of_the_re
     assert token not in "\n".join(r.getMessage() for r in caplog.records)
 
 
+def test_the_worker_delivers_the_real_link_and_its_queue_holds_none(nadia, outbox, settings):
+    """With the real database queue: the request stores a reference; the worker, run as
+    `kindred worker` runs it, sends a link that works."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ask_for_reset(nadia.email)
+    notification = Notification.objects.get()
+    assert notification.status == Notification.Status.QUEUED and outbox() == []
+    assert "{link:accounts.password_link:" in notification.body
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    [message] = outbox()
+    found = link_in(message)
+    assert Client().get(found[1]).status_code == 200
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+    assert found["token"] not in everything_stored(Notification, PasswordLink, DBTaskResult)
+
+
+def test_a_fresh_worker_process_knows_how_to_make_password_links():
+    """The makers are registered when Django starts, not when some module happens to be
+    imported, so a worker process that never imports accounts' services can still send."""
+    worker = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup()\n"
+            "from kindred.notifications import links\n"
+            "print(sorted(links._MAKERS))",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "kindred.config.settings.test"},
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[3],
+        timeout=120,
+        check=False,
+    )
+    assert "accounts.password_link" in worker.stdout, worker.stderr
+
+
 def test_the_console_backend_shows_the_link_because_it_is_for_development(nadia, settings, caplog):
     """The one log that may show a link is the development console backend's own output."""
     settings.KINDRED_NOTIFICATIONS_BACKEND = "console"
