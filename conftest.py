@@ -6,9 +6,14 @@ network and `charlie` holds every role there: whatever Charlie can see of `organ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.test import Client
 
 from kindred.accounts.models import Organisation, Role, User
@@ -19,7 +24,52 @@ from kindred.accounts.tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from kindred.core import append_only
 from kindred.core.middleware import SESSION_KEY
+
+
+@contextmanager
+def purging_append_only_tables(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """THE test-only way past the append-only triggers (ADR-080), for one transaction: DELETE
+    and TRUNCATE (never UPDATE) of append-only tables are allowed on this connection. Only
+    Django's flush, which empties the database after each transactional test, goes through it."""
+    postgresql = connection.vendor == "postgresql"
+
+    def switch(on: bool) -> None:
+        setattr(connection, append_only.PURGE_FLAG, on)
+        if postgresql:  # is_local true: it ends with the transaction at the latest
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config(%s, %s, true)",
+                    [append_only.PURGE_SETTING, "on" if on else "off"],
+                )
+
+    with transaction.atomic(using=connection.alias):
+        switch(True)
+        try:
+            yield
+        except BaseException:  # the savepoint's rollback takes the setting back with it
+            setattr(connection, append_only.PURGE_FLAG, False)
+            raise
+        if connection.needs_rollback:
+            setattr(connection, append_only.PURGE_FLAG, False)
+        else:
+            switch(False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_empties_append_only_tables() -> Iterator[None]:
+    """pytest-django empties the tables after a transactional_db or live_server test with
+    Django's flush (DELETE on SQLite, TRUNCATE on PostgreSQL); let it past the triggers."""
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Any) -> None:
+        with purging_append_only_tables(self.connection):
+            original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
 
 
 @pytest.fixture

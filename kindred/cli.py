@@ -203,6 +203,17 @@ def cmd_match_file(args: argparse.Namespace) -> None:
         raise SystemExit(code)
 
 
+def cmd_audit(args: argparse.Namespace) -> None:
+    check_database()
+    options = ["--organisation", args.organisation] if args.organisation else []
+    manage("audit_verify", *options, *(["--show-heads"] if args.show_heads else []))
+
+
+def cmd_db(args: argparse.Namespace) -> None:
+    check_database()
+    manage("db_grant_app_role", args.role)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kindred",
@@ -269,6 +280,29 @@ def build_parser() -> argparse.ArgumentParser:
     match = add("match-file", cmd_match_file, "solve a matching instance file (no database)")
     match.add_argument("instance", metavar="INSTANCE", help="the instance, a JSON file")
     match.add_argument("--out", metavar="RESULT", help="write the result here, not to stdout")
+    audit = add("audit", cmd_audit, "check the audit log (see docs/adr/ADR-080)")
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = audit_commands.add_parser(
+        "verify",
+        help="walk every organisation's hash chain; exit 1 and name the first broken link",
+        description="Walk every organisation's audit chain and report the first broken link "
+        "(edited, missing, reordered entries, or a chain head that does not match); exit 1 "
+        "if any chain is broken or an append-only table lacks its triggers.",
+    )
+    verify.add_argument("--organisation", metavar="SLUG", help="check this organisation only")
+    verify.add_argument(
+        "--show-heads", action="store_true", help="print each chain's last number and hash"
+    )
+    db = add("db", cmd_db, "set up PostgreSQL roles (see docs/adr/ADR-081)")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    grant = db_commands.add_parser(
+        "grant-app-role",
+        help="let ROLE, which owns nothing, run Kindred; run as the owner, safe to repeat",
+        description="Grant ROLE what the web server and worker need and no more: read and "
+        "write ordinary tables, only read and add to append-only ones, no triggers, nothing "
+        "owned; also for tables later migrations create. Run as the role that owns the tables.",
+    )
+    grant.add_argument("role", metavar="ROLE")
     return parser
 
 

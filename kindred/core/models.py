@@ -91,6 +91,13 @@ class AuditEvent(AppendOnlyModel):
     target_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    #: The entry's place in its organisation's chain (1, 2, 3...); entries with no organisation
+    #: form a chain of their own (ADR-080).
+    sequence = models.PositiveBigIntegerField(editable=False)
+    #: The hash of the entry before it in the chain (64 zeros for the first).
+    previous_hash = models.CharField(max_length=64, editable=False)
+    #: SHA-256 over `previous_hash` and the entry's fields (`kindred.core.audit_chain`).
+    entry_hash = models.CharField(max_length=64, editable=False)
 
     append_only_error = AuditLogIsAppendOnly
     objects = AuditEventQuerySet.as_manager()  # type: ignore[misc]  # a richer manager of the same kind
@@ -103,6 +110,41 @@ class AuditEvent(AppendOnlyModel):
             ),
             models.Index(fields=["organisation", "-occurred_at"], name="audit_org_time_idx"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "sequence"],
+                condition=models.Q(organisation__isnull=False),
+                name="audit_sequence_once_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["sequence"],
+                condition=models.Q(organisation__isnull=True),
+                name="audit_sequence_once_without_organisation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The latest entry of one audit chain, kept apart from the log so that removing the last
+    entries of a chain is caught too. Written in the same transaction as the entry (ADR-080);
+    not append-only: the application role updates it."""
+
+    #: The organisation's id, or NO_ORGANISATION for the entries that have none.
+    chain = models.CharField(primary_key=True, max_length=36)
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sequence = models.PositiveBigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+
+    NO_ORGANISATION: ClassVar[str] = "none"
+
+    def __str__(self) -> str:
+        return f"Audit chain {self.chain} at entry {self.sequence}"

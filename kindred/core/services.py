@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kindred.core import audit_chain
 from kindred.core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -62,6 +64,7 @@ def client_ip(request: HttpRequest) -> str | None:
     )
 
 
+@transaction.atomic(savepoint=False)  # inside a service's transaction: no savepoint round trips
 def audit_record(
     *,
     by: Acting,
@@ -69,15 +72,36 @@ def audit_record(
     target: models.Model | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one entry to the audit log."""
-    return AuditEvent.objects.create(
-        occurred_at=timezone.now(),
-        actor=by.user,
-        actor_label=by.actor_label,
-        organisation=by.organisation,
-        action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        ip_address=by.ip_address,
-        detail=detail or {},
-    )
+    """Append one entry to the audit log, chained to the entry before it in the organisation's
+    chain (ADR-080). Waits only for another entry of the same organisation being written."""
+    (entry,) = audit_record_many(by=by, action=action, targets=[target], detail=detail)
+    return entry
+
+
+@transaction.atomic(savepoint=False)
+def audit_record_many(
+    *,
+    by: Acting,
+    action: str,
+    targets: Iterable[models.Model | None],
+    detail: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """One entry per target, all at once (bulk seeding, imports), chained like `audit_record`."""
+    organisation_id = by.organisation.pk if by.organisation is not None else None
+    audit_chain.lock_chain(organisation_id)
+    now = timezone.now()  # after the lock: times rise with the sequence
+    entries = [
+        AuditEvent(
+            occurred_at=now,
+            actor=by.user,
+            actor_label=by.actor_label,
+            organisation=by.organisation,
+            action=action,
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            ip_address=by.ip_address,
+            detail=detail or {},
+        )
+        for target in targets
+    ]
+    return audit_chain.append(entries)

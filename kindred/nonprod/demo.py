@@ -12,17 +12,15 @@ import datetime as dt
 import random
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 from faker import Faker
 
 from kindred.accounts import services as accounts
 from kindred.accounts.models import Organisation, Role, User
-from kindred.core.models import AuditEvent
-from kindred.core.services import Acting
+from kindred.core.services import Acting, audit_record_many
 from kindred.nonprod.constants import DEMO_DOMAIN, DEMO_PASSWORD, demo_email
 from kindred.nonprod.demo_matching import seed_matching
 from kindred.nonprod.demo_referrals import seed_referrals
@@ -136,16 +134,10 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
         ]
         new_people = [p for p in people if p.id not in existing]
         Person.objects.bulk_create(new_people)
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
-                occurred_at=timezone.now(),
-                actor_label=by.actor_label,
-                organisation=organisation,
-                action="person.created",
-                target_type="people.person",
-                target_id=str(p.id),
-            )
-            for p in new_people
+        audit_record_many(
+            by=replace(by, organisation=organisation),
+            action="person.created",
+            targets=new_people,
         )
         for index in range(spec.volunteers):
             name = f"{faker.first_name()} {faker.last_name()}"

@@ -171,7 +171,7 @@ class HistoryIsAppendOnly(AppendOnlyError):
 class StatusChange(BaseModel, AppendOnlyModel):
     """One step in a relationship's life: who moved it from what to what, when and why."""
 
-    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="history")
+    relationship = models.ForeignKey(Relationship, on_delete=models.PROTECT, related_name="history")
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=Status.choices)
     occurred_at = models.DateTimeField()

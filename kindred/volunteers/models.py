@@ -169,12 +169,12 @@ class StageChange(AppendOnlyModel):
     """Append-only: who moved a volunteer from one stage to another, when and why."""
 
     id = models.BigAutoField(primary_key=True)
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="history")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="history")
     from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(max_length=20, choices=Stage.choices)
     occurred_at = models.DateTimeField()
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     by_label = models.CharField(max_length=254)
     note = models.CharField(max_length=500, blank=True)

@@ -75,7 +75,7 @@ class Goal(BaseModel):
 class GoalChange(BaseModel, AppendOnlyModel):
     """A goal's status changed: who, when, from what to what."""
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="history")
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="history")
     from_status = models.CharField(max_length=12, choices=GoalStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=GoalStatus.choices)
     occurred_at = models.DateTimeField()
@@ -123,7 +123,7 @@ class ProgressReview(BaseModel, AppendOnlyModel):
 class GoalProgress(BaseModel, AppendOnlyModel):
     """How one goal was going at a review, as the person sees it."""
 
-    review = models.ForeignKey(ProgressReview, on_delete=models.CASCADE, related_name="progress")
+    review = models.ForeignKey(ProgressReview, on_delete=models.PROTECT, related_name="progress")
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="progress")
     rating = models.PositiveSmallIntegerField(
         choices=Progress.choices, validators=[MinValueValidator(1), MaxValueValidator(5)]
