@@ -101,6 +101,19 @@ def cmd_createadmin(args: argparse.Namespace) -> None:
     manage("createadmin", *options)
 
 
+def cmd_role(args: argparse.Namespace) -> None:
+    check_database()
+    where = (
+        ["--organisation", args.organisation] if args.organisation else ["--network", args.network]
+    )
+    manage("role", args.action, "--email", args.email, "--role", args.role, *where)
+
+
+def cmd_two_factor(args: argparse.Namespace) -> None:
+    check_database()
+    manage("two_factor", args.action, "--email", args.email)
+
+
 def cmd_organisations(args: argparse.Namespace) -> None:
     check_database()
     manage("organisations")
@@ -258,6 +271,25 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument(
         "--organisation-name", help="create the organisation with this name if it does not exist"
     )
+    role = add(
+        "role",
+        cmd_role,
+        "give or take away a role, as the operator: a network role (network_admin, "
+        "commissioner) with --network, any other with --organisation",
+    )
+    role.add_argument("action", choices=["grant", "revoke"])
+    role.add_argument("--email", required=True)
+    role.add_argument("--role", required=True, help="e.g. coordinator, network_admin")
+    role_where = role.add_mutually_exclusive_group(required=True)
+    role_where.add_argument("--organisation", help="organisation slug, for a role in it")
+    role_where.add_argument("--network", help="network slug, for a role across it")
+    two_factor = add(
+        "two-factor",
+        cmd_two_factor,
+        "reset someone's two-step verification, as the operator: they set up a new app",
+    )
+    two_factor.add_argument("action", choices=["reset"])
+    two_factor.add_argument("--email", required=True)
     add(
         "organisations",
         cmd_organisations,

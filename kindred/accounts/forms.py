@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -46,6 +47,15 @@ class SignInForm(forms.Form):
         return data
 
 
+class RoleField(forms.ChoiceField):
+    """Offers only the roles the acting user may give, but lets any real role through to the
+    service, which refuses one beyond their reach plainly and audits it (ADR-070): the form is
+    a convenience, never the check."""
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in Role.values
+
+
 class TeamMemberForm(forms.Form):
     full_name = forms.CharField(
         label="Full name",
@@ -55,16 +65,19 @@ class TeamMemberForm(forms.Form):
     )
     email = forms.EmailField(
         label="Email address",
-        help_text="They sign in with this. We will email them a link to set a password.",
+        help_text=(
+            "They sign in with this. We will email them an invitation to accept, and a link to "
+            "set a password if they need one."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={
             "required": "Enter their email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
     )
-    role = forms.ChoiceField(
+    role = RoleField(
         label="Role",
-        choices=Role.choices,
+        choices=(),
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose their role",
@@ -72,21 +85,25 @@ class TeamMemberForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, roles: Sequence[Role], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         email, role = data.get("email"), data.get("role")
-        if (
-            email
-            and role
-            and Membership.objects.filter(
-                organisation=self.organisation, user__email=email.lower(), role=role, is_active=True
-            ).exists()
-        ):
-            self.add_error("role", f"They are already {Role(role).label.lower()} here")
+        if email and role:
+            held = Membership.objects.filter(user__email=email.lower(), role=role, is_active=True)
+            held = (
+                held.filter(network_id=self.organisation.network_id, network__isnull=False)
+                if Role(role).reaches_network
+                else held.filter(organisation=self.organisation)
+            )
+            if held.exists():  # our own team, which the admin already sees
+                self.add_error("role", f"They are already {Role(role).label.lower()} here")
         return data
 
 

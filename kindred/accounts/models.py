@@ -22,6 +22,20 @@ class Role(models.TextChoices):
     ORGANISATION_ADMIN = "organisation_admin", "Organisation admin"
     NETWORK_ADMIN = "network_admin", "Network admin"
 
+    @property
+    def reaches_network(self) -> bool:
+        """Whether the role reaches across a network rather than one organisation (ADR-070)."""
+        return self in NETWORK_ROLES
+
+    @property
+    def scope_label(self) -> str:
+        return "network" if self.reaches_network else "organisation"
+
+
+# Roles held across a network: granted only by that network's admins or the operator (ADR-070).
+NETWORK_ROLES = frozenset({Role.NETWORK_ADMIN, Role.COMMISSIONER})
+ORGANISATION_ROLES = frozenset(role for role in Role if role not in NETWORK_ROLES)
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -62,18 +76,31 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def roles_in(self, organisation: Organisation | None) -> frozenset[str]:
-        """The roles this user holds in an organisation (one query per request, then cached)."""
-        if organisation is None or not self.is_active:
+        """The roles this user holds in an organisation: those held in it, and those held across
+        its network (ADR-070). One query per request, then cached."""
+        if organisation is None or not self.is_active or not organisation.is_active:
             return frozenset()
         cache: dict[Any, frozenset[str]] | None = getattr(self, "_kindred_roles", None)
         if cache is None:
             cache = {}
-            for organisation_id, role in Membership.objects.filter(
-                user=self, is_active=True, organisation__is_active=True
-            ).values_list("organisation_id", "role"):
-                cache[organisation_id] = cache.get(organisation_id, frozenset()) | {role}
+            for organisation_id, network_id, role in (
+                Membership.objects.filter(user=self, is_active=True)
+                .filter(
+                    models.Q(organisation__is_active=True) | models.Q(organisation__isnull=True)
+                )
+                .values_list("organisation_id", "network_id", "role")
+            ):
+                key = (
+                    ("organisation", organisation_id)
+                    if organisation_id
+                    else ("network", network_id)
+                )
+                cache[key] = cache.get(key, frozenset()) | {role}
             self._kindred_roles = cache
-        return cache.get(organisation.pk, frozenset())
+        held = cache.get(("organisation", organisation.pk), frozenset())
+        if organisation.network_id is not None:
+            held |= cache.get(("network", organisation.network_id), frozenset())
+        return held
 
 
 class Network(BaseModel):
@@ -116,25 +143,104 @@ class Organisation(BaseModel):
 
 
 class Membership(BaseModel):
-    """A user holding one role in one organisation. A user may hold several."""
+    """A user holding one role, in one organisation or (for a role that reaches across a network:
+    network admin, commissioner) in one network (ADR-070). A user may hold several."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="memberships"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(max_length=32, choices=Role.choices)
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["organisation__name", "role"]
+        ordering = ["organisation__name", "network__name", "role"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation", "role"], name="one_membership_per_role"
             ),
+            models.UniqueConstraint(
+                fields=["user", "network", "role"],
+                condition=models.Q(network__isnull=False),
+                name="one_network_membership_per_role",
+            ),
+            # The role decides the reach: a network role is held in a network, any other role
+            # in an organisation, never both and never neither.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        organisation__isnull=True,
+                        network__isnull=False,
+                        role__in=sorted(NETWORK_ROLES),
+                    )
+                    | (
+                        models.Q(organisation__isnull=False, network__isnull=True)
+                        & ~models.Q(role__in=sorted(NETWORK_ROLES))
+                    )
+                ),
+                name="membership_reach_matches_role",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} - {self.get_role_display()} at {self.organisation}"
+        return f"{self.user} - {self.get_role_display()} at {self.scope}"
+
+    @property
+    def scope(self) -> Organisation | Network:
+        """The organisation, or the network, the role is held in."""
+        scope = self.organisation if self.organisation_id else self.network
+        assert scope is not None  # the check constraint guarantees one of them
+        return scope
+
+
+class Invitation(BaseModel):
+    """An organisation asks someone to take a role (ADR-071). They become a member only when they
+    accept it, signed in. The admin sees only what they typed: `full_name` and `email`, never the
+    account's own details, so inviting an address reveals nothing about whether it has one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for them to accept"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    full_name = models.CharField(max_length=200)  # as the admin typed it
+    email = models.EmailField()  # as the admin typed it (normalised)
+    role = models.CharField(max_length=32, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "role"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.full_name} to {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING and self.expires_at > timezone.now()
 
 
 from kindred.accounts.tokens import PasswordLink  # noqa: E402, F401 - password links (ADR-073)

@@ -6,20 +6,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from kindred.accounts.models import Membership, Organisation, Role, User
+from kindred.accounts.models import NETWORK_ROLES, Invitation, Membership, Organisation, Role, User
 from kindred.people.models import Person
 
 
 def organisations_for(*, user: User) -> QuerySet[Organisation]:
-    """The organisations a user may act for: active ones where they hold an active role."""
+    """The organisations a user may act for: active ones where they hold an active role, and
+    every active one of a network where they hold an active network role (ADR-070)."""
+    held = Membership.objects.filter(user=user, is_active=True)
     return (
-        Organisation.objects.filter(
-            is_active=True, memberships__user=user, memberships__is_active=True
+        Organisation.objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=held.filter(organisation__isnull=False).values("organisation_id"))
+            | Q(network_id__in=held.filter(network__isnull=False).values("network_id"))
         )
         .select_related("network")
-        .distinct()
         .order_by("name")
     )
 
@@ -40,10 +44,65 @@ def organisation_for_session(*, user: User, organisation_id: str | None) -> Orga
 
 
 def members_of(*, organisation: Organisation) -> QuerySet[Membership]:
+    """The roles held in this organisation itself."""
     return (
         organisation.memberships.filter(is_active=True)
-        .select_related("user")
+        .select_related("user", "organisation")
         .order_by("user__full_name", "role")
+    )
+
+
+def network_members_of(*, organisation: Organisation) -> QuerySet[Membership]:
+    """The roles held across this organisation's network (network admins, commissioners): they
+    reach this organisation too, so its admins see who holds them. None outside a network."""
+    return (
+        Membership.objects.filter(
+            network_id=organisation.network_id, network__isnull=False, is_active=True
+        )
+        .select_related("user", "network")
+        .order_by("user__full_name", "role")
+    )
+
+
+def membership_reaching(*, organisation: Organisation, membership_id: object) -> Membership | None:
+    """A role held in this organisation or across its network, by id; None if neither."""
+    try:
+        return (
+            Membership.objects.filter(is_active=True, pk=membership_id)
+            .filter(
+                Q(organisation=organisation)
+                | Q(network_id=organisation.network_id, network__isnull=False)
+            )
+            .select_related("user", "organisation", "network")
+            .first()
+        )
+    except (ValueError, ValidationError):
+        return None
+
+
+def memberships_of(*, user: User) -> QuerySet[Membership]:
+    """Every active role the user holds, anywhere."""
+    return Membership.objects.filter(user=user, is_active=True)
+
+
+def invitations_pending_for(*, organisation: Organisation) -> QuerySet[Invitation]:
+    """Invitations this organisation sent that are still waiting, shown under the name and email
+    the admin typed (never the account's own)."""
+    return organisation.invitations.filter(
+        status=Invitation.Status.PENDING, expires_at__gt=timezone.now()
+    ).order_by("full_name", "role")
+
+
+def invitations_waiting_for(*, user: User) -> QuerySet[Invitation]:
+    """Invitations the user may still accept or decline."""
+    return (
+        user.invitations.filter(
+            status=Invitation.Status.PENDING,
+            expires_at__gt=timezone.now(),
+            organisation__is_active=True,
+        )
+        .select_related("organisation", "organisation__network", "invited_by")
+        .order_by("expires_at")
     )
 
 
@@ -54,7 +113,7 @@ def role_counts(*, organisation: Organisation) -> list[tuple[str, int]]:
         .annotate(n=Count("id"))
         .values_list("role", "n")
     )
-    return [(role.label, counts.get(role.value, 0)) for role in Role]
+    return [(role.label, counts.get(role.value, 0)) for role in Role if role not in NETWORK_ROLES]
 
 
 def members_never_signed_in(*, organisation: Organisation) -> QuerySet[User]:

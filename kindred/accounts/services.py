@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -15,8 +17,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kindred.accounts import selectors, tokens
-from kindred.accounts.models import Membership, Network, Organisation, Role, User
+from kindred.accounts.models import Invitation, Membership, Network, Organisation, Role, User
 from kindred.accounts.notification_links import PASSWORD_LINK
+from kindred.accounts.reach import Operator, operator, refusal, scope_for, wrong_scope
 from kindred.accounts.tokens import PasswordLink
 from kindred.core.limits import try_counted
 from kindred.core.middleware import SESSION_KEY
@@ -31,6 +34,28 @@ class NotAMember(Exception):
 
 class LastAdmin(Exception):
     """An organisation must keep at least one organisation admin."""
+
+
+class RoleRefused(Exception):
+    """The one acting may not give or take away that role there (ADR-070). Audited."""
+
+
+class WrongScope(RoleRefused):
+    """A network role given in an organisation, or an organisation role in a network."""
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be sent, accepted or declined (expired, withdrawn, duplicate)."""
+
+
+class TwoFactorResetRefused(Exception):
+    """Only an organisation admin whose organisation holds every role of the user, or the
+    operator, may reset someone's two-step verification. Audited."""
+
+
+__all__ = ["Operator", "operator"]  # re-exported: the CLI and the demo act as the operator
+
+INVITATION_DAYS = 14
 
 
 PASSWORD_LINK_DAYS = 1  # a first set-up link lasts a day, a reset link an hour (tokens.LIFETIME)
@@ -82,25 +107,128 @@ def user_ensure(*, by: Acting, email: str, full_name: str, password: str | None)
     return user
 
 
-@transaction.atomic
-def membership_grant(
-    *, by: Acting, user: User, organisation: Organisation, role: Role
-) -> Membership:
+def _scope_detail(organisation: Organisation | None, network: Network | None) -> dict[str, str]:
+    if network is not None:
+        return {"network": network.slug}
+    return {"organisation": organisation.slug if organisation is not None else ""}
+
+
+def _audit_in_scope(
+    *,
+    by: Acting,
+    organisation: Organisation | None,
+    network: Network | None,
+    action: str,
+    target: Membership | Invitation | User | None,
+    detail: dict[str, str],
+) -> None:
+    """Record a change of role in the log of every organisation it reaches: the organisation, or
+    each active organisation of the network, so each sees who gained or lost reach over it."""
+    organisations = (
+        list(network.organisations.filter(is_active=True))
+        if network is not None
+        else [organisation]
+        if organisation is not None
+        else []
+    )
+    for each in organisations or [None]:
+        audit_record(
+            by=Acting(user=by.user, organisation=each, ip_address=by.ip_address, label=by.label),
+            action=action,
+            target=target,
+            detail=detail,
+        )
+
+
+def _refuse_role(
+    *,
+    by: Acting,
+    action: str,
+    role: Role,
+    user: User | None,
+    organisation: Organisation | None,
+    network: Network | None,
+    reason: str,
+) -> RoleRefused:
+    """Audit a refused change of role (in the acting organisation's log) and return the error to
+    raise. Called outside any transaction of the refused change, so the entry stays."""
+    detail = {"role": str(role), "reason": reason, **_scope_detail(organisation, network)}
+    if user is not None:
+        detail["user"] = str(user.pk)
+    audit_record(by=by, action=action, target=user, detail=detail)
+    return RoleRefused(reason)
+
+
+def _check_scope(role: Role, organisation: Organisation | None, network: Network | None) -> None:
+    problem = wrong_scope(role=role, organisation=organisation, network=network)
+    if problem:
+        raise WrongScope(problem)
+
+
+def _membership_create(
+    *,
+    by: Acting,
+    user: User,
+    role: Role,
+    organisation: Organisation | None,
+    network: Network | None,
+    detail: dict[str, str] | None = None,
+) -> tuple[Membership, bool]:
+    """Give the role (inside the caller's transaction, with the user's row locked so a two-step
+    reset deciding on the user's roles waits for it). Idempotent: (membership, changed)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
     membership, created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=role
+        user=user, organisation=organisation, network=network, role=role
     )
     if not created and not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active", "updated_at"])
         created = True
     if created:
-        audit_record(
-            by=Acting(
-                user=by.user, organisation=organisation, ip_address=by.ip_address, label=by.label
-            ),
+        _audit_in_scope(
+            by=by,
+            organisation=organisation,
+            network=network,
             action="membership.granted",
             target=membership,
-            detail={"role": str(role), "user": str(user.pk)},
+            detail={
+                "role": str(role),
+                "user": str(user.pk),
+                **_scope_detail(organisation, network),
+                **(detail or {}),
+            },
+        )
+    return membership, created
+
+
+def membership_grant(
+    *,
+    by: Acting,
+    user: User,
+    role: Role,
+    organisation: Organisation | None = None,
+    network: Network | None = None,
+) -> Membership:
+    """Give `user` the role in the organisation, or (network admin, commissioner) across the
+    network. Only someone whose reach covers the role may (`reach.refusal`): otherwise nothing is
+    saved, the refusal is audited and RoleRefused raised. Giving a role already held changes
+    nothing (the operator's `kindred role grant` relies on it)."""
+    role = Role(role)
+    _check_scope(role, organisation, network)
+    reason = refusal(by=by, role=role, organisation=organisation, network=network)
+    if reason:
+        raise _refuse_role(
+            by=by,
+            action="membership.grant_refused",
+            role=role,
+            user=user,
+            organisation=organisation,
+            network=network,
+            reason=reason,
+        )
+    with transaction.atomic():
+        membership, _ = _membership_create(
+            by=by, user=user, role=role, organisation=organisation, network=network
         )
     return membership
 
@@ -134,28 +262,54 @@ def organisation_switch(*, request: HttpRequest, organisation: Organisation) -> 
     )
 
 
-@transaction.atomic
 def membership_end(*, by: Acting, membership: Membership) -> Membership:
-    """Take a role away. The last organisation admin cannot be removed (by anyone)."""
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
-    if not locked.is_active:
-        return locked
-    if locked.role == Role.ORGANISATION_ADMIN:
-        admins = Membership.objects.select_for_update().filter(
-            organisation=locked.organisation, role=Role.ORGANISATION_ADMIN, is_active=True
-        )
-        if admins.count() <= 1:
-            raise LastAdmin(
-                f"{locked.organisation.name} must keep at least one organisation admin."
-            )
-    locked.is_active = False
-    locked.save(update_fields=["is_active", "updated_at"])
-    audit_record(
-        by=by,
-        action="membership.ended",
-        target=locked,
-        detail={"role": locked.role, "user": str(locked.user_id)},
+    """Take a role away: only someone who may give it may (ADR-070), else RoleRefused (audited).
+    The last organisation admin cannot be removed (by anyone). Ending an ended role changes
+    nothing."""
+    role = Role(membership.role)
+    reason = refusal(
+        by=by, role=role, organisation=membership.organisation, network=membership.network
     )
+    if reason:
+        raise _refuse_role(
+            by=by,
+            action="membership.end_refused",
+            role=role,
+            user=membership.user,
+            organisation=membership.organisation,
+            network=membership.network,
+            reason=reason,
+        )
+    with transaction.atomic():
+        locked = (
+            Membership.objects.select_for_update()
+            .select_related("organisation", "network")
+            .get(pk=membership.pk)
+        )
+        if not locked.is_active:
+            return locked
+        if locked.role == Role.ORGANISATION_ADMIN and locked.organisation is not None:
+            admins = Membership.objects.select_for_update().filter(
+                organisation=locked.organisation, role=Role.ORGANISATION_ADMIN, is_active=True
+            )
+            if len(admins) <= 1:
+                raise LastAdmin(
+                    f"{locked.organisation.name} must keep at least one organisation admin."
+                )
+        locked.is_active = False
+        locked.save(update_fields=["is_active", "updated_at"])
+        _audit_in_scope(
+            by=by,
+            organisation=locked.organisation,
+            network=locked.network,
+            action="membership.ended",
+            target=locked,
+            detail={
+                "role": locked.role,
+                "user": str(locked.user_id),
+                **_scope_detail(locked.organisation, locked.network),
+            },
+        )
     return locked
 
 
@@ -194,32 +348,188 @@ def password_link_issue(*, link_id: str, recipient: str) -> str | None:
     )
 
 
-@transaction.atomic
 def team_member_add(
     *, by: Acting, email: str, full_name: str, role: Role, base_url: str
-) -> Membership:
-    """Give someone a role in the organisation `by` acts for. Someone new gets an email with a
-    link to set their password; someone who already has a sign-in just gains the role."""
+) -> Invitation:
+    """Invite someone to take a role in the organisation `by` acts for, or (a network role)
+    across its network (ADR-071). Whether or not the email already has a sign-in, the admin gets
+    the same answer and sees only what they typed; the person becomes a member only when they
+    accept, signed in. Someone new (or who never set a password) is emailed a link to set one.
+    A role beyond `by`'s reach is refused (RoleRefused, audited) and nothing is saved."""
     if by.organisation is None:
         raise NotAMember("Choose an organisation first.")
-    existing = User.objects.filter(email=User.objects.normalize_email(email).lower()).first()
-    user = existing or user_ensure(by=by, email=email, full_name=full_name, password=None)
-    membership = membership_grant(by=by, user=user, organisation=by.organisation, role=role)
-    if existing is None:
+    role = Role(role)
+    organisation, network = scope_for(role=role, organisation=by.organisation)
+    if role.reaches_network and network is None:
+        raise WrongScope(f"{by.organisation.name} is not in a network, so it has no {role.label}")
+    reason = refusal(by=by, role=role, organisation=organisation, network=network)
+    if reason:
+        raise _refuse_role(
+            by=by,
+            action="membership.grant_refused",
+            role=role,
+            user=None,
+            organisation=organisation,
+            network=network,
+            reason=reason,
+        )
+    email = User.objects.normalize_email(email).strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            # Recorded outside the organisation's log: that log must read the same whether or
+            # not the email already had a sign-in.
+            user = user_ensure(
+                by=Acting(user=by.user, organisation=None, ip_address=by.ip_address),
+                email=email,
+                full_name=full_name.strip(),
+                password=None,
+            )
+        if Membership.objects.filter(
+            user=user, organisation=organisation, network=network, role=role, is_active=True
+        ).exists():
+            raise InvitationError(f"They are already {role.label.lower()} here")
+        now = timezone.now()
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(
+                organisation=by.organisation,
+                user=user,
+                role=role,
+                status=Invitation.Status.PENDING,
+            )
+            .first()
+        )
+        if invitation is None:
+            invitation = Invitation(organisation=by.organisation, user=user, role=role)
+        invitation.full_name = full_name.strip()
+        invitation.email = email
+        invitation.invited_by = by.user
+        invitation.expires_at = now + dt.timedelta(days=INVITATION_DAYS)
+        invitation.save()
+        audit_record(
+            by=by,
+            action="invitation.sent",
+            target=invitation,
+            detail={"role": str(role), "email": email, **_scope_detail(organisation, network)},
+        )
+        where = (
+            by.organisation.name
+            if network is None
+            else f"{network.name} (from {by.organisation.name})"
+        )
+        body = (
+            f"{by.actor_label} has invited you to join {where} on Kindred as "
+            f"{role.label.lower()}.\n\n"
+        )
+        if not user.has_usable_password():
+            body += (
+                "First choose a password here within "
+                f"{tokens.LIFETIME_IN_WORDS[PasswordLink.Purpose.SET_UP]}: "
+                f"{password_link(user=user, base_url=base_url)}\n\n"
+            )
+        body += (
+            f"Then sign in and accept or decline the invitation within {INVITATION_DAYS} days: "
+            f"{base_url.rstrip('/')}{reverse('accounts:invitations')}"
+        )
         notification_send(
             by=by,
-            to=user.email,
-            subject=f"You have been added to {by.organisation.name} on Kindred",
-            body=(
-                f"{by.actor_label} has added you to {by.organisation.name} on Kindred as "
-                f"{role.label.lower()}.\n\nSet your password here within "
-                f"{tokens.LIFETIME_IN_WORDS[PasswordLink.Purpose.SET_UP]}: "
-                f"{password_link(user=user, base_url=base_url)}"
-            ),
+            to=email,
+            subject=f"You are invited to join {by.organisation.name} on Kindred",
+            body=body,
             kind="account.invited",
-            target=user,
+            target=invitation,
         )
+    return invitation
+
+
+def _open_invitation(*, user: User, invitation_id: object) -> Invitation:
+    """The user's own invitation, locked, if they may still answer it."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organisation", "organisation__network", "invited_by")
+        .filter(pk=invitation_id, user=user)
+        .first()
+    )
+    if invitation is None or not invitation.is_open or not invitation.organisation.is_active:
+        raise InvitationError(
+            "This invitation has expired or was withdrawn. Ask the organisation to invite you again"
+        )
+    return invitation
+
+
+def invitation_accept(*, by: Acting, invitation_id: object) -> Membership:
+    """The invited user, signed in, accepts: only now do they hold the role. The inviter must
+    still be allowed to give it (someone who has since lost their admin role cannot)."""
+    if by.user is None:
+        raise InvitationError("Sign in to accept an invitation")
+    with transaction.atomic():
+        invitation = _open_invitation(user=by.user, invitation_id=invitation_id)
+        role = Role(invitation.role)
+        organisation, network = scope_for(role=role, organisation=invitation.organisation)
+        inviter = Acting(user=invitation.invited_by, organisation=invitation.organisation)
+        if invitation.invited_by is None or refusal(
+            by=inviter, role=role, organisation=organisation, network=network
+        ):
+            raise InvitationError(
+                "The person who invited you can no longer give this role. Ask the organisation "
+                "to invite you again"
+            )
+        here = Acting(user=by.user, organisation=invitation.organisation, ip_address=by.ip_address)
+        membership, _ = _membership_create(
+            by=here,
+            user=by.user,
+            role=role,
+            organisation=organisation,
+            network=network,
+            detail={"invitation": str(invitation.pk), "invited_by": str(invitation.invited_by.pk)},
+        )
+        invitation.status = Invitation.Status.ACCEPTED
+        invitation.decided_at = timezone.now()
+        invitation.save(update_fields=["status", "decided_at", "updated_at"])
+        audit_record(by=here, action="invitation.accepted", target=invitation)
     return membership
+
+
+@transaction.atomic
+def invitation_decline(*, by: Acting, invitation_id: object) -> Invitation:
+    """The invited user says no: they get no role, and the organisation sees it declined."""
+    if by.user is None:
+        raise InvitationError("Sign in to decline an invitation")
+    invitation = _open_invitation(user=by.user, invitation_id=invitation_id)
+    invitation.status = Invitation.Status.DECLINED
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_at", "updated_at"])
+    here = Acting(user=by.user, organisation=invitation.organisation, ip_address=by.ip_address)
+    audit_record(by=here, action="invitation.declined", target=invitation)
+    return invitation
+
+
+def invitation_withdraw(*, by: Acting, invitation: Invitation) -> Invitation:
+    """The organisation takes back an invitation not yet answered: only someone who may give
+    its role there (RoleRefused otherwise, audited)."""
+    role = Role(invitation.role)
+    organisation, network = scope_for(role=role, organisation=invitation.organisation)
+    reason = refusal(by=by, role=role, organisation=organisation, network=network)
+    if reason or by.organisation is None or by.organisation.pk != invitation.organisation_id:
+        raise _refuse_role(
+            by=by,
+            action="invitation.withdraw_refused",
+            role=role,
+            user=None,
+            organisation=organisation,
+            network=network,
+            reason=reason or "Only the organisation that sent an invitation can withdraw it",
+        )
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.status != Invitation.Status.PENDING:
+            raise InvitationError("They have already answered this invitation")
+        locked.status = Invitation.Status.WITHDRAWN
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_at", "updated_at"])
+        audit_record(by=by, action="invitation.withdrawn", target=locked)
+    return locked
 
 
 def password_reset_request(*, email: str, base_url: str, ip_address: str | None) -> None:
@@ -347,8 +657,40 @@ def two_factor_retry_in(*, device: TOTPDevice) -> int:
     return max(1, int((locked_until - timezone.now()).total_seconds())) if locked_until else 1
 
 
-@transaction.atomic
+def _two_factor_reset_refusal(*, by: Acting, user: User) -> str | None:
+    """Why `by` may not reset the user's two-step verification, or None. Called with the user's
+    row locked, so no role can be given to them elsewhere meanwhile."""
+    if isinstance(by, Operator):
+        return None
+    organisation = by.organisation
+    if (
+        by.user is None
+        or organisation is None
+        or Role.ORGANISATION_ADMIN not in by.user.roles_in(organisation)
+    ):
+        return "Only an organisation admin can reset two-step verification"
+    held = list(Membership.objects.filter(user=user, is_active=True))
+    if not held or any(m.organisation_id != organisation.pk for m in held):
+        return (
+            f"{user.full_name or 'They'} also has a role outside {organisation.name}, so only the "
+            "people who run Kindred can reset their two-step verification"
+        )
+    return None
+
+
 def two_factor_reset(*, by: Acting, user: User) -> None:
-    """For someone who has lost their phone: they set up a new app at their next sign-in."""
-    TOTPDevice.objects.filter(user=user).delete()
-    audit_record(by=by, action="user.two_factor_reset", target=user)
+    """For someone who has lost their phone: they set up a new app at their next sign-in. Only an
+    organisation admin whose organisation holds every active role of the user (one with a role
+    anywhere else would have their sign-in there taken over), or the operator (`kindred
+    two-factor reset`); otherwise TwoFactorResetRefused, audited, and the device stays."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        reason = _two_factor_reset_refusal(by=by, user=user)
+        if reason is None:
+            TOTPDevice.objects.filter(user=user).delete()
+            audit_record(by=by, action="user.two_factor_reset", target=user)
+            return
+    audit_record(
+        by=by, action="user.two_factor_reset_refused", target=user, detail={"reason": reason}
+    )
+    raise TwoFactorResetRefused(reason)

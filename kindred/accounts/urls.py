@@ -15,6 +15,17 @@ urlpatterns = [
         views.membership_end,
         name="membership_end",
     ),
+    path(
+        "organisation/invitations/<uuid:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("invitations/", views.invitations, name="invitations"),
+    path(
+        "invitations/<uuid:invitation_id>/answer/",
+        views.invitation_answer,
+        name="invitation_answer",
+    ),
     path("sign-in/two-step/", views.two_factor, name="two_factor"),
     path(
         "organisation/members/<uuid:membership_id>/reset-two-step/",

@@ -23,6 +23,7 @@ from kindred.accounts.forms import (
     TwoFactorCodeForm,
 )
 from kindred.accounts.models import Role
+from kindred.accounts.reach import grantable_roles
 from kindred.core.access import password_checked, permission, public, signed_in
 from kindred.core.services import Acting, client_ip
 
@@ -74,36 +75,56 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"You are now acting for {chosen.name}")
             return redirect("core:home")
     roles = {o.pk: sorted(request.user.roles_in(o)) for o in organisations}  # type: ignore[union-attr]
+    waiting = selectors.invitations_waiting_for(user=request.user).count()  # type: ignore[arg-type]
     return render(
         request,
         "accounts/choose_organisation.jinja",
-        {"organisations": organisations, "roles": roles},
+        {"organisations": organisations, "roles": roles, "invitations": waiting},
     )
 
 
 @permission("accounts.view_members")
 def members(request: HttpRequest) -> HttpResponse:
-    memberships = selectors.members_of(organisation=request.organisation)  # type: ignore[attr-defined]
-    return render(request, "accounts/members.jinja", {"memberships": memberships})
+    organisation = request.organisation  # type: ignore[attr-defined]
+    return render(
+        request,
+        "accounts/members.jinja",
+        {
+            "memberships": selectors.members_of(organisation=organisation),
+            "network_memberships": selectors.network_members_of(organisation=organisation),
+            "invitations": selectors.invitations_pending_for(organisation=organisation),
+            "grantable": set(grantable_roles(by=Acting.from_request(request))),
+        },
+    )
 
 
 @permission("accounts.manage_members")
 def member_add(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
-    form = TeamMemberForm(request.POST or None, organisation=organisation)
+    by = Acting.from_request(request)
+    form = TeamMemberForm(
+        request.POST or None, organisation=organisation, roles=grantable_roles(by=by)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        membership = services.team_member_add(
-            by=Acting.from_request(request),
-            email=data["email"],
-            full_name=data["full_name"],
-            role=Role(data["role"]),
-            base_url=request.build_absolute_uri("/"),
-        )
-        messages.success(
-            request, f"{membership.user.full_name} is now {membership.get_role_display().lower()}"
-        )
-        return redirect("accounts:members")
+        try:
+            invitation = services.team_member_add(
+                by=by,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=Role(data["role"]),
+                base_url=request.build_absolute_uri("/"),
+            )
+        except (services.RoleRefused, services.InvitationError) as refused:
+            form.add_error("role", str(refused))
+        else:
+            # The same words whether or not the email already has a sign-in (ADR-071).
+            messages.success(
+                request,
+                f"We have invited {invitation.full_name} to be "
+                f"{invitation.get_role_display().lower()}. They join when they accept",
+            )
+            return redirect("accounts:members")
     return render(request, "accounts/member_add.jinja", {"form": form})
 
 
@@ -111,12 +132,14 @@ def member_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def membership_end(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
-    membership = selectors.members_of(organisation=organisation).filter(pk=membership_id).first()
+    membership = selectors.membership_reaching(
+        organisation=organisation, membership_id=membership_id
+    )
     if membership is None:
         raise Http404("No such role in this organisation")
     try:
         services.membership_end(by=Acting.from_request(request), membership=membership)
-    except services.LastAdmin as refused:
+    except (services.LastAdmin, services.RoleRefused) as refused:
         messages.error(request, str(refused))
     else:
         messages.success(
@@ -124,6 +147,59 @@ def membership_end(request: HttpRequest, membership_id: uuid.UUID) -> HttpRespon
             f"{membership.user.full_name} is no longer {membership.get_role_display().lower()}",
         )
     return redirect("accounts:members")
+
+
+@permission("accounts.manage_members")
+@require_POST
+def invitation_withdraw(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    invitation = (
+        selectors.invitations_pending_for(organisation=organisation)
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation from this organisation")
+    try:
+        services.invitation_withdraw(by=Acting.from_request(request), invitation=invitation)
+    except (services.RoleRefused, services.InvitationError) as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"The invitation to {invitation.full_name} is withdrawn")
+    return redirect("accounts:members")
+
+
+@signed_in
+@never_cache
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's invitations to take a role, to accept or decline."""
+    waiting = selectors.invitations_waiting_for(user=request.user)  # type: ignore[arg-type]
+    return render(request, "accounts/invitations.jinja", {"invitations": waiting})
+
+
+@signed_in
+@require_POST
+def invitation_answer(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
+    by = Acting.from_request(request)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        if accept:
+            membership = services.invitation_accept(by=by, invitation_id=invitation_id)
+        else:
+            invitation = services.invitation_decline(by=by, invitation_id=invitation_id)
+    except services.InvitationError as refused:
+        messages.error(request, str(refused))
+        return redirect("accounts:invitations")
+    if accept:
+        messages.success(
+            request,
+            f"You are now {membership.get_role_display().lower()} for {membership.scope.name}",
+        )
+    else:
+        messages.success(
+            request, f"You have declined the invitation from {invitation.organisation.name}"
+        )
+    return redirect("accounts:invitations")
 
 
 @public
@@ -192,16 +268,21 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.jinja", context)
 
 
-@permission("accounts.manage_members")
+@permission("accounts.reset_two_factor")
 @require_POST
 def two_factor_reset(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     membership = selectors.members_of(organisation=organisation).filter(pk=membership_id).first()
     if membership is None:
         raise Http404("No such role in this organisation")
-    services.two_factor_reset(by=Acting.from_request(request), user=membership.user)
-    messages.success(
-        request,
-        f"{membership.user.full_name} will set up a new authenticator app when they next sign in",
-    )
+    try:
+        services.two_factor_reset(by=Acting.from_request(request), user=membership.user)
+    except services.TwoFactorResetRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"{membership.user.full_name} will set up a new authenticator app when they next "
+            "sign in",
+        )
     return redirect("accounts:members")

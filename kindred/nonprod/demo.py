@@ -20,6 +20,7 @@ from faker import Faker
 
 from kindred.accounts import services as accounts
 from kindred.accounts.models import Organisation, Role, User
+from kindred.accounts.reach import operator
 from kindred.core.services import Acting, audit_record_many
 from kindred.nonprod.constants import DEMO_DOMAIN, DEMO_PASSWORD, demo_email
 from kindred.nonprod.demo_matching import seed_matching
@@ -77,9 +78,13 @@ STAFF = [
 
 
 def sign_ins() -> list[tuple[str, str, str]]:
-    """(role, email, organisation) for each demo sign-in, in the order shown to people."""
+    """(role, email, organisation) for each demo sign-in, in the order shown to people. A network
+    role (network admin, commissioner) is held across the whole network (ADR-070)."""
     names = {o.slug: o.name for o in ORGANISATIONS}
-    return [(role.label, demo_email(local), names[slug]) for local, _, slug, role in STAFF]
+    return [
+        (role.label, demo_email(local), NETWORK[1] if role.reaches_network else names[slug])
+        for local, _, slug, role in STAFF
+    ]
 
 
 def _person(
@@ -113,7 +118,7 @@ def _demo_user(by: Acting, email: str, full_name: str, password_hash: str) -> Us
 
 @transaction.atomic
 def seed_demo(*, log: Callable[[str], object] = print) -> None:
-    by = Acting.system("kindred seed demo")
+    by = operator("kindred seed demo")  # the operator may give every role, network ones too
     faker = Faker("en_GB")
     faker.seed_instance(2013)  # the year of the report: the same people every time
     random_source = random.Random(2013)
@@ -153,7 +158,10 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
         log(f"{spec.name}: {len(new_people)} people added, {spec.volunteers} volunteers")
     for local, name, slug, role in STAFF:
         user = _demo_user(by, demo_email(local), name, password_hash)
-        accounts.membership_grant(by=by, user=user, organisation=organisations[slug], role=role)
+        if role.reaches_network:
+            accounts.membership_grant(by=by, user=user, network=network, role=role)
+        else:
+            accounts.membership_grant(by=by, user=user, organisation=organisations[slug], role=role)
     seed_volunteers(log=log)
     seed_referrals(log=log)
     seed_matching(log=log)

@@ -41,9 +41,22 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
+    """A role held in an organisation. Given a network role (network admin, commissioner) and an
+    organisation, it is held across that organisation's network instead (ADR-070), which is how
+    tests say "a network admin acting for this organisation"."""
+
     class Meta:
         model = Membership
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.COORDINATOR
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if Role(kwargs["role"]).reaches_network and kwargs.get("organisation") is not None:
+            organisation = kwargs.pop("organisation")
+            assert organisation.network_id, "a network role needs an organisation in a network"
+            kwargs["network"] = organisation.network
+            kwargs["organisation"] = None
+        return super()._create(model_class, *args, **kwargs)

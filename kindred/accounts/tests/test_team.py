@@ -42,7 +42,7 @@ def test_an_admin_adds_someone_new_who_then_sets_their_password(admin_client, or
     )
     assert response["Location"] == reverse("accounts:members")
     user = User.objects.get(email="nadia@example.com")
-    assert user.roles_in(organisation) == {Role.VOLUNTEER}
+    assert user.roles_in(organisation) == frozenset()  # not until they accept (ADR-071)
     assert not user.has_usable_password()
     [message] = outbox()
     assert message["to"] == "nadia@example.com" and organisation.name in message["subject"]
@@ -64,17 +64,18 @@ def test_an_admin_adds_someone_new_who_then_sets_their_password(admin_client, or
     assert "expired or has already been used" in visitor.get(link).content.decode()  # one use
     assert AuditEvent.objects.filter(action="user.password_set", target_id=str(user.pk)).exists()
 
-
-def test_someone_who_already_signs_in_elsewhere_just_gains_the_role(
-    admin_client, charlie, organisation, outbox
-):
-    admin_client.post(
-        reverse("accounts:member_add"),
-        {"full_name": "ignored", "email": charlie.email, "role": Role.FACILITATOR},
+    # Signed in, they find the invitation and accept it: only now are they in the team.
+    visitor.post(
+        reverse("accounts:sign_in"), {"email": user.email, "password": "tangerine-harbour-90"}
     )
-    charlie.refresh_from_db()
-    assert Role.FACILITATOR in User.objects.get(pk=charlie.pk).roles_in(organisation)
-    assert charlie.has_usable_password() and outbox() == []
+    choose = visitor.get(reverse("accounts:choose_organisation")).content.decode()
+    assert "You have 1 invitation to take a role" in choose
+    [invitation] = user.invitations.all()
+    visitor.post(
+        reverse("accounts:invitation_answer", kwargs={"invitation_id": invitation.pk}),
+        {"answer": "accept"},
+    )
+    assert User.objects.get(pk=user.pk).roles_in(organisation) == {Role.VOLUNTEER}
 
 
 def test_bad_team_member_input_shows_errors_and_changes_nothing(admin_client, coordinator):

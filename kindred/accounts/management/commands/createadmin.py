@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 
 from kindred.accounts import services
 from kindred.accounts.models import Organisation, Role, User
-from kindred.core.services import Acting
+from kindred.accounts.reach import operator
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             validate_email(email)
         except ValidationError as error:
             raise CommandError(f"{email!r} is not an email address") from error
-        by = Acting.system("kindred createadmin")
+        by = operator("kindred createadmin")
         organisation = Organisation.objects.filter(slug=options["organisation"]).first()
         if organisation is None:
             if not options.get("organisation_name"):
