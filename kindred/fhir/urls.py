@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from kindred.fhir import views
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("fhir/Task", views.task_search, name="tasks"),
     path("fhir/Communication", views.communication_search, name="communications"),
     path("api-tokens/", views.tokens_page, name="tokens"),
+    # Last: every other path under /fhir/ answers a FHIR 404 (an OperationOutcome), not HTML.
+    re_path(r"^fhir(?:/[\s\S]*)?$", views.not_found, name="not_found"),
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -34,7 +35,14 @@ from kindred.fhir.parse import MAX_BODY_BYTES, ODS_SYSTEM, parse_service_request
 from kindred.referrals.models import Channel
 from kindred.referrals.services import referral_receive
 
+logger = logging.getLogger(__name__)
+
+# The answer's media type. No charset parameter: json.dumps escapes everything outside ASCII, so
+# every body is ASCII (and so UTF-8), and the existing clients read it as it is.
 FHIR_JSON = "application/fhir+json; fhirVersion=4.0"
+# What a request body may be sent as (FHIR R4 http.html: application/fhir+json; plain JSON too).
+ACCEPTED_MEDIA_TYPES = ("application/fhir+json", "application/json")
+EVERY_METHOD = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def fhir_response(data: dict[str, Any], status: int = 200, **headers: str) -> HttpResponse:
@@ -46,7 +54,13 @@ def fhir_response(data: dict[str, Any], status: int = 200, **headers: str) -> Ht
 
 def fhir_api(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """A FHIR endpoint: the allowed methods, every refusal as an OperationOutcome, token checked
-    by the view (see the module docstring for why it is @public and CSRF-exempt)."""
+    by the view (see the module docstring for why it is @public and CSRF-exempt).
+
+    Every answer is FHIR JSON. A FhirError is the view refusing the request (4xx). Anything else
+    is a bug in Kindred, not the sender's fault: it is logged at ERROR with its traceback and
+    answered 500 with an OperationOutcome that reveals nothing. Reading the body never gets here
+    (parse.parse_service_request turns every failure into a FhirError; ADR-077); writes have
+    already been rolled back by their service's own transaction."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
@@ -66,6 +80,21 @@ def fhir_api(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[
             except FhirError as refused:
                 headers = {"WWW_Authenticate": "Bearer"} if refused.status == 401 else {}
                 return fhir_response(operation_outcome(refused.issues), refused.status, **headers)
+            except Exception:
+                logger.exception(
+                    "FHIR %s %s failed with a server error", request.method, request.path
+                )
+                outcome = operation_outcome(
+                    [
+                        Issue(
+                            "exception",
+                            "Kindred could not complete this request because of a problem on "
+                            "its side, which has been logged. Try again later: sending the same "
+                            "ServiceRequest identifier again never makes a second referral",
+                        )
+                    ]
+                )
+                return fhir_response(outcome, status=500)
 
         return public(csrf_exempt(wrapped))
 
@@ -84,6 +113,23 @@ def _token(request: HttpRequest) -> ApiToken:
 
 
 def _body(request: HttpRequest) -> bytes:
+    """The request body, if it is FHIR JSON (or plain JSON) in UTF-8 and at most 1 MB."""
+    media_type = (request.content_type or "").lower()
+    charset = (request.content_params.get("charset") or "utf-8").lower()
+    if media_type not in ACCEPTED_MEDIA_TYPES or charset not in ("utf-8", "utf8"):
+        sent = request.headers.get("Content-Type", "")
+        raise FhirError(
+            415,
+            [
+                Issue(
+                    "not-supported",
+                    "Send the resource as Content-Type: application/fhir+json "
+                    f"(UTF-8), not {sent[:80]!r}"
+                    if sent
+                    else "Say what the body is: Content-Type: application/fhir+json",
+                )
+            ],
+        )
     declared = request.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise FhirError(413, [Issue("too-costly", "The request body is over 1 MB")])
@@ -220,6 +266,21 @@ def communication_search(request: HttpRequest) -> HttpResponse:
     concerns = selectors.concerns_for_practice(token=token, practice_ods=ods)[:100]
     return fhir_response(
         resources.searchset([resources.communication(c) for c in concerns], _base(request))
+    )
+
+
+@fhir_api(*EVERY_METHOD)
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other path under /fhir/: a FHIR 404, not the HTML page for people."""
+    raise FhirError(
+        404,
+        [
+            Issue(
+                "not-found",
+                f"There is nothing at {request.path[:200]!r}. This server supports "
+                "ServiceRequest (create and read), Task and Communication (search) and metadata",
+            )
+        ],
     )
 
 

@@ -14,6 +14,7 @@ ROUTES = {
     "fhir:service_request": PUBLIC,  # bearer token
     "fhir:tasks": PUBLIC,  # bearer token
     "fhir:communications": PUBLIC,  # bearer token
+    "fhir:not_found": PUBLIC,  # any other path under /fhir/: a FHIR 404 for everyone
     "fhir:tokens": {Role.COORDINATOR, Role.ORGANISATION_ADMIN},
 }
 
