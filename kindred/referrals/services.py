@@ -104,7 +104,7 @@ def _as_sent(details: PersonDetails) -> dict[str, object]:
     return sent
 
 
-LINK_FOR_MATCH = {
+LINK_FOR_MATCH: dict[str, str] = {
     MatchedBy.NHS_NUMBER: PersonLink.SAME_NHS_NUMBER,
     MatchedBy.NAME_BIRTH_POSTCODE: PersonLink.PROBABLE,
 }
@@ -462,7 +462,7 @@ def referrer_may_be_told(*, referral: Referral) -> bool:
         .first()
     )
     if later is not None:
-        return later.given
+        return bool(later.given)
     return bool(referral.consent_share_with_referrer)
 
 

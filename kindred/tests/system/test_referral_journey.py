@@ -93,3 +93,62 @@ def test_someone_refers_themselves_and_is_told_what_happens_next(page, organisat
     # Then they see a plain confirmation
     expect(page.get_by_role("heading", level=1)).to_contain_text("Thank you, we have your request")
     assert_accessible(page)
+
+
+def test_a_coordinator_confirms_a_referral_of_someone_already_known(
+    page, make_user, organisation, password
+):
+    """Issue 10 item 4: the referrer never sees the record held; the coordinator is shown the
+    match and confirms it, choosing what to record."""
+    import datetime as dt
+
+    from kindred.people.tests.factories import PersonFactory
+    from kindred.referrals.models import PersonLink, Referral
+
+    # Given someone already supported, and a nurse who knows only their NHS number
+    known = PersonFactory(
+        organisation=organisation,
+        given_name="Philippa",
+        family_name="Quennell",
+        nhs_number="9434765919",
+        date_of_birth=dt.date(1961, 7, 30),
+    )
+    nurse = make_user(Role.REFERRER, organisation=organisation, email="nurse@practice.example")
+    coordinator = make_user(Role.COORDINATOR, organisation=organisation, email="coord@example.com")
+
+    # When the nurse refers "Pippa Q" with that NHS number
+    sign_in(page, nurse.email, password)
+    page.get_by_role("link", name="Refer someone").first.click()
+    page.get_by_label("First name").fill("Pippa")
+    page.get_by_label("Last name").fill("Q")
+    page.get_by_label("NHS number (optional)").fill("943 476 5919")
+    page.get_by_label("GP", exact=True).check()
+    page.get_by_label("Why are you referring them").fill("Low since retiring")
+    page.get_by_label("To share updates with the referrer or GP").check()
+    page.get_by_role("button", name="Send referral").click()
+
+    # Then her page shows the name she gave, not the record held
+    expect(page.get_by_role("table")).to_contain_text("Pippa Q")
+    expect(page.locator("main")).not_to_contain_text("Philippa")
+    expect(page.locator("main")).not_to_contain_text("Quennell")
+    sign_out(page)
+
+    # When the coordinator opens the referral
+    sign_in(page, coordinator.email, password)
+    referral = Referral.objects.get()
+    page.goto(f"/referrals/{referral.pk}/")
+    expect(page.get_by_role("heading", name="Check who this referral is about")).to_be_visible()
+    assert_accessible(page)
+    # Then they see what it says differently, and confirm it, recording the consent it gives
+    page.get_by_label(
+        "To share updates with the referrer or GP: Yes (on record: Not asked)"
+    ).check()
+    page.get_by_role("button", name="Confirm this is Philippa Quennell").click()
+    expect(page.get_by_text("Confirmed: this referral is about Philippa Quennell")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check who this referral is about")).to_have_count(0)
+    assert_accessible(page)
+    referral.refresh_from_db()
+    assert referral.person_link == PersonLink.CONFIRMED
+    assert known.consents.get().given is True
+    known.refresh_from_db()
+    assert known.given_name == "Philippa"  # no detail was ticked, so none was copied
