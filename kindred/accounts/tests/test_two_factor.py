@@ -22,6 +22,17 @@ def code_for(device: TOTPDevice) -> str:
     return f"{totp.token():06d}"
 
 
+def verified(client):
+    """A signed-in client that has also passed the second step."""
+    device = TOTPDevice.objects.create(
+        user_id=client.session["_auth_user_id"], name="app", confirmed=True
+    )
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
 def sign_in_with_password(client, user, password):
     response = client.post(reverse("accounts:sign_in"), {"email": user.email, "password": password})
     assert response.status_code == 302
@@ -91,3 +102,63 @@ def test_an_admin_resets_a_lost_phone(client_as, coordinator, organisation):
     assert AuditEvent.objects.filter(
         action="user.two_factor_reset", target_id=str(coordinator.pk)
     ).exists()
+
+
+def test_an_admin_cannot_reset_someone_who_also_works_for_another_organisation(
+    client_as, coordinator, organisation, other_organisation
+):
+    """The attack as found: the admin presses "Reset two-step verification" on a user who also
+    belongs to another organisation (brought into the team by email), and their authenticator
+    was deleted everywhere."""
+    from kindred.accounts.models import Role
+    from kindred.accounts.tests.factories import MembershipFactory
+
+    MembershipFactory(user=coordinator, organisation=other_organisation, role=Role.COORDINATOR)
+    device = TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
+    admin = verified(client_as(Role.ORGANISATION_ADMIN))
+    membership = coordinator.memberships.get(organisation=organisation)
+    page = admin.post(
+        reverse("accounts:two_factor_reset", kwargs={"membership_id": membership.pk}),
+        follow=True,
+    ).content.decode()
+    assert "only the people who run Kindred can reset their two-step verification" in page
+    assert other_organisation.name not in page
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="user.two_factor_reset_refused", target_id=str(coordinator.pk)
+    ).exists()
+    assert not AuditEvent.objects.filter(action="user.two_factor_reset").exists()
+
+
+def test_a_network_role_counts_as_a_role_outside_the_organisation(
+    client_as, make_user, organisation
+):
+    from kindred.accounts import services
+    from kindred.accounts.models import Role
+    from kindred.accounts.tests.factories import MembershipFactory
+    from kindred.core.services import Acting
+
+    someone = make_user(Role.COORDINATOR, organisation=organisation)
+    MembershipFactory(user=someone, organisation=organisation, role=Role.COMMISSIONER)
+    TOTPDevice.objects.create(user=someone, name="app", confirmed=True)
+    admin = make_user(Role.ORGANISATION_ADMIN, organisation=organisation)
+    with pytest.raises(services.TwoFactorResetRefused):
+        services.two_factor_reset(by=Acting(admin, organisation), user=someone)
+    assert TOTPDevice.objects.filter(user=someone).exists()
+
+
+def test_only_an_organisation_admin_resets_at_the_service(make_user, coordinator, organisation):
+    from kindred.accounts import services
+    from kindred.accounts.models import Role
+    from kindred.core.services import Acting
+
+    TOTPDevice.objects.create(user=coordinator, name="app", confirmed=True)
+    for role in [Role.COORDINATOR, Role.NETWORK_ADMIN]:
+        with pytest.raises(services.TwoFactorResetRefused):
+            services.two_factor_reset(
+                by=Acting(make_user(role, organisation=organisation), organisation),
+                user=coordinator,
+            )
+    with pytest.raises(services.TwoFactorResetRefused):  # no user at all: not the operator
+        services.two_factor_reset(by=Acting(None, organisation), user=coordinator)
+    assert TOTPDevice.objects.filter(user=coordinator).exists()
