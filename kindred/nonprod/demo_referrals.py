@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation, User
@@ -23,9 +22,8 @@ from kindred.fhir.models import ApiToken
 from kindred.people.models import Person
 from kindred.people.services import PersonDetails
 from kindred.referrals import services
-from kindred.referrals.models import Channel, Referral, ReferralEvent, Source, Wants
+from kindred.referrals.models import Channel, Source, Wants
 from kindred.referrals.services import ReferralDetails
-from kindred.referrals.workdays import add_working_days
 
 DEMO_API_TOKEN = "kindred_demo-stockport-not-secret-0000000000000000000"
 DEMO_TOKEN_ORGANISATION = "stockport-wellbeing"
@@ -78,17 +76,6 @@ def _seed_token(by: Acting, organisation: Organisation) -> None:
         )
 
 
-def _backdate(referral: Referral, days_ago: int) -> None:
-    """Demo only: make the referral look as if it arrived `days_ago` days ago."""
-    received = timezone.now() - dt.timedelta(days=days_ago)
-    due = add_working_days(timezone.localdate(received), 5)
-    Referral.objects.filter(pk=referral.pk).update(received_at=received, first_contact_due=due)
-    # History is append-only; demo data alone goes round that, so a demo referral's story starts
-    # on the day it pretends to have arrived.
-    arrival = ReferralEvent.objects.filter(referral=referral, from_status="")
-    QuerySet.update(arrival, occurred_at=received)
-
-
 @transaction.atomic
 def seed_referrals(*, log: Callable[[str], object] = print) -> None:
     organisations = {o.slug: o for o in Organisation.objects.all()}
@@ -119,6 +106,8 @@ def seed_referrals(*, log: Callable[[str], object] = print) -> None:
                     referrer_ods_code=DEMO_TOKEN_PRACTICE if from_referrer else "",
                 ),
                 channel=Channel.REFERRER_FORM if from_referrer else Channel.COORDINATOR_FORM,
+                # Demo only: as if it arrived `days_ago` days ago, so its story starts then
+                received_at=timezone.now() - dt.timedelta(days=scenario.days_ago),
             )
             if triage.user is not None and not referral.person_link_confirmed:
                 # A referral never changes the record it is linked to; the coordinator confirms
@@ -130,7 +119,6 @@ def seed_referrals(*, log: Callable[[str], object] = print) -> None:
                         d.name for d in services.consent_differences(referral=referral)
                     ],
                 )
-            _backdate(referral, scenario.days_ago)
             status = "received"
             for step in scenario.path:
                 if step == "accepted":

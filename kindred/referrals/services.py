@@ -118,8 +118,10 @@ def referral_receive(
     details: ReferralDetails,
     channel: str,
     api_token_id: uuid.UUID | None = None,
+    received_at: dt.datetime | None = None,
 ) -> Referral:
-    """A new referral for the organisation `by` acts for. The person is linked to the record
+    """A new referral for the organisation `by` acts for. `received_at`: when it arrived, if
+    that was earlier than now (a paper referral typed in later, or demo data); never later. The person is linked to the record
     already held (same NHS number, or same name, date of birth and postcode where no NHS number
     differs) or added. A record already held is never changed by a referral: what the referral
     said about the person, and what its sender said they agreed to, are kept on the referral,
@@ -130,8 +132,12 @@ def referral_receive(
     Channel(channel)
     Wants(details.wants)
     Urgency(details.urgency)
-    linked = person_for_referral(by=by, details=person)
     now = timezone.now()
+    if received_at is not None:
+        if received_at > now:
+            raise ReferralError("A referral cannot be received in the future")
+        now = received_at
+    linked = person_for_referral(by=by, details=person)
     referral = Referral.objects.create(
         organisation=by.organisation,
         person=linked.person,

@@ -393,3 +393,23 @@ def test_deleting_a_referral_with_history_or_a_person_with_consents_is_refused(o
     )
     with pytest.raises(ProtectedError):
         Person.objects.filter(pk=person.pk).delete()
+
+
+def test_a_referral_can_be_received_earlier_but_never_in_the_future(organisation):
+    from django.utils import timezone
+
+    def receive(when):
+        return services.referral_receive(
+            by=Acting.system("form", organisation=organisation),
+            person=services.PersonDetails(given_name="Edna", family_name="Moss"),
+            details=services.ReferralDetails(source="gp", reason="Low"),
+            channel="coordinator_form",
+            received_at=when,
+        )
+
+    earlier = timezone.now() - dt.timedelta(days=9)
+    referral = receive(earlier)
+    assert referral.received_at == earlier
+    assert referral.history.get().occurred_at == earlier
+    with pytest.raises(services.ReferralError, match="future"):
+        receive(timezone.now() + dt.timedelta(days=1))
