@@ -7,6 +7,10 @@ Apps register in their AppConfig.ready(), so no app edits another's templates:
     def overdue(request): return {"referrals": ...}
 
     nav_item("Referrals", "referrals:inbox", permission="referrals.view_referral", order=20)
+
+A panel that shows people says which (`people=`, from its context); the home page then records
+one audit entry naming everyone it showed, through the recorder the people app registers
+(`record_home_page_reads`), since core imports no app.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 PanelContext = Callable[[HttpRequest], dict[str, Any]]
+PeopleShown = Callable[[dict[str, Any]], Iterable[Any]]
+ReadRecorder = Callable[[HttpRequest, list[Any]], None]
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class HomePanel:
     roles: frozenset[str]
     context: PanelContext
     order: int
+    people: PeopleShown | None = None
 
 
 @dataclass(frozen=True)
@@ -41,16 +48,24 @@ class NavItem:
 
 _panels: dict[str, HomePanel] = {}
 _nav: dict[str, NavItem] = {}
+_read_recorders: list[ReadRecorder] = []
 
 
 def home_panel(
-    key: str, *, heading: str, template: str, roles: Iterable[str], order: int = 100
+    key: str,
+    *,
+    heading: str,
+    template: str,
+    roles: Iterable[str],
+    order: int = 100,
+    people: PeopleShown | None = None,
 ) -> Callable[[PanelContext], PanelContext]:
     """Show `template` on the home page of anyone holding one of `roles`, with the context
-    the decorated function returns for the request."""
+    the decorated function returns for the request. A panel showing people's details gives
+    `people`: the people its context shows, for the audit log."""
 
     def register(context: PanelContext) -> PanelContext:
-        _panels[key] = HomePanel(key, heading, template, frozenset(roles), context, order)
+        _panels[key] = HomePanel(key, heading, template, frozenset(roles), context, order, people)
         return context
 
     return register
@@ -61,12 +76,24 @@ def nav_item(text: str, url_name: str, *, permission: str, order: int = 100) -> 
     _nav[url_name] = NavItem(text, url_name, permission, order)
 
 
+def record_home_page_reads(recorder: ReadRecorder) -> None:
+    """Called with the request and every person the home page shows (the people app audits)."""
+    if recorder not in _read_recorders:
+        _read_recorders.append(recorder)
+
+
 def home_panels_for(request: HttpRequest) -> list[tuple[HomePanel, dict[str, Any]]]:
     roles: frozenset[str] = getattr(request, "roles", frozenset())
     panels = sorted(
         (p for p in _panels.values() if p.roles & roles), key=lambda p: (p.order, p.key)
     )
-    return [(panel, panel.context(request)) for panel in panels]
+    shown = [(panel, panel.context(request)) for panel in panels]
+    people = [
+        person for panel, context in shown if panel.people for person in panel.people(context)
+    ]
+    for recorder in _read_recorders:
+        recorder(request, people)
+    return shown
 
 
 def nav_items_for(request: HttpRequest) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ nav_item("Matching", "matching:waiting", permission="matching.view_matching", or
     template="matching/home/waiting.jinja",
     roles={Role.COORDINATOR},
     order=45,
+    people=lambda context: [r.person for r in context["longest"]],
 )
 def people_waiting(request: HttpRequest) -> dict[str, Any]:
     organisation = request.organisation  # type: ignore[attr-defined]

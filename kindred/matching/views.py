@@ -22,6 +22,7 @@ from kindred.matching.forms import (
     WaitingProfileForm,
     WeightsForm,
 )
+from kindred.people.services import people_viewed
 from kindred.referrals.models import Referral, Status
 from kindred.referrals.selectors import referral_of
 from kindred.referrals.services import ReferralError
@@ -42,6 +43,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     waiting = selectors.people_waiting(organisation=organisation)
     page = Paginator(waiting, 50).get_page(request.GET.get("page"))
+    people_viewed(by=Acting.from_request(request), people=[r.person for r in page], page="waiting")
     return render(request, "matching/waiting.jinja", {"page": page})
 
 
@@ -61,6 +63,7 @@ def waiting_profile(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
         )
         messages.success(request, f"Matching profile saved for {referral.person.display_name}")
         return redirect("matching:waiting")
+    people_viewed(by=Acting.from_request(request), people=referral.person, page="matching profile")
     return render(
         request,
         "matching/waiting_profile.jinja",
@@ -155,11 +158,21 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     only = _only(request)
     suggestion = suggest.suggest(organisation=organisation, referral=only)
     services.suggestions_viewed(by=Acting.from_request(request), count=len(suggestion.proposals))
+    _suggested_people_viewed(request, suggestion, only, page="suggestions")
     return render(
         request,
         "matching/suggestions.jinja",
         {"suggestion": suggestion, "only": only, "network": False},
     )
+
+
+def _suggested_people_viewed(
+    request: HttpRequest, suggestion: suggest.Suggestion, only: Referral | None, *, page: str
+) -> None:
+    """The people a suggestions page shows: each proposal's, and those still without one."""
+    referrals = [p.referral for p in suggestion.proposals] + list(suggestion.without_supporter)
+    shown = [r.person for r in ([only] if only is not None else []) + referrals]
+    people_viewed(by=Acting.from_request(request), people=shown, page=page)
 
 
 def _partner(request: HttpRequest) -> uuid.UUID | None:
@@ -241,6 +254,7 @@ def _reject(
                 f"{referral.person.display_name} again",
             )
             return _suggest_again(referral.pk, network=network)
+    people_viewed(by=Acting.from_request(request), people=referral.person, page="turn down a match")
     return render(
         request,
         "matching/reject.jinja",
@@ -251,7 +265,10 @@ def _reject(
 @permission("matching.view_matching")
 def introductions(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
-    waiting = selectors.introductions_of(organisation=organisation)
+    waiting = list(selectors.introductions_of(organisation=organisation))
+    people_viewed(
+        by=Acting.from_request(request), people=[r.person for r in waiting], page="introductions"
+    )
     return render(
         request,
         "matching/introductions.jinja",
@@ -298,6 +315,7 @@ def network_suggestions(request: HttpRequest) -> HttpResponse:
     only = _only(request, network=True)
     suggestion = suggest.suggest_network(organisation=organisation, referral=only)
     services.network_suggestions_viewed(by=Acting.from_request(request), suggestion=suggestion)
+    _suggested_people_viewed(request, suggestion, only, page="network suggestions")
     return render(
         request,
         "matching/suggestions.jinja",
@@ -397,4 +415,5 @@ def conflict_add(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
             f"{volunteer.display_name} will never be suggested for {referral.person.display_name}",
         )
         return redirect("matching:waiting_profile", referral_id=referral.pk)
+    people_viewed(by=Acting.from_request(request), people=referral.person, page="never match")
     return render(request, "matching/conflict_add.jinja", {"referral": referral, "form": form})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -36,12 +37,24 @@ def people_added_recently(*, organisation: Organisation, days: int = 7) -> Query
 
 
 def audit_trail_of(*, organisation: Organisation, person: Person) -> QuerySet[AuditEvent]:
+    """Who has viewed or changed the person's record: entries on the record, and list pages
+    that showed them (`people.services.people_viewed` names them in `detail["people"]`)."""
+    on_record = Q(target_type=Person._meta.label_lower, target_id=str(person.pk))
     return (
-        AuditEvent.objects.for_record(person)
-        .filter(organisation=organisation)
+        AuditEvent.objects.filter(organisation=organisation)
+        .filter(on_record | _listed(person))
         .select_related("organisation")
         .order_by("-occurred_at")
     )
+
+
+def _listed(person: Person) -> Q:
+    """Entries whose detail["people"] (a list of ids) holds the person's id. PostgreSQL asks
+    jsonb containment; SQLite, which has no JSON containment, looks for the quoted id in the
+    list's JSON text (ids are UUIDs, so one cannot be part of another)."""
+    if connection.vendor == "postgresql":
+        return Q(detail__people__contains=[str(person.pk)])
+    return Q(detail__people__icontains=f'"{person.pk}"')
 
 
 def consents_in_force(*, person: Person) -> dict[str, Consent | None]:

@@ -355,11 +355,12 @@ def person_export(*, by: Acting, person: Person, file_format: str) -> dict[str, 
 
 def people_viewed(*, by: Acting, people: Person | Iterable[Person], page: str) -> None:
     """Someone was shown these people's details on `page`: the one way a read of people is
-    audited (ADR-082). One "person.viewed" entry per page view: on the person for a page about
-    one person, or naming every person shown in `detail["people"]` for a list, so a list page
-    costs one insert however many people it shows (none if it shows nobody). Each person's own
-    trail (`selectors.audit_trail_of`) finds both. People of another organisation (matching
-    across a network) are recorded in their organisation's log too, so it sees who looked.
+    audited (ADR-082). One "person.viewed" entry per page view: on the person for a
+    page about one person, or naming every person shown in `detail["people"]` for a list, so a
+    list page costs one insert however many people it shows (none if it shows nobody). Each
+    person's own trail (`selectors.audit_trail_of`) finds both. People of another organisation
+    (matching across a network) are recorded in their organisation's log too, so it sees who
+    looked.
 
     Call it only once the page is shown: a refused read is not a view."""
     from kindred.accounts.models import Organisation

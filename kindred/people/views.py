@@ -30,6 +30,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     people = selectors.people_of(organisation=request.organisation, search=search)  # type: ignore[attr-defined]
     page = Paginator(people, 50).get_page(request.GET.get("page"))
+    services.people_viewed(by=Acting.from_request(request), people=page.object_list, page="people")
     return render(request, "people/list.jinja", {"page": page, "search": search})
 
 
@@ -55,7 +56,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
 @permission("people.view_person")
 def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _person_or_404(request, person_id)
-    services.person_view_record(by=Acting.from_request(request), person=person)
+    services.people_viewed(by=Acting.from_request(request), people=person, page="person")
     consents = selectors.consents_in_force(person=person)
     return render(
         request,
@@ -74,7 +75,10 @@ def person_audit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _person_or_404(request, person_id)
     events = selectors.audit_trail_of(organisation=request.organisation, person=person)  # type: ignore[attr-defined]
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "people/audit.jinja", {"person": person, "page": page})
+    response = render(request, "people/audit.jinja", {"person": person, "page": page})
+    # Recorded once the trail is read, so the page lists the views before this one.
+    services.people_viewed(by=Acting.from_request(request), people=person, page="audit trail")
+    return response
 
 
 @permission("people.export_person")
@@ -117,4 +121,5 @@ def person_consents(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             f"{person.given_name} has agreed to recorded",
         )
         return redirect("people:detail", person_id=person.pk)
+    services.people_viewed(by=Acting.from_request(request), people=person, page="consents")
     return render(request, "people/consents.jinja", {"person": person, "form": form})

@@ -23,6 +23,7 @@ nav_item("Your referrals", "referrals:mine", permission="referrals.refer", order
     template="referrals/home/overdue.jinja",
     roles={Role.COORDINATOR},
     order=10,
+    people=lambda context: [r.person for r in context["referrals"]],
 )
 def overdue(request: HttpRequest) -> dict[str, Any]:
     organisation = request.organisation  # type: ignore[attr-defined]

@@ -27,6 +27,10 @@ PANEL_ROWS = 10
     template="relationships/home/worries.jinja",
     roles={Role.COORDINATOR},
     order=5,
+    people=lambda context: [
+        *(c.relationship.person for c in context["concerns"]),
+        *(c.relationship.person for c in context["worried"]),
+    ],
 )
 def worries(request: HttpRequest) -> dict[str, Any]:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -48,6 +52,7 @@ def worries(request: HttpRequest) -> dict[str, Any]:
     template="relationships/home/concerns.jinja",
     roles={Role.SAFEGUARDING_LEAD},
     order=5,
+    people=lambda context: [c.relationship.person for c in context["concerns"]],
 )
 def concerns(request: HttpRequest) -> dict[str, Any]:
     """Safeguarding leads hear of each concern by email; this is where they answer it."""
@@ -61,6 +66,7 @@ def concerns(request: HttpRequest) -> dict[str, Any]:
     template="relationships/home/quiet.jinja",
     roles={Role.COORDINATOR},
     order=12,
+    people=lambda context: [r.person for r in context["relationships"]],
 )
 def gone_quiet(request: HttpRequest) -> dict[str, Any]:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -75,6 +81,7 @@ def gone_quiet(request: HttpRequest) -> dict[str, Any]:
     template="relationships/home/reviews.jinja",
     roles={Role.COORDINATOR},
     order=13,
+    people=lambda context: [r.person for r in context["relationships"]],
 )
 def reviews(request: HttpRequest) -> dict[str, Any]:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -88,6 +95,7 @@ def reviews(request: HttpRequest) -> dict[str, Any]:
     template="relationships/home/mine.jinja",
     roles={Role.VOLUNTEER, Role.FACILITATOR},
     order=10,
+    people=lambda context: [row["person"] for row in context["rows"]],
 )
 def next_contacts(request: HttpRequest) -> dict[str, Any]:
     today = timezone.localdate()

@@ -23,6 +23,7 @@ from kindred.core.access import permission
 from kindred.core.services import Acting
 from kindred.people import selectors as people_selectors
 from kindred.people.models import Person
+from kindred.people.services import people_viewed
 from kindred.relationships import forms as rforms
 from kindred.relationships import selectors, services
 from kindred.relationships.models import (
@@ -106,6 +107,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
         }
         for r in page.object_list
     ]
+    people_viewed(
+        by=Acting.from_request(request),
+        people=[r.person for r in page.object_list],
+        page="caseload",
+    )
     return render(
         request,
         "relationships/caseload.jinja",
@@ -193,6 +199,7 @@ def end(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "The relationship has ended")
             return redirect("relationships:detail", relationship_id=relationship.pk)
+    people_viewed(by=Acting.from_request(request), people=relationship.person, page="end support")
     return render(request, "relationships/end.jinja", {"relationship": relationship, "form": form})
 
 
@@ -218,6 +225,7 @@ def add(request: HttpRequest) -> HttpResponse:
             if words
             else []
         )
+        people_viewed(by=Acting.from_request(request), people=found, page="introduce: search")
         return render(
             request,
             "relationships/add_search.jinja",
@@ -245,6 +253,7 @@ def add(request: HttpRequest) -> HttpResponse:
             names = " and ".join(v.display_name for v in data["supporters"])
             messages.success(request, f"{person.display_name} is to be introduced to {names}")
             return redirect("relationships:detail", relationship_id=relationship.pk)
+    people_viewed(by=Acting.from_request(request), people=person, page="introduce")
     return render(
         request,
         "relationships/add.jinja",
@@ -289,6 +298,7 @@ def contact(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
                     + f"?contact={logged.pk}"
                 )
             return _after_acting(request, relationship)
+    people_viewed(by=Acting.from_request(request), people=relationship.person, page="log a contact")
     return render(
         request,
         "relationships/contact.jinja",
@@ -326,6 +336,9 @@ def concern(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
                 request, "Your concern has been sent to your coordinator and safeguarding lead"
             )
             return _after_acting(request, relationship)
+    people_viewed(
+        by=Acting.from_request(request), people=relationship.person, page="raise a concern"
+    )
     return render(
         request,
         "relationships/concern.jinja",

@@ -18,6 +18,7 @@ from kindred.core.access import permission, public
 from kindred.core.services import Acting
 from kindred.people import selectors as people_selectors
 from kindred.people.models import Person
+from kindred.people.services import people_viewed
 from kindred.volunteers import forms as vforms
 from kindred.volunteers import selectors, services
 from kindred.volunteers.models import (
@@ -269,13 +270,16 @@ def person_link(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResponse:
     volunteer = _volunteer_or_404(request, volunteer_id)
     people = selectors.people_for_linking(organisation=_organisation(request))
     form = vforms.PersonLinkForm(request.POST or None, people=people, volunteer=volunteer)
-    return _volunteer_form_page(
+    response = _volunteer_form_page(
         request, volunteer, form, title="Link to their support record", button="Link the records",
         save=lambda f: services.person_link(
             by=Acting.from_request(request), volunteer=volunteer, **f.cleaned_data
         ),
         success="Their volunteer and support records are linked",
     )  # fmt: skip
+    if response.status_code == 200:  # the form, listing the people to choose from, was shown
+        people_viewed(by=Acting.from_request(request), people=people, page="link records")
+    return response
 
 
 @permission("volunteers.manage_volunteer")
@@ -383,6 +387,7 @@ def invite(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, f"{person.display_name} has been invited to volunteer")
             return redirect("volunteers:invite", person_id=person.pk)
+    people_viewed(by=Acting.from_request(request), people=person, page="invite to volunteer")
     return render(request, "volunteers/invite.jinja", {"person": person, "error": error})
 
 

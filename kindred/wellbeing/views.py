@@ -18,6 +18,7 @@ from kindred.core.access import permission
 from kindred.core.services import Acting
 from kindred.people import selectors as people
 from kindred.people.models import Person
+from kindred.people.services import people_viewed
 from kindred.relationships.models import Relationship
 from kindred.wellbeing import selectors, services
 from kindred.wellbeing.forms import (
@@ -111,6 +112,7 @@ def goal_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, f"Goal added for {person.given_name}")
             return redirect("wellbeing:goals", person_id=person.pk)
+    people_viewed(by=Acting.from_request(request), people=person, page="add a goal")
     return render(request, "wellbeing/goal_add.jinja", {"person": person, "form": form})
 
 
@@ -383,6 +385,7 @@ def crisis_plan_sharing(request: HttpRequest, person_id: uuid.UUID) -> HttpRespo
         else:
             messages.success(request, f"Who may see {person.given_name}'s plan has been recorded")
             return redirect("wellbeing:crisis_plan", person_id=person.pk)
+    people_viewed(by=Acting.from_request(request), people=person, page="crisis plan sharing")
     return render(
         request,
         "wellbeing/crisis_plan_sharing.jinja",
