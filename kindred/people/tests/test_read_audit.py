@@ -190,3 +190,107 @@ def test_the_check_sees_a_person_on_a_page_and_an_unaudited_view(organisation, s
     assert person_id not in _people_named([entry])
     listed = AuditEvent(target_type="", target_id="", detail={"people": [person_id]})
     assert person_id in _people_named([listed])
+
+
+def _views_written(before: set) -> list[AuditEvent]:
+    return list(AuditEvent.objects.exclude(pk__in=before).filter(action="person.viewed"))
+
+
+def test_a_list_page_writes_one_entry_naming_everyone_it_shows_in_fixed_queries(
+    client_as, organisation, django_assert_max_num_queries
+):
+    from kindred.people.selectors import people_of
+    from kindred.people.tests.factories import PersonFactory
+
+    client = client_as(Role.COORDINATOR)
+    url = url_for("people:list", {})
+    PersonFactory.create_batch(3, organisation=organisation)
+    client.get(url)  # warm the session
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    PersonFactory.create_batch(60, organisation=organisation)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+    [entry] = _views_written(before)
+    on_page = [str(p.pk) for p in people_of(organisation=organisation)[:50]]  # page 1 of 63
+    assert entry.detail == {"page": "people", "people": on_page}
+    assert entry.target_id == "" and entry.organisation == organisation
+
+
+def test_a_persons_trail_shows_the_lists_that_showed_them_and_no_one_elses(
+    client_as, organisation, other_organisation, charlie
+):
+    from kindred.core.services import Acting, audit_record
+    from kindred.people import selectors
+    from kindred.people.tests.factories import PersonFactory
+
+    shown = PersonFactory(organisation=organisation, family_name="Wetherby")
+    not_shown = PersonFactory(organisation=organisation, family_name="Ashdown")
+    client = client_as(Role.COORDINATOR)
+    client.get(url_for("people:list", {}) + "?q=Wetherby")
+    # An entry in another organisation's log naming our person's id is not in our trail.
+    audit_record(
+        by=Acting(charlie, other_organisation),
+        action="person.viewed",
+        detail={"page": "x", "people": [str(shown.pk)]},
+    )
+    trail = list(selectors.audit_trail_of(organisation=organisation, person=shown))
+    assert [(e.action, e.detail["page"]) for e in trail] == [("person.viewed", "people")]
+    assert list(selectors.audit_trail_of(organisation=organisation, person=not_shown)) == []
+    page = client.get(url_for("people:audit", {"person_id": shown.pk})).content.decode()
+    assert "1 entry" in page and "person.viewed" in page
+
+
+def test_a_refused_read_is_not_recorded_as_a_view(client_as, organisation):
+    from kindred.people.tests.factories import PersonFactory
+
+    person = PersonFactory(organisation=organisation)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    response = client_as(Role.VOLUNTEER).get(
+        url_for("referrals:gp_concern", {"person_id": person.pk})
+    )
+    assert response.status_code == 404  # they do not support this person
+    written = AuditEvent.objects.exclude(pk__in=before)
+    assert [e.action for e in written] == ["gp_concern.refused"]
+
+
+def test_the_home_page_writes_one_entry_for_all_its_panels(client_as, organisation):
+    from kindred.people.tests.factories import PersonFactory
+    from kindred.relationships.tests.factories import RelationshipFactory
+
+    added = PersonFactory(organisation=organisation)  # "people you support", added recently
+    quiet = RelationshipFactory(  # "gone quiet"
+        organisation=organisation, last_contact_on=dt.date.today() - dt.timedelta(days=60)
+    )
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    client_as(Role.COORDINATOR).get(url_for("core:home", {}))
+    [entry] = _views_written(before)
+    assert entry.detail["page"] == "home"
+    assert {str(added.pk), str(quiet.person_id)} <= set(entry.detail["people"])
+
+
+def test_network_matching_records_the_view_in_each_persons_organisation(
+    make_user, sign_in, organisation
+):
+    from kindred.accounts.tests.factories import OrganisationFactory
+    from kindred.matching.models import NetworkSharing
+    from kindred.matching.tests.factories import eligible_supporter, waiting_referral
+    from kindred.people import selectors
+
+    neighbour = OrganisationFactory(slug="maecare", network=organisation.network)
+    for place in (organisation, neighbour):
+        NetworkSharing.objects.update_or_create(organisation=place, defaults={"shares": True})
+    theirs = waiting_referral(neighbour, "Ada")
+    eligible_supporter(organisation, "Sam")
+    admin = make_user(Role.NETWORK_ADMIN, organisation=organisation)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    page = sign_in(admin, organisation).get(url_for("matching:network_suggest", {}))
+    assert theirs.person.display_name in page.content.decode()
+    by_organisation = {e.organisation_id: e for e in _views_written(before)}
+    assert set(by_organisation) == {organisation.pk, neighbour.pk}
+    assert by_organisation[neighbour.pk].detail["people"] == [str(theirs.person_id)]
+    assert by_organisation[neighbour.pk].detail["acting_for"] == str(organisation.pk)
+    trail = selectors.audit_trail_of(organisation=neighbour, person=theirs.person)
+    assert [e.actor for e in trail] == [admin]
