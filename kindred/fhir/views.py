@@ -115,7 +115,7 @@ def _token(request: HttpRequest) -> ApiToken:
 def _body(request: HttpRequest) -> bytes:
     """The request body, if it is FHIR JSON (or plain JSON) in UTF-8 and at most 1 MB."""
     media_type = (request.content_type or "").lower()
-    charset = (request.content_params.get("charset") or "utf-8").lower()
+    charset = ((request.content_params or {}).get("charset") or "utf-8").lower()
     if media_type not in ACCEPTED_MEDIA_TYPES or charset not in ("utf-8", "utf8"):
         sent = request.headers.get("Content-Type", "")
         raise FhirError(
