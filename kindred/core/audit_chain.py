@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from django.db import connection
@@ -61,12 +62,13 @@ def lock_key(organisation_id: Any) -> int:
 
 
 def _plain(value: Any) -> Any:
-    """JSON as the database gives it back: integral floats as integers (PostgreSQL's jsonb
-    prints 1e20 as 100000000000000000000), tuples as lists."""
+    """JSON as the database gives it back: integral floats as the integer their shortest
+    decimal form names (PostgreSQL's jsonb keeps 5.690333368315265e+16, which is what Python
+    writes, as 56903333683152650 and hands back an integer), tuples as lists."""
     if isinstance(value, bool) or value is None or isinstance(value, str | int):
         return value
     if isinstance(value, float):
-        return int(value) if value.is_integer() else value
+        return int(Decimal(repr(value))) if value.is_integer() else value
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
