@@ -295,7 +295,17 @@ def test_fhir_json_and_plain_json_in_utf8_are_accepted(api, content_type):
 
 @pytest.mark.parametrize(
     "authorization",
-    [None, "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer kindred_nope", "Bearer \u00e9"],
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Basic dXNlcjpwYXNz",
+        "Bearer kindred_nope",
+        "Bearer \u00e9",
+        "Bearer kindred_\u0000",
+        "Bearer kindred_" + "x" * 5000,
+    ],
 )
 @pytest.mark.parametrize(
     ("method", "path"),
@@ -312,6 +322,30 @@ def test_a_missing_or_bad_token_gets_401_as_an_outcome(db, example, authorizatio
     issues = refused(response, 401)
     assert issues[0][0] == "login" and response["WWW-Authenticate"] == "Bearer"
     nothing_stored()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "\u0000",
+        "ServiceRequest/\u0000",
+        "Patient/",
+        "/",
+        "x" * 5000,
+        "\U0001f600",
+        "P88015\u0000",
+    ],
+)
+@pytest.mark.parametrize("search", ["/fhir/Task?based-on=", "/fhir/Communication?recipient="])
+def test_odd_search_parameters_get_a_fhir_answer(api, search, value):
+    from urllib.parse import quote
+
+    response = api.get(search + quote(value))
+    assert response.status_code in (200, 400, 403), response.content[:300]
+    assert response["Content-Type"] == FHIR_JSON
+    if response.status_code != 200:
+        refused(response, response.status_code)
 
 
 def test_a_token_for_another_practice_gets_403_as_an_outcome(api):
