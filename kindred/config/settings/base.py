@@ -175,6 +175,10 @@ STATICFILES_DIRS = [
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
     BASE_DIR / "build" / "static",
 ]
+STATICFILES_FINDERS = [
+    "kindred.config.staticfiles.PublishedFilesFinder",  # STATICFILES_DIRS, less unused files
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
