@@ -90,7 +90,9 @@ class TeamMemberForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        role_field = self.fields["role"]
+        assert isinstance(role_field, RoleField)
+        role_field.choices = [(role.value, role.label) for role in roles]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -98,7 +100,7 @@ class TeamMemberForm(forms.Form):
         if email and role:
             held = Membership.objects.filter(user__email=email.lower(), role=role, is_active=True)
             held = (
-                held.filter(network_id=self.organisation.network_id, network__isnull=False)
+                held.filter(network=self.organisation.network, network__isnull=False)
                 if Role(role).reaches_network
                 else held.filter(organisation=self.organisation)
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,34 +56,30 @@ def members_of(*, organisation: Organisation) -> QuerySet[Membership]:
 def network_members_of(*, organisation: Organisation) -> QuerySet[Membership]:
     """The roles held across this organisation's network (network admins, commissioners): they
     reach this organisation too, so its admins see who holds them. None outside a network."""
+    if organisation.network_id is None:
+        return Membership.objects.none()
     return (
-        Membership.objects.filter(
-            network_id=organisation.network_id, network__isnull=False, is_active=True
-        )
+        Membership.objects.filter(network_id=organisation.network_id, is_active=True)
         .select_related("user", "network")
         .order_by("user__full_name", "role")
     )
 
 
-def membership_reaching(*, organisation: Organisation, membership_id: object) -> Membership | None:
+def membership_reaching(
+    *, organisation: Organisation, membership_id: uuid.UUID | str
+) -> Membership | None:
     """A role held in this organisation or across its network, by id; None if neither."""
+    reach = Q(organisation=organisation)
+    if organisation.network_id is not None:
+        reach |= Q(network_id=organisation.network_id)
     try:
         return (
-            Membership.objects.filter(is_active=True, pk=membership_id)
-            .filter(
-                Q(organisation=organisation)
-                | Q(network_id=organisation.network_id, network__isnull=False)
-            )
+            Membership.objects.filter(reach, is_active=True, pk=membership_id)
             .select_related("user", "organisation", "network")
             .first()
         )
     except (ValueError, ValidationError):
         return None
-
-
-def memberships_of(*, user: User) -> QuerySet[Membership]:
-    """Every active role the user holds, anywhere."""
-    return Membership.objects.filter(user=user, is_active=True)
 
 
 def invitations_pending_for(*, organisation: Organisation) -> QuerySet[Invitation]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.password_validation import validate_password
@@ -124,13 +125,11 @@ def _audit_in_scope(
 ) -> None:
     """Record a change of role in the log of every organisation it reaches: the organisation, or
     each active organisation of the network, so each sees who gained or lost reach over it."""
-    organisations = (
-        list(network.organisations.filter(is_active=True))
-        if network is not None
-        else [organisation]
-        if organisation is not None
-        else []
-    )
+    organisations: list[Organisation | None] = []
+    if network is not None:
+        organisations.extend(network.organisations.filter(is_active=True))
+    elif organisation is not None:
+        organisations.append(organisation)
     for each in organisations or [None]:
         audit_record(
             by=Acting(user=by.user, organisation=each, ip_address=by.ip_address, label=by.label),
@@ -443,7 +442,7 @@ def team_member_add(
     return invitation
 
 
-def _open_invitation(*, user: User, invitation_id: object) -> Invitation:
+def _open_invitation(*, user: User, invitation_id: uuid.UUID | str) -> Invitation:
     """The user's own invitation, locked, if they may still answer it."""
     invitation = (
         Invitation.objects.select_for_update()
@@ -458,7 +457,7 @@ def _open_invitation(*, user: User, invitation_id: object) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, by: Acting, invitation_id: object) -> Membership:
+def invitation_accept(*, by: Acting, invitation_id: uuid.UUID | str) -> Membership:
     """The invited user, signed in, accepts: only now do they hold the role. The inviter must
     still be allowed to give it (someone who has since lost their admin role cannot)."""
     if by.user is None:
@@ -492,7 +491,7 @@ def invitation_accept(*, by: Acting, invitation_id: object) -> Membership:
 
 
 @transaction.atomic
-def invitation_decline(*, by: Acting, invitation_id: object) -> Invitation:
+def invitation_decline(*, by: Acting, invitation_id: uuid.UUID | str) -> Invitation:
     """The invited user says no: they get no role, and the organisation sees it declined."""
     if by.user is None:
         raise InvitationError("Sign in to decline an invitation")

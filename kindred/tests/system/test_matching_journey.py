@@ -180,6 +180,8 @@ def test_a_network_admin_matches_across_organisations_that_share(
 
     # Then the network admin is offered a supporter from the other organisation, and accepts
     sign_in(page, network_admin.email, password)
+    # a network role reaches every organisation of the network: they choose one (ADR-070)
+    page.get_by_role("button", name="Act for Crafty Needles").click()
     page.get_by_role("link", name="Suggest matches across the network").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "Suggested matches across the network"
