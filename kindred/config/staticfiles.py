@@ -32,8 +32,8 @@ class PublishedFilesFinder(FileSystemFinder):
 
     def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:
         if not published(path):
-            return [] if find_all or kwargs.get("all") else None
-        return super().find(path, find_all, **kwargs)
+            return []  # what FileSystemFinder answers for a file it does not have
+        return super().find(path, find_all, **kwargs)  # type: ignore[call-overload]
 
     def list(self, ignore_patterns: Any) -> Iterator[tuple[str, Storage]]:
         for path, storage in super().list(ignore_patterns):

@@ -338,3 +338,17 @@ def test_django_logs_paths_without_query_strings(client, caplog):
     assert "/no-such-page/" in caplog.text
     for word in SEARCHED.split():
         assert word not in caplog.text
+
+
+def test_only_the_parts_of_the_nhsuk_package_that_pages_use_are_published():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("nhsuk/nhsuk-frontend.min.js")
+    assert finders.find("nhsuk/assets/images/favicon.ico")
+    assert finders.find("kindred/kindred.css") and finders.find("kindred/kindred.mjs")
+    assert (ROOT / "node_modules/nhsuk-frontend/dist/nhsuk/index.scss").exists()
+    assert finders.find("nhsuk/index.scss") is None
+    assert finders.find("nhsuk/components/button/button.mjs", find_all=True) == []
+    listed = {path for finder in finders.get_finders() for path, _ in finder.list([])}
+    nhsuk = {path for path in listed if path.startswith(("assets/", "nhsuk-frontend"))}
+    assert "nhsuk-frontend.min.js" in nhsuk and len(nhsuk) < 40
