@@ -8,6 +8,7 @@ import json
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 
 from kindred.accounts.models import Role
@@ -209,7 +210,8 @@ def test_the_inbox_filters_by_status_source_and_overdue(
         ReferralFactory(organisation=organisation, source="self")
     client = client_as(Role.COORDINATOR)
     url = reverse("referrals:inbox")
-    with django_assert_max_num_queries(12):
+    # 12, and 3 for the audit entry naming the people shown (4 on PostgreSQL: ADR-080's lock).
+    with django_assert_max_num_queries(16 if connection.vendor == "postgresql" else 15):
         everything = client.get(url).content.decode()
     assert "Gpone" in everything and "Jobby" in everything
     assert "http://testserver/refer-yourself/crafty-needles/" in everything
