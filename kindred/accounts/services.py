@@ -281,15 +281,19 @@ def membership_end(*, by: Acting, membership: Membership) -> Membership:
         )
     with transaction.atomic():
         locked = (
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .select_related("organisation", "network")
             .get(pk=membership.pk)
         )
         if not locked.is_active:
             return locked
         if locked.role == Role.ORGANISATION_ADMIN and locked.organisation is not None:
-            admins = Membership.objects.select_for_update().filter(
-                organisation=locked.organisation, role=Role.ORGANISATION_ADMIN, is_active=True
+            admins = (
+                Membership.objects.select_for_update(of=("self",))
+                .filter(
+                    organisation=locked.organisation, role=Role.ORGANISATION_ADMIN, is_active=True
+                )
+                .order_by("pk")
             )
             if len(admins) <= 1:
                 raise LastAdmin(
@@ -445,7 +449,7 @@ def team_member_add(
 def _open_invitation(*, user: User, invitation_id: uuid.UUID | str) -> Invitation:
     """The user's own invitation, locked, if they may still answer it."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "organisation__network", "invited_by")
         .filter(pk=invitation_id, user=user)
         .first()
