@@ -61,12 +61,13 @@ def test_the_database_refuses_changes_made_around_the_application(event):
     assert AuditEvent.objects.get(pk=event.pk).action == "test.done"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite keeps DELETE for the test runner"
-)
-def test_postgresql_refuses_deleting_entries(event):
+def test_the_database_refuses_deleting_entries_on_sqlite_too(event):
+    """Issue 10 item 6: SQLite used to let DELETE through for the test runner (ADR-080)."""
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+        cursor.execute(
+            "DELETE FROM core_auditevent WHERE id = %s",
+            [event.pk.hex if connection.vendor == "sqlite" else event.pk],
+        )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 

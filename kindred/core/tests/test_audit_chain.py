@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from kindred import cli
 from kindred.accounts.tests.factories import OrganisationFactory
-from kindred.core import audit_chain
+from kindred.core import append_only, audit_chain
 from kindred.core.models import AuditChainHead, AuditEvent
 from kindred.core.services import Acting, audit_record
 
@@ -111,11 +111,11 @@ def test_deleting_an_entry_in_the_middle_is_caught_and_named(logged, capsys):
     assert code == 1
     assert "crafty-needles: broken at entry 3 (missing): entry 3 is missing" in out
     assert "(the chain goes from 2 to 4)" in out
-    assert "1 of 3 audit chains are broken" in out
+    assert "1 of 3 audit chains is broken" in out
     assert "elsewhere" not in out and "no organisation" not in out  # theirs are unaffected
     assert "core_auditevent: the database does not refuse DELETE" in out  # and the trigger
     code, out = verify("--organisation", "elsewhere", capsys=capsys)
-    assert "elsewhere" not in out and "chains are broken" not in out
+    assert "elsewhere" not in out and "is broken" not in out
 
 
 def test_deleting_the_last_entries_is_caught_by_the_chain_head(logged, capsys):
@@ -217,11 +217,14 @@ def test_the_hash_written_is_the_hash_read_back_whatever_the_detail(ours, detail
 
 @pytest.mark.django_db(transaction=True)
 def test_entries_written_before_the_chain_are_numbered_in_the_order_they_happened(capsys):
-    """The data migration chains existing entries by occurred_at, then verify holds."""
+    """An upgrade from before the chain, with 0002's old audit trigger in place: the data
+    migration chains existing entries by occurred_at, then verify holds."""
     executor = MigrationExecutor(connection)
-    executor.migrate([("core", "0003_audit_hash_chain")])
+    executor.migrate([("core", "0001_initial")])
+    executor.loader.build_graph()
+    executor.migrate([("core", "0002_audit_log_append_only")])  # the old trigger, as deployed
     try:
-        old_apps = executor.loader.project_state([("core", "0003_audit_hash_chain")]).apps
+        old_apps = executor.loader.project_state([("core", "0002_audit_log_append_only")]).apps
         Organisation = old_apps.get_model("accounts", "Organisation")
         OldEvent = old_apps.get_model("core", "AuditEvent")
         organisation = Organisation.objects.create(slug="old-times", name="Old Times")
@@ -244,6 +247,14 @@ def test_entries_written_before_the_chain_are_numbered_in_the_order_they_happene
         (3, "old.day3"),
     ]
     assert AuditEvent.objects.get(action="old.system").sequence == 1
+    assert append_only.missing_triggers(connection) == []
+    with connection.cursor() as cursor:  # 0002's trigger was replaced, not left beside
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgname = %s",
+                [append_only.OLD_POSTGRES_TRIGGER],
+            )
+            assert cursor.fetchone() == (0,)
     code, out = verify(capsys=capsys)
     assert code == 0, out
     assert "2 chains, 4 entries" in out

@@ -48,9 +48,16 @@ class Command(BaseCommand):
         if broken or missing:
             problems = []
             if broken:
-                problems.append(f"{len(broken)} of {len(reports)} audit chains are broken")
+                problems.append(
+                    f"{len(broken)} of {len(reports)} audit chain"
+                    f"{'s' if len(reports) != 1 else ''} "
+                    f"{'is' if len(broken) == 1 else 'are'} broken"
+                )
             if missing:
-                problems.append(f"{len(missing)} append-only triggers are missing")
+                problems.append(
+                    f"{len(missing)} append-only trigger{'s' if len(missing) != 1 else ''} "
+                    f"{'is' if len(missing) == 1 else 'are'} missing"
+                )
             raise CommandError("; ".join(problems))
         self.stdout.write(
             f"The audit log holds: {len(reports)} chain{'s' if len(reports) != 1 else ''}, "
