@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('relationships', '0002_weekly_digest_record'),
+        ("relationships", "0002_weekly_digest_record"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statuschange',
-            name='relationship',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='relationships.relationship'),
+            model_name="statuschange",
+            name="relationship",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="history",
+                to="relationships.relationship",
+            ),
         ),
     ]

@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wellbeing', '0001_goals_reviews_crisis_plans'),
+        ("wellbeing", "0001_goals_reviews_crisis_plans"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='goalchange',
-            name='goal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='wellbeing.goal'),
+            model_name="goalchange",
+            name="goal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="history",
+                to="wellbeing.goal",
+            ),
         ),
         migrations.AlterField(
-            model_name='goalprogress',
-            name='review',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress', to='wellbeing.progressreview'),
+            model_name="goalprogress",
+            name="review",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="progress",
+                to="wellbeing.progressreview",
+            ),
         ),
     ]
