@@ -6,11 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from kindred.core import audit_chain
+from kindred.core.addresses import client_address, trusted_networks
 from kindred.core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -53,10 +55,6 @@ def client_ip(request: HttpRequest) -> str | None:
     X-Forwarded-For is read only when the connection comes from one of settings.TRUSTED_PROXIES
     (FORWARDED_ALLOW_IPS, the list gunicorn trusts too), and then the right-most address that is
     not a trusted proxy is the client; from anyone else the header is ignored as forged."""
-    from django.conf import settings
-
-    from kindred.core.addresses import client_address, trusted_networks
-
     return client_address(
         remote_addr=request.META.get("REMOTE_ADDR"),
         forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR"),

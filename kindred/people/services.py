@@ -340,11 +340,6 @@ def consents_update(*, by: Acting, person: Person, answers: dict[str, bool]) -> 
     return changed
 
 
-def person_view_record(*, by: Acting, person: Person) -> None:
-    """Reading a person's record is audited, like any change to it."""
-    audit_record(by=by, action="person.viewed", target=person)
-
-
 def person_export(*, by: Acting, person: Person, file_format: str) -> dict[str, Any]:
     """Everything held about the person, for a subject access request. Audited."""
     from kindred.people.subject_access import person_data

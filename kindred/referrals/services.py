@@ -17,12 +17,14 @@ from django.utils import timezone
 
 from kindred.core.services import Acting, audit_record
 from kindred.people.models import ConsentKind, Person
+from kindred.people.selectors import consents_in_force
 from kindred.people.services import (
     UPDATABLE_DETAILS,
     MatchedBy,
     PersonDetails,
     PersonDetailsRefused,
     consent_record,
+    person_create_from_details,
     person_details_update,
     person_for_referral,
 )
@@ -233,8 +235,6 @@ def detail_differences(*, referral: Referral) -> list[Difference]:
 
 def consent_differences(*, referral: Referral) -> list[Difference]:
     """The consent answers the referral records that are not the ones in force for the person."""
-    from kindred.people.selectors import consents_in_force
-
     in_force = consents_in_force(person=referral.person)
     found = []
     for kind in ConsentKind:
@@ -353,7 +353,6 @@ def referral_person_separate(*, by: Acting, referral_id: uuid.UUID) -> Referral:
             "This referral has the same NHS number as the record, so it cannot be a different "
             "person's. Check the NHS number with the referrer."
         )
-    from kindred.people.services import person_create_from_details
 
     sent = referral.person_as_sent or {}
     if not sent.get("given_name") or not sent.get("family_name"):
