@@ -18,6 +18,7 @@ import string
 from itertools import product
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import resolve
 
@@ -294,3 +295,39 @@ def test_network_matching_records_the_view_in_each_persons_organisation(
     assert by_organisation[neighbour.pk].detail["acting_for"] == str(organisation.pk)
     trail = selectors.audit_trail_of(organisation=neighbour, person=theirs.person)
     assert [e.actor for e in trail] == [admin]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL plan")
+def test_a_persons_trail_uses_indexes_not_a_scan_of_the_organisations_log(organisation):
+    """The trail's two halves (entries on the record, lists that named the person) each have an
+    index on PostgreSQL, so opening it in an organisation with a long log reads a few entries,
+    not every entry of the organisation."""
+    from kindred.people import selectors
+    from kindred.people.tests.factories import PersonFactory
+
+    person = PersonFactory(organisation=organisation)
+    with connection.cursor() as cursor:
+        # 20,000 entries of the organisation about others (a chain of its own is not needed for a
+        # plan: these rows are rolled back with the test).
+        cursor.execute(
+            """
+            INSERT INTO core_auditevent (id, occurred_at, actor_label, organisation_id, action,
+                target_type, target_id, detail, sequence, previous_hash, entry_hash)
+            SELECT gen_random_uuid(), now(), 'x', %s, 'person.viewed', 'people.person',
+                gen_random_uuid()::text,
+                jsonb_build_object('page', 'people', 'people',
+                    jsonb_build_array(gen_random_uuid()::text, gen_random_uuid()::text)),
+                1000000 + n, '', ''
+            FROM generate_series(1, 20000) AS n
+            """,
+            [str(organisation.pk)],
+        )
+        cursor.execute("ANALYZE core_auditevent")
+        sql, params = selectors.audit_trail_of(
+            organisation=organisation, person=person
+        ).query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "audit_people_gin" in plan, plan
+    assert "audit_target_idx" in plan, plan
+    assert "Seq Scan on core_auditevent" not in plan, plan
