@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -70,6 +71,14 @@ def _flush_empties_append_only_tables() -> Iterator[None]:
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
     yield
     BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits count in the cache: each test starts with none counted."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

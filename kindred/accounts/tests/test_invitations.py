@@ -5,7 +5,6 @@ yes, signed in."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 import pytest
@@ -16,18 +15,6 @@ from kindred.accounts import services
 from kindred.accounts.models import Invitation, Membership, Role, User
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
-
-
-@pytest.fixture
-def outbox(settings, tmp_path):
-    settings.KINDRED_NOTIFICATIONS_BACKEND = "file"
-    settings.KINDRED_NOTIFICATIONS_FILE = str(tmp_path / "outbox.jsonl")
-    path = tmp_path / "outbox.jsonl"
-
-    def sent():
-        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-    return sent
 
 
 @pytest.fixture

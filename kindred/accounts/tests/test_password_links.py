@@ -6,7 +6,6 @@ own name refused (ADR-073)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import re
@@ -40,18 +39,6 @@ from kindred.notifications.services import notification_send
 
 GOOD = "tangerine-harbour-lantern"
 LINK = re.compile(r"http://testserver(/set-password/(?P<uid>[^/\s]+)/(?P<token>[^/\s]+)/)")
-
-
-@pytest.fixture
-def outbox(settings, tmp_path):
-    settings.KINDRED_NOTIFICATIONS_BACKEND = "file"
-    settings.KINDRED_NOTIFICATIONS_FILE = str(tmp_path / "outbox.jsonl")
-    path = tmp_path / "outbox.jsonl"
-
-    def sent():
-        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-    return sent
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ their own password from an emailed link."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -12,18 +11,6 @@ from django.urls import reverse
 
 from kindred.accounts.models import Membership, Role, User
 from kindred.core.models import AuditEvent
-
-
-@pytest.fixture
-def outbox(settings, tmp_path):
-    settings.KINDRED_NOTIFICATIONS_BACKEND = "file"
-    settings.KINDRED_NOTIFICATIONS_FILE = str(tmp_path / "outbox.jsonl")
-    path = tmp_path / "outbox.jsonl"
-
-    def sent():
-        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-    return sent
 
 
 @pytest.fixture

@@ -6,12 +6,3 @@ def outbox(settings, tmp_path):
     settings.KINDRED_NOTIFICATIONS_BACKEND = "file"
     settings.KINDRED_NOTIFICATIONS_FILE = str(tmp_path / "outbox.jsonl")
     return tmp_path / "outbox.jsonl"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
