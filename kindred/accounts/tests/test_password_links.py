@@ -115,9 +115,11 @@ def test_a_backend_failure_that_repeats_the_message_keeps_the_link_out_of_the_re
     assert token not in "\n".join(r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_delivers_the_real_link_and_its_queue_holds_none(nadia, outbox, settings):
     """With the real database queue: the request stores a reference; the worker, run as
-    `kindred worker` runs it, sends a link that works."""
+    `kindred worker` runs it, sends a link that works. (Committed data, as the worker sees it:
+    the worker closes a connection it finds inside a transaction, which is a test's.)"""
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
