@@ -282,14 +282,13 @@ def person_details_update(
         return []
     extra = ["easting", "northing"] if "postcode" in changed else []
     person.save(update_fields=[*changed, *extra, "updated_at"])
-    shown = changed
     audit_record(
         by=by,
         action="person.details_changed",
         target=person,
-        detail={"fields": shown, "reason": reason},
+        detail={"fields": changed, "reason": reason},
     )
-    return shown
+    return changed
 
 
 @transaction.atomic

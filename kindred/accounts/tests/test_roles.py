@@ -253,20 +253,6 @@ def test_a_network_admin_still_matches_across_the_network(sign_in, make_user, or
     )
 
 
-@pytest.fixture
-def outbox(settings, tmp_path):
-    import json
-
-    settings.KINDRED_NOTIFICATIONS_BACKEND = "file"
-    settings.KINDRED_NOTIFICATIONS_FILE = str(tmp_path / "outbox.jsonl")
-    path = tmp_path / "outbox.jsonl"
-
-    def sent():
-        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-    return sent
-
-
 def test_membership_factory_keeps_organisation_roles_in_the_organisation(organisation):
     membership = MembershipFactory(organisation=organisation, role=Role.COORDINATOR)
     assert membership.organisation == organisation and membership.network is None

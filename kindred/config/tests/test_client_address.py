@@ -19,6 +19,7 @@ from kindred.core.addresses import client_address, parse_address, trusted_networ
 from kindred.core.models import AuditEvent
 from kindred.core.services import client_ip
 from kindred.referrals.models import Referral
+from kindred.referrals.tests import test_forms as self_referral_form
 from kindred.referrals.views import SELF_REFERRALS_PER_HOUR
 
 PROXY = "10.0.0.10"  # the proxy in .env.tpl
@@ -204,15 +205,7 @@ def test_a_forged_header_neither_escapes_lockout_nor_locks_out_someone_else(coor
 # The public forms' rate limits
 
 
-SELF = {
-    "given_name": "Sam",
-    "family_name": "Okafor",
-    "postcode": "LS8 2AP",
-    "email": "sam@example.com",
-    "reason": "I have been very low since losing my job",
-    "wants": "group",
-    "consent_contact": "on",
-}
+SELF = self_referral_form.SELF  # a valid self-referral, as the referral form tests post it
 
 
 def test_self_referrals_are_limited_per_real_client_behind_the_proxy(client, organisation):
