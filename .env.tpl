@@ -8,5 +8,11 @@ ALLOWED_HOSTS=kindred.example.nhs.uk
 CSRF_TRUSTED_ORIGINS=https://kindred.example.nhs.uk
 # The HTTPS proxy's address (or network): only it may say who the client is (ADR-078).
 FORWARDED_ALLOW_IPS=10.0.0.10
-KINDRED_NOTIFICATIONS_BACKEND=console
+# How messages go out (docs/notifications.md): notify (GOV.UK Notify) or smtp.
+KINDRED_NOTIFICATIONS_BACKEND=notify
+NOTIFY_API_KEY_FILE=/run/secrets/kindred_notify_key
+NOTIFY_EMAIL_TEMPLATE_ID=CHANGE-ME-to-the-email-template-id
+NOTIFY_SMS_TEMPLATE_ID=CHANGE-ME-to-the-text-message-template-id
+# Or, for smtp: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD_FILE, EMAIL_USE_TLS,
+# DEFAULT_FROM_EMAIL.
 LOG_LEVEL=INFO

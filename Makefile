@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= 2
 CSS := build/static/kindred/kindred.css
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install lint typecheck pytest chromium screenshot clean
+.PHONY: run test install lint typecheck pytest chromium screenshot bench postgres clean
 
 run: install
 	DJANGO_SETTINGS_MODULE=kindred.config.settings.local $(BIN)/kindred demo
@@ -39,6 +39,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint kindred --lint
+	$(BIN)/lint-imports --no-cache
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=kindred.config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
@@ -47,6 +48,17 @@ typecheck: install
 
 pytest: install chromium
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -q
+
+# `make bench`: pages at scale on PostgreSQL under load (benchmarks/pages.py; README "Performance").
+# BENCH_SIZE=small for a quick run; results in benchmarks/results/.
+bench: install postgres
+	@$(BIN)/python benchmarks/pages.py
+
+# PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres), started if installed but not running.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+		$(SUDO) pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n 1)" main start && \
+		for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
 screenshot: install chromium
 	$(BIN)/python -m kindred.nonprod.screenshot docs/images/home.png

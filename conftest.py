@@ -17,6 +17,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.test import Client
 
+from kindred.accounts.middleware import SESSION_KEY
 from kindred.accounts.models import Organisation, Role, User
 from kindred.accounts.tests.factories import (
     PASSWORD,
@@ -26,7 +27,6 @@ from kindred.accounts.tests.factories import (
     UserFactory,
 )
 from kindred.core import append_only
-from kindred.core.middleware import SESSION_KEY
 
 
 @contextmanager
@@ -121,7 +121,11 @@ def sign_in() -> Callable[[User, Organisation | None], Client]:
 
 
 @pytest.fixture
-def client_as(make_user, sign_in, organisation) -> Callable[..., Client]:
+def client_as(
+    make_user: Callable[..., User],
+    sign_in: Callable[[User, Organisation | None], Client],
+    organisation: Organisation,
+) -> Callable[..., Client]:
     """A signed-in client acting for `organisation` with the given roles."""
 
     def make(*roles: Role) -> Client:
@@ -131,12 +135,12 @@ def client_as(make_user, sign_in, organisation) -> Callable[..., Client]:
 
 
 @pytest.fixture
-def coordinator(make_user, organisation) -> User:
+def coordinator(make_user: Callable[..., User], organisation: Organisation) -> User:
     return make_user(Role.COORDINATOR, organisation=organisation, email="coordinator@example.com")
 
 
 @pytest.fixture
-def charlie(make_user, other_organisation) -> User:
+def charlie(make_user: Callable[..., User], other_organisation: Organisation) -> User:
     """Every role, but in another organisation in another network."""
     return make_user(*Role, organisation=other_organisation, email="charlie@example.com")
 

@@ -65,6 +65,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from kindred.accounts.middleware import SESSION_KEY
     from kindred.accounts.models import Role
     from kindred.accounts.tests.factories import (
         MembershipFactory,
@@ -72,7 +73,6 @@ def main() -> None:
         UserFactory,
     )
     from kindred.core import audit_chain
-    from kindred.core.middleware import SESSION_KEY
     from kindred.core.models import AuditEvent
     from kindred.core.services import Acting, audit_record
     from kindred.people.tests.factories import PersonFactory

@@ -19,6 +19,22 @@ capacity-expanded graph.
 
 Each size runs in its own process so that its peak memory is its own. Prints JSON. Not a test:
 nothing here asserts a time.
+
+    .venv/bin/python benchmarks/matching.py --scoring 1000x3000
+
+scores every person waiting against every supporter for suggestions (ADR-101): the vectorised
+scoring (`engine.vectorised.score_person`, supporter arrays built once, each person's pairs
+together, face to face and by phone) beside the per-pair loop it replaced (`components` and
+`weighted_score` for each pair and each way of meeting), in the same run. The loop is timed on
+the first `--loop-people` people against every supporter and scaled up to all of them; on those
+pairs the two scores must be equal to the bit.
+
+    .venv/bin/python benchmarks/matching.py --match-file 200000x50000
+
+writes the instance of that size to a file and runs `kindred match-file` on it end to end (read,
+check, solve, write the result), beside the bare OR-Tools script
+(benchmarks/bare_min_cost_flow.py: `json.load`, one big-M min-cost flow, no checks) on the same
+file, each in its own process: wall time, peak memory, places filled and total score.
 """
 
 from __future__ import annotations
@@ -322,6 +338,244 @@ def run_size(name: str, seed: int) -> dict[str, Any]:
     return report
 
 
+EXPERIENCE_KEYS = [f"experience-{i}" for i in range(20)]
+INTEREST_KEYS = [f"interest-{i}" for i in range(30)]
+PARTS = ((0, 720), (720, 1020), (1020, 1440))
+
+
+def random_profile(rng: np.random.Generator, centre: tuple[float, float]) -> Any:
+    from kindred.matching.engine.scoring import Profile, Window
+
+    windows = tuple(
+        Window(int(day), *PARTS[int(part)])
+        for day, part in zip(
+            rng.integers(0, 7, size=rng.integers(0, 6)), rng.integers(0, 3, size=6), strict=False
+        )
+    )
+    placed = rng.random() < 0.95
+    return Profile(
+        experiences=frozenset(rng.choice(EXPERIENCE_KEYS, size=rng.integers(0, 3), replace=False)),
+        interests=frozenset(rng.choice(INTEREST_KEYS, size=rng.integers(0, 4), replace=False)),
+        availability=windows,
+        easting=centre[0] + rng.normal(0, 6_000) if placed else None,
+        northing=centre[1] + rng.normal(0, 6_000) if placed else None,
+    )
+
+
+def run_scoring(name: str, seed: int, loop_people: int) -> dict[str, Any]:
+    """Vectorised scoring of every pair beside the per-pair loop (on `loop_people`, scaled)."""
+    from kindred.matching.engine.scoring import (
+        DEFAULT_WEIGHTS,
+        Mode,
+        components,
+        weighted_score,
+    )
+    from kindred.matching.engine.vectorised import SupporterArrays, score_person
+
+    people, supporters = (int(part) for part in name.split("x"))
+    rng = np.random.default_rng(seed)
+    leeds = (430_000.0, 433_000.0)
+    waiting = [random_profile(rng, leeds) for _ in range(people)]
+    theirs = [random_profile(rng, leeds) for _ in range(supporters)]
+    days = rng.integers(0, 400, size=people)
+    before = rng.random((people, supporters)) < 0.001
+
+    started = time.perf_counter()
+    arrays = SupporterArrays.of(theirs)
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    vectorised = [
+        score_person(
+            person,
+            arrays,
+            waiting_days=int(days[i]),
+            before=before[i],
+            weights=DEFAULT_WEIGHTS,
+        )
+        for i, person in enumerate(waiting)
+    ]
+    scored = time.perf_counter() - started
+
+    looped = min(loop_people, people)
+    started = time.perf_counter()
+    loop_scores = []
+    for i in range(looped):
+        row = []
+        for j, supporter in enumerate(theirs):
+            row.append(
+                tuple(
+                    weighted_score(
+                        components(
+                            waiting[i],
+                            supporter,
+                            mode=mode,
+                            waiting_days=int(days[i]),
+                            same_supporter_before=bool(before[i, j]),
+                            weights=DEFAULT_WEIGHTS,
+                        ),
+                        DEFAULT_WEIGHTS,
+                    )
+                    for mode in (Mode.VISIT, Mode.PHONE)
+                )
+            )
+        loop_scores.append(row)
+    loop_seconds = time.perf_counter() - started
+    equal = all(
+        vectorised[i].face_to_face[j] == near and vectorised[i].remote[j] == far
+        for i in range(looped)
+        for j, (near, far) in enumerate(loop_scores[i])
+    )
+    loop_all = loop_seconds * people / looped
+    return {
+        "size": name,
+        "people": people,
+        "supporters": supporters,
+        "pairs": people * supporters,
+        "ways_of_meeting_scored": 2,
+        "vectorised": {
+            "supporter_arrays_seconds": round(built, 3),
+            "scoring_seconds": round(scored, 3),
+            "total_seconds": round(built + scored, 3),
+        },
+        "per_pair_loop": {
+            "people_timed": looped,
+            "seconds_for_those": round(loop_seconds, 3),
+            "seconds_scaled_to_all": round(loop_all, 1),
+        },
+        "speed_up": round(loop_all / (built + scored), 1),
+        "scores_equal_to_the_bit": equal,
+        "peak_memory_mib": peak_mib(),
+    }
+
+
+def write_instance(instance: Instance, path: Path) -> None:
+    """The instance as a file in the matching instance format (scores as Python writes floats)."""
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write('{"people": [')
+        stream.write(
+            ", ".join(
+                f'{{"id": "{pid}", "demand": {int(d)}}}'
+                for pid, d in zip(instance.person_ids, instance.demand, strict=True)
+            )
+        )
+        stream.write('], "supporters": [')
+        stream.write(
+            ", ".join(
+                f'{{"id": "{sid}", "capacity": {int(c)}}}'
+                for sid, c in zip(instance.supporter_ids, instance.capacity, strict=True)
+            )
+        )
+        stream.write('], "candidates": [\n')
+        people, supporters = instance.person_ids, instance.supporter_ids
+        chunk = 500_000
+        for start in range(0, instance.candidate_count, chunk):
+            stop = min(start + chunk, instance.candidate_count)
+            stream.write(
+                ",\n".join(
+                    f'{{"person": "{people[p]}", "supporter": "{supporters[q]}", "score": {x!r}}}'
+                    for p, q, x in zip(
+                        instance.candidate_person[start:stop].tolist(),
+                        instance.candidate_supporter[start:stop].tolist(),
+                        instance.candidate_score[start:stop].tolist(),
+                        strict=True,
+                    )
+                )
+            )
+            if stop < instance.candidate_count:
+                stream.write(",\n")
+        stream.write("\n]}\n")
+
+
+def timed_process(command: list[str]) -> dict[str, Any]:
+    """Run a command; its wall time and its own peak memory (from wait4)."""
+    import os
+
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stderr=subprocess.PIPE)  # noqa: S603
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    error = process.stderr.read().decode() if process.stderr else ""
+    if status:
+        raise SystemExit(f"{command} failed: {error}")
+    return {"seconds": round(seconds, 3), "peak_memory_mib": round(usage.ru_maxrss / 1024, 1)}
+
+
+def phases(path: str) -> dict[str, Any]:
+    """`kindred match-file`'s own steps on a file, timed in this process."""
+    from kindred.matching.engine.cli import read_instance
+
+    started = time.perf_counter()
+    instance = read_instance(path)
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    result = solve(instance)
+    solved = time.perf_counter() - started
+    started = time.perf_counter()
+    text = json.dumps(result.to_json(), indent=2, ensure_ascii=False)
+    written = time.perf_counter() - started
+    return {
+        "read_and_check_seconds": round(read, 3),
+        "solve_seconds": round(solved, 3),
+        "result_json_seconds": round(written, 3),
+        "result_chars": len(text),
+    }
+
+
+def run_match_file(name: str, seed: int) -> dict[str, Any]:
+    import os
+    import tempfile
+
+    people, supporters = (int(part) for part in name.split("x"))
+    instance, facts = build(people, supporters, seed)
+    root = Path(__file__).resolve().parents[1]
+    load_before = [round(x, 1) for x in os.getloadavg()]
+    with tempfile.TemporaryDirectory(prefix="kindred-match-file-") as folder:
+        path = Path(folder) / "instance.json"
+        write_instance(instance, path)
+        size_mib = round(path.stat().st_size / 2**20, 1)
+        del instance
+        runs: dict[str, Any] = {}
+        for label, command in (
+            (
+                "bare_or_tools_script",
+                [sys.executable, str(root / "benchmarks" / "bare_min_cost_flow.py"), str(path)],
+            ),
+            ("kindred_match_file", [sys.executable, "-m", "kindred.cli", "match-file", str(path)]),
+        ):
+            out = Path(folder) / f"{label}.json"
+            command = (
+                [*command, str(out)] if label.startswith("bare") else [*command, "--out", str(out)]
+            )
+            runs[label] = timed_process(command)
+            result = json.loads(out.read_text())
+            runs[label]["places_filled"] = result["places_filled"]
+            runs[label]["total_score"] = round(result["total_score"], 9)
+            if "read_seconds" in result:
+                runs[label]["json_load_seconds"] = result["read_seconds"]
+            out.unlink()
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, __file__, "--phases", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs["kindred_match_file"]["phases_in_a_third_process"] = json.loads(done.stdout)
+    kindred, bare = runs["kindred_match_file"], runs["bare_or_tools_script"]
+    return {
+        "size": name,
+        "people": people,
+        "supporters": supporters,
+        "candidates": facts["candidates"],
+        "file_mib": size_mib,
+        **runs,
+        "kindred_over_bare": round(kindred["seconds"] / bare["seconds"], 3),
+        "same_places": kindred["places_filled"] == bare["places_filled"],
+        "score_difference": round(kindred["total_score"] - bare["total_score"], 9),
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 1) for x in os.getloadavg()],
+    }
+
+
 def machine() -> dict[str, Any]:
     """The shared machine facts, plus the versions of the solver's libraries."""
     return {
@@ -344,7 +598,30 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--one", help=argparse.SUPPRESS)  # one size, in this process
+    parser.add_argument(
+        "--scoring",
+        help="PEOPLExSUPPORTERS: time suggestion scoring, vectorised beside the per-pair loop "
+        "(for example 1000x3000), instead of the solve",
+    )
+    parser.add_argument("--loop-people", type=int, default=50)
+    parser.add_argument(
+        "--match-file",
+        help="comma-separated PEOPLExSUPPORTERS: time `kindred match-file` end to end beside a "
+        "bare OR-Tools script on the same file",
+    )
+    parser.add_argument("--phases", help=argparse.SUPPRESS)  # one file's steps, in this process
     args = parser.parse_args()
+    if args.phases:
+        print(json.dumps(phases(args.phases)))
+        return
+    if args.match_file:
+        files = [run_match_file(name.strip(), args.seed) for name in args.match_file.split(",")]
+        print(json.dumps({"machine": machine(), "seed": args.seed, "match_file": files}, indent=2))
+        return
+    if args.scoring:
+        report = run_scoring(args.scoring, args.seed, args.loop_people)
+        print(json.dumps({"machine": machine(), "seed": args.seed, "scoring": report}, indent=2))
+        return
     if args.one:
         print(json.dumps(run_size(args.one, args.seed)))
         return

@@ -43,18 +43,27 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from kindred.accounts.middleware import SESSION_KEY
     from kindred.accounts.models import Organisation, Role
     from kindred.accounts.tests.factories import MembershipFactory, UserFactory
-    from kindred.core.middleware import SESSION_KEY
-    from kindred.nonprod.scale import seed_scale
+    from kindred.nonprod.scale import Size, seed_scale
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
+    # Organisations of equal size, with people and volunteers only (benchmarks/pages.py loads
+    # the whole workload: referrals, relationships and the rest).
     seed_scale(
-        people=args.people,
-        volunteers=args.volunteers,
+        size=Size(
+            people=args.people // args.organisations,
+            referrals=0,
+            befrienders=args.volunteers // args.organisations,
+            relationships=0,
+            contacts=0,
+        ),
         organisations=args.organisations,
+        smaller_share=1.0,
         progress=False,
+        log=lambda line: None,
     )
     seed_seconds = time.perf_counter() - started
 

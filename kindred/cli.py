@@ -2,6 +2,11 @@
 
 Every subcommand reads the database from DATABASE_URL (SQLite at var/kindred.sqlite3 by default)
 and the settings module from DJANGO_SETTINGS_MODULE (local settings by default).
+
+Imports of Django and of Kindred's apps are inside the functions on purpose (ADR-087): the CLI
+sits above every app, so no edge is dodged, but models cannot be imported before
+`setup_django()` has read the settings, and `kindred match-file` and `kindred --help` start
+without loading Django, the database driver or the solvers at all.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 DEFAULT_SETTINGS = "kindred.config.settings.local"
@@ -39,8 +45,6 @@ def check_database() -> None:
 
     database = settings.DATABASES["default"]
     if str(database["ENGINE"]).endswith("sqlite3"):
-        from pathlib import Path
-
         Path(str(database["NAME"])).parent.mkdir(parents=True, exist_ok=True)
     try:
         connection.ensure_connection()
@@ -77,6 +81,10 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     manage("migrate", "--noinput", verbosity=args.verbosity)
 
 
+SCALE_OPTIONS = ("people", "referrals", "volunteers", "relationships", "contacts",
+                 "organisations", "smaller_share", "seed")  # fmt: skip
+
+
 def cmd_seed(args: argparse.Namespace) -> None:
     check_database()
     from django.conf import settings
@@ -86,9 +94,9 @@ def cmd_seed(args: argparse.Namespace) -> None:
     extra = []
     if args.kind == "scale":
         extra = [
-            f"--people={args.people}",
-            f"--volunteers={args.volunteers}",
-            f"--organisations={args.organisations}",
+            f"--{name.replace('_', '-')}={getattr(args, name)}"
+            for name in SCALE_OPTIONS
+            if getattr(args, name) is not None
         ]
     manage("seed", args.kind, *extra)
 
@@ -119,6 +127,32 @@ def cmd_organisations(args: argparse.Namespace) -> None:
     manage("organisations")
 
 
+def cmd_network(args: argparse.Namespace) -> None:
+    check_database()
+    if args.network_command == "create":
+        manage("network", "create", args.slug, "--name", args.name)
+    elif args.network_command == "add-organisation":
+        manage("network", "add-organisation", args.network, args.organisation)
+    else:
+        manage("network", "list")
+
+
+def _nhs_options(args: argparse.Namespace) -> list[str]:
+    return ["--nhs"] if args.nhs else ["--not-nhs"] if args.not_nhs else []
+
+
+def cmd_organisation(args: argparse.Namespace) -> None:
+    check_database()
+    if args.organisation_command == "create":
+        options = ["--name", args.name, *_nhs_options(args)]
+        options += ["--kind", args.kind] if args.kind else []
+        options += ["--network", args.network] if args.network else []
+        manage("organisation", "create", args.slug, *options)
+    else:
+        options = [*(["--name", args.name] if args.name is not None else []), *_nhs_options(args)]
+        manage("organisation", "update", args.slug, *options)
+
+
 def _collect_static() -> None:
     manage("collectstatic", "--noinput", verbosity=0)
 
@@ -127,6 +161,12 @@ def _collect_static() -> None:
 # into a search (names, NHS numbers) must not end up in logs (ADR-079). %(U)s is the path alone;
 # %(r)s, gunicorn's default, would include the query.
 ACCESS_LOG_FORMAT = '%(h)s %({x-forwarded-for}i)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+
+#: Seconds a web worker may spend on one request before gunicorn restarts it. No page does long
+#: work (matching suggestions are worked out by the worker, ADR-101), so a page that takes
+#: this long is stuck: better a clear error than a worker held for minutes.
+REQUEST_TIMEOUT_SECONDS = 30
 
 
 def _gunicorn(host: str, port: int, workers: int) -> list[str]:
@@ -139,62 +179,140 @@ def _gunicorn(host: str, port: int, workers: int) -> list[str]:
         "--bind", f"{host}:{port}", "--workers", str(workers),
         "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
         "--forwarded-allow-ips", proxies,
+        "--timeout", str(REQUEST_TIMEOUT_SECONDS), "--graceful-timeout", "20",
     ]  # fmt: skip
+
+
+def run_checks() -> None:
+    """Django's system checks (with --deploy under production settings) and Kindred's own
+    (kindred.core.checks, kindred.notifications.checks). An error raises CommandError: the
+    caller stops with exit status 1; warnings are printed and do not stop anything."""
+    from django.conf import settings
+
+    deploy = "kindred.nonprod" not in settings.INSTALLED_APPS  # production settings
+    manage("check", deploy=deploy, fail_level="ERROR")
+
+
+def cmd_check(args: argparse.Namespace) -> None:
+    check_database()
+    run_checks()
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
     check_database()
+    run_checks()
     _collect_static()
     print(f"Kindred is at http://{args.host}:{args.port}/", flush=True)
     os.execv(sys.executable, _gunicorn(args.host, args.port, args.workers))  # noqa: S606
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
+    """django-tasks-db's worker (ADR-104): it claims each task under a row lock, so two workers
+    never run the same one, and on SIGTERM or SIGINT it finishes the task it is running and
+    stops (a second signal stops it at once)."""
     check_database()
-    from kindred.core.daily import DailyScheduler
+    run_checks()
+    # Imported here: models and tasks load only once setup_django() has read the settings.
+    from kindred.core.daily import schedule_daily_jobs
 
-    DailyScheduler().start()  # the daily jobs (reminders): now, then each morning
-    manage("db_worker")
+    schedule_daily_jobs()  # the daily jobs (reminders): one run waiting, now if none was
+    manage("db_worker", interval=args.interval)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
     """Everything `make run` needs: migrate, seed if empty, then the web server and the worker."""
     check_database()
     manage("migrate", "--noinput", verbosity=0)
+    # Imported here: a model can be imported only once setup_django() has read the settings.
     from kindred.accounts.models import Organisation
 
     if not Organisation.objects.exists():
         print("Adding demo data (a minute or so the first time)...", flush=True)
         manage("seed", "demo")
-    manage("demo_sign_ins")
     _collect_static()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
-    worker = subprocess.Popen([sys.executable, "-m", "kindred.cli", "worker"], env=env)
-    server = subprocess.Popen(_gunicorn(args.host, args.port, args.workers), env=env)  # noqa: S603
-    print(f"Kindred is at http://{args.host}:{args.port}/ (press Ctrl+C to stop)", flush=True)
+    from django.conf import settings
+
+    # The messages Kindred sends (the daily jobs' reminders) go to a file, not over the sign-ins.
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
+        "KINDRED_NOTIFICATIONS_BACKEND": os.environ.get("KINDRED_NOTIFICATIONS_BACKEND", "file"),
+    }
+    run_checks()
+    # Each in its own process group, so that Ctrl+C reaches only this process, which then asks
+    # each of them once to stop (a second signal would stop the worker mid-task).
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "kindred.cli", "worker"], env=env, process_group=0
+    )
+    server = subprocess.Popen(  # noqa: S603
+        _gunicorn(args.host, args.port, args.workers), env=env, process_group=0
+    )
+    stopping: list[bool] = []
 
     def stop(*_: object) -> None:
+        if stopping:
+            return  # asked once already
+        stopping.append(True)
         for process in (server, worker):
             if process.poll() is None:
                 process.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     try:
+        address = f"http://{args.host}:{args.port}"
+        _wait_until_serving(address, server)
+        manage("demo_sign_ins", "--base-url", address)
+        if env["KINDRED_NOTIFICATIONS_BACKEND"] == "file":
+            print(f"Messages Kindred sends are written to {settings.KINDRED_NOTIFICATIONS_FILE}")
+        print(f"\nKindred is at {address}/ (press Ctrl+C to stop)", flush=True)
         server.wait()
     except KeyboardInterrupt:
         pass
     finally:
         stop()
         for process in (server, worker):
-            process.wait(timeout=20)
+            process.wait(timeout=60)
+
+
+def _wait_until_serving(address: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    """Wait (a minute at most) until the web server answers, so that what is printed next comes
+    after its start-up lines, not among them."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{address}/health/", timeout=2):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.5)
 
 
 def cmd_token(args: argparse.Namespace) -> None:
     check_database()
-    options = ["--organisation", args.organisation, "--name", args.name]
+    where = "--network" if args.network else "--organisation"
+    options = [where, args.network or args.organisation]
+    if args.name:
+        options += ["--name", args.name]
     if args.practice:
         options += ["--practice", args.practice]
+    if args.prefix:
+        options += ["--prefix", args.prefix]
     manage("api_token", args.action, *options)
+
+
+def cmd_place(args: argparse.Namespace) -> None:
+    check_database()
+    manage(
+        "organisation_place",
+        "--organisation",
+        args.organisation,
+        "--postcode",
+        args.postcode,
+        "--offers",
+        args.offers,
+    )
 
 
 def cmd_reminders(args: argparse.Namespace) -> None:
@@ -209,6 +327,7 @@ def cmd_match(args: argparse.Namespace) -> None:
 
 def cmd_match_file(args: argparse.Namespace) -> None:
     """Pure: no Django, no database, so main() runs it without setup_django()."""
+    # Imported here: only this command loads the solvers (SciPy, OR-Tools), slow to import.
     from kindred.matching.engine.cli import match_file
 
     code = match_file(args.instance, args.out)  # the message is already on stderr
@@ -252,14 +371,47 @@ def build_parser() -> argparse.ArgumentParser:
         add("demo", cmd_demo, "set up, add demo data if empty, and start the web server and worker")
     )
     server_options(add("serve", cmd_serve, "start the web server (gunicorn)"))
-    add("worker", cmd_worker, "run the background task worker")
+    worker = add(
+        "worker",
+        cmd_worker,
+        "run the background task worker (messages, timers, daily jobs); stops cleanly on "
+        "SIGTERM or Ctrl+C",
+    )
+    worker.add_argument(
+        "--interval", type=float, default=1, help="seconds between looks for due tasks (default 1)"
+    )
+    add(
+        "check",
+        cmd_check,
+        "check the configuration (Django's checks, with --deploy under production settings, and "
+        "Kindred's: e.g. how messages are sent); exit 1 on an error",
+    )
     migrate = add("migrate", cmd_migrate, "create or update the database tables")
     migrate.add_argument("-v", "--verbosity", type=int, default=1)
     seed = add("seed", cmd_seed, "add demo data, or generate large data for benchmarks")
     seed.add_argument("kind", choices=["demo", "scale"])
-    seed.add_argument("--people", type=int, default=10_000)
-    seed.add_argument("--volunteers", type=int, default=1_000)
-    seed.add_argument("--organisations", type=int, default=10)
+    # Scale data's sizes (kindred.nonprod.scale): left out, the command's own defaults (one
+    # city-size organisation of 50,000 people and two a tenth of it).
+    seed.add_argument("--people", type=int, help="people in the city-size organisation")
+    seed.add_argument("--referrals", type=int, help="referrals there, in every state")
+    seed.add_argument(
+        "--volunteers",
+        "--befrienders",
+        dest="volunteers",
+        type=int,
+        help="active befrienders there",
+    )
+    seed.add_argument("--relationships", type=int, help="relationships there")
+    seed.add_argument("--contacts", type=int, help="contacts per relationship, on average")
+    seed.add_argument(
+        "--organisations", type=int, help="organisations: the city-size one and smaller ones"
+    )
+    seed.add_argument(
+        "--smaller-share",
+        type=float,
+        help="each smaller organisation's size as a share of the city's",
+    )
+    seed.add_argument("--seed", type=int, help="random seed: the same seed, the same data")  # fmt: skip
     admin = add(
         "createadmin",
         cmd_createadmin,
@@ -295,11 +447,100 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_organisations,
         "list organisations: slug, name and network slug, tab-separated",
     )
-    token = add("token", cmd_token, "make an API token for the FHIR API (printed once)")
-    token.add_argument("action", choices=["create"])
-    token.add_argument("--organisation", required=True, help="organisation slug")
-    token.add_argument("--name", required=True, help="which system will use it")
+    network = add(
+        "network",
+        cmd_network,
+        "add networks and put organisations in them, as the operator (see docs/networks.md)",
+    )
+    network_commands = network.add_subparsers(
+        dest="network_command", metavar="ACTION", required=True
+    )
+    network_create = network_commands.add_parser(
+        "create",
+        help="add a network; asking again with the same name changes nothing",
+        description="Add a network. Asking again with the same slug and name changes nothing.",
+    )
+    network_create.add_argument("slug", metavar="SLUG", help="e.g. leeds-neighbourhood-networks")
+    network_create.add_argument("--name", required=True, help="the network's name")
+    network_add = network_commands.add_parser(
+        "add-organisation",
+        help="put an organisation that is in no network into NETWORK",
+        description="Put ORGANISATION, which must be in no network, into NETWORK. Already in "
+        "it: nothing changes. In another network: refused.",
+    )
+    network_add.add_argument("network", metavar="NETWORK", help="the network's slug")
+    network_add.add_argument("organisation", metavar="ORGANISATION", help="the organisation's slug")
+    network_commands.add_parser(
+        "list",
+        help="list networks with their organisations, tab-separated",
+        description="Each network (slug, name), then its organisations indented by a tab: "
+        "slug, name, kind, nhs or not-nhs, active or closed. Organisations in no network last.",
+    )
+
+    def nhs_options(sub: argparse.ArgumentParser) -> None:
+        nhs = sub.add_mutually_exclusive_group()
+        nhs.add_argument("--nhs", action="store_true", help="an NHS body: shows the NHS identity")
+        nhs.add_argument(
+            "--not-nhs", action="store_true", help="not an NHS body: shows its own name only"
+        )
+
+    organisation = add(
+        "organisation",
+        cmd_organisation,
+        "add an organisation or change its name or NHS identity, as the operator",
+    )
+    organisation_commands = organisation.add_subparsers(
+        dest="organisation_command", metavar="ACTION", required=True
+    )
+    organisation_create = organisation_commands.add_parser(
+        "create",
+        help="add an organisation, in a network or none",
+        description="Add an organisation. An NHS team or GP practice is an NHS body unless "
+        "--not-nhs; any other kind is not unless --nhs. Asking again changes nothing, as long "
+        "as the name (and the kind, network and NHS identity, when given) match.",
+    )
+    organisation_create.add_argument("slug", metavar="SLUG", help="e.g. leeds-maecare")
+    organisation_create.add_argument("--name", required=True, help="the organisation's name")
+    organisation_create.add_argument("--network", help="the slug of its network, if any")
+    organisation_create.add_argument(
+        "--kind", help="charity (the default), nhs, neighbourhood, council or gp_practice"
+    )
+    nhs_options(organisation_create)
+    organisation_update = organisation_commands.add_parser(
+        "update",
+        help="rename an organisation or say whether it is an NHS body",
+        description="Change an organisation's name (--name) or whether it is an NHS body "
+        "(--nhs, --not-nhs). Audited in its own log.",
+    )
+    organisation_update.add_argument("slug", metavar="SLUG")
+    organisation_update.add_argument("--name", help="its new name")
+    nhs_options(organisation_update)
+    token = add(
+        "token",
+        cmd_token,
+        "make an API token for the FHIR API (printed once), for an organisation or for a "
+        "network's front door; or revoke one",
+    )
+    token.add_argument("action", choices=["create", "revoke"])
+    token_for = token.add_mutually_exclusive_group(required=True)
+    token_for.add_argument("--organisation", help="organisation slug")
+    token_for.add_argument(
+        "--network", help="network slug: referrals land in its inbox for a network admin"
+    )
+    token.add_argument("--name", default="", help="which system will use it (create)")
     token.add_argument("--practice", default="", help="the GP practice's ODS code, if any")
+    token.add_argument("--prefix", default="", help="the token's first characters (revoke)")
+    place = add(
+        "place",
+        cmd_place,
+        "say where an organisation is based and the support it offers, for routing referrals "
+        "sent to its network's front door",
+    )
+    place.add_argument("--organisation", required=True, help="organisation slug")
+    place.add_argument("--postcode", required=True, help='its base, e.g. "LS8 2AP"')
+    place.add_argument(
+        "--offers", default="", help="e.g. befriending,group,one_to_one,crisis (comma-separated)"
+    )
     add(
         "reminders",
         cmd_reminders,

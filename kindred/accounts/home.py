@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from kindred.accounts import selectors
 from kindred.accounts.models import Role
+from kindred.core.http import OrganisationRequest
 from kindred.core.pages import home_panel, nav_item
 
 nav_item("Team", "accounts:members", permission="accounts.view_members", order=80)
-nav_item("Audit log", "core:audit_log", permission="core.search_audit_log", order=90)
+nav_item("Audit log", "accounts:audit_log", permission="accounts.search_audit_log", order=90)
+nav_item("Network", "accounts:network", permission="accounts.view_network", order=85)
 
 
 @home_panel(
@@ -21,8 +21,8 @@ nav_item("Audit log", "core:audit_log", permission="core.search_audit_log", orde
     roles={Role.VOLUNTEER, Role.FACILITATOR, Role.REFERRER},
     order=90,
 )
-def contacts(request: HttpRequest) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def contacts(request: OrganisationRequest) -> dict[str, Any]:
+    organisation = request.organisation
     roles = [Role.COORDINATOR, Role.SAFEGUARDING_LEAD]
     return {"contacts": list(selectors.contacts_with_role(organisation=organisation, roles=roles))}
 
@@ -34,8 +34,8 @@ def contacts(request: HttpRequest) -> dict[str, Any]:
     roles={Role.ORGANISATION_ADMIN},
     order=60,
 )
-def team(request: HttpRequest) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def team(request: OrganisationRequest) -> dict[str, Any]:
+    organisation = request.organisation
     return {
         "role_counts": selectors.role_counts(organisation=organisation),
         "never_signed_in": list(selectors.members_never_signed_in(organisation=organisation)[:20]),
@@ -43,12 +43,16 @@ def team(request: HttpRequest) -> dict[str, Any]:
 
 
 @home_panel(
-    "network-figures",
-    heading="Across the network",
+    "network",
+    heading="Your network",
     template="accounts/home/network.jinja",
-    roles={Role.COMMISSIONER, Role.NETWORK_ADMIN},
-    order=70,
+    roles={Role.NETWORK_ADMIN},
+    order=65,
 )
-def network(request: HttpRequest) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    return {"figures": selectors.network_figures(organisation=organisation)}
+def network(request: OrganisationRequest) -> dict[str, Any]:
+    """For a network admin: the network's organisations, and how many still need an admin."""
+    network = request.organisation.network
+    if network is None:  # never: a network admin's role is held in the organisation's network
+        return {"network": None}
+    organisations, without_admin = selectors.network_summary(network=network)
+    return {"network": network, "organisations": organisations, "without_admin": without_admin}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", "Peer supporter or befriender"
     FACILITATOR = "facilitator", "Group facilitator"
     SAFEGUARDING_LEAD = "safeguarding_lead", "Safeguarding lead"
+    #: The clinician or social worker the organisation calls in when someone is in crisis: sees
+    #: the concerns raised to them (kindred.safeguarding).
+    DUTY_PROFESSIONAL = "duty_professional", "Duty professional"
     REFERRER = "referrer", "Referrer"
     COMMISSIONER = "commissioner", "Commissioner"
     ORGANISATION_ADMIN = "organisation_admin", "Organisation admin"
@@ -26,10 +29,6 @@ class Role(models.TextChoices):
     def reaches_network(self) -> bool:
         """Whether the role reaches across a network rather than one organisation (ADR-070)."""
         return self in NETWORK_ROLES
-
-    @property
-    def scope_label(self) -> str:
-        return "network" if self.reaches_network else "organisation"
 
 
 # Roles held across a network: granted only by that network's admins or the operator (ADR-070).
@@ -74,6 +73,11 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    if TYPE_CHECKING:
+        # django-otp's OTPMiddleware gives the user of every request `is_verified()`: whether
+        # they passed two-step verification in this session. Declared for the type checker.
+        def is_verified(self) -> bool: ...
 
     def roles_in(self, organisation: Organisation | None) -> frozenset[str]:
         """The roles this user holds in an organisation: those held in it, and those held across
@@ -133,13 +137,40 @@ class Organisation(BaseModel):
         Network, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
     )
     ods_code = models.CharField("ODS code", max_length=12, blank=True)
+    # An NHS body (an NHS team, a GP practice) shows the NHS identity; a charity or a
+    # neighbourhood network shows its own name. The operator decides (ADR-091). The database
+    # default lets code that predates the column (a release still running during an upgrade)
+    # add organisations.
+    is_nhs = models.BooleanField("NHS body", default=False, db_default=False)
     is_active = models.BooleanField(default=True)
+    # Where the organisation is based, and what support it offers: how a network admin chooses
+    # where a referral sent to the network's front door goes (ADR-092). The postcode is located
+    # by the caller of `services.organisation_place_set` (accounts imports no higher app).
+    # Database defaults too, so that rows written by code that predates these columns (an older
+    # process during a deploy, a migration test at an earlier state) still insert.
+    base_postcode = models.CharField(max_length=8, blank=True, default="", db_default="")
+    base_easting = models.IntegerField(null=True, blank=True)  # metres, British National Grid
+    base_northing = models.IntegerField(null=True, blank=True)
+    # The kinds of support it offers: values of referrals.Wants ("group", "befriending", ...),
+    # which referrals checks; accounts only keeps the list.
+    support_offered = models.JSONField(default=list, db_default=[], blank=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(base_easting__isnull=True, base_northing__isnull=True)
+                | models.Q(base_easting__isnull=False, base_northing__isnull=False),
+                name="organisation_place_has_both_coordinates",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+# The kinds of organisation that are NHS bodies unless the operator says otherwise (ADR-091).
+NHS_KINDS = frozenset({Organisation.Kind.NHS, Organisation.Kind.GP_PRACTICE})
 
 
 class Membership(BaseModel):

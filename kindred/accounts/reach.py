@@ -7,14 +7,23 @@ at least as far as the role does:
 - the operator (the people who run Kindred's servers, through the `kindred` command) gives any.
 
 Nothing else can: a coordinator gives nothing, an organisation admin never a network role, a
-network admin never a role inside an organisation (each organisation keeps its own data).
+network admin never a role inside an organisation (each organisation keeps its own data), with
+one exception (ADR-091): a network admin invites the *first* organisation admin of an
+organisation of their network that has none, who then runs its own team.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kindred.accounts.models import NETWORK_ROLES, ORGANISATION_ROLES, Network, Organisation, Role
+from kindred.accounts.models import (
+    NETWORK_ROLES,
+    ORGANISATION_ROLES,
+    Membership,
+    Network,
+    Organisation,
+    Role,
+)
 from kindred.core.services import Acting
 
 
@@ -97,3 +106,48 @@ def refusal(
         return None
     where = organisation.name if organisation is not None else "the organisation"
     return f"Only an organisation admin of {where} can give or take away the role {name}"
+
+
+def first_admin_refusal(*, by: Acting, organisation: Organisation) -> str | None:
+    """Why `by` may not invite the first organisation admin of `organisation` (or withdraw that
+    invitation, or see it accepted), in plain English; None if it may (ADR-091). A network admin
+    of the organisation's network, acting for one of its organisations, may while the
+    organisation is active and has no active organisation admin: once it has one, its own admins
+    run its team and the network admin gives nothing inside it again."""
+    if isinstance(by, Operator):
+        return None
+    if (
+        by.user is None
+        or by.organisation is None
+        or organisation.network_id is None
+        or by.organisation.network_id != organisation.network_id
+        or Role.NETWORK_ADMIN not in by.user.roles_in(organisation)
+    ):
+        return (
+            f"Only a network admin of the network {organisation.name} belongs to can invite "
+            "its first organisation admin"
+        )
+    if Membership.objects.filter(
+        organisation=organisation, role=Role.ORGANISATION_ADMIN, is_active=True
+    ).exists():
+        return (
+            f"{organisation.name} already has an organisation admin: they invite the rest of "
+            "its team"
+        )
+    return None
+
+
+def invitation_refusal(
+    *, by: Acting, role: Role, organisation: Organisation | None, network: Network | None
+) -> str | None:
+    """Why `by` may not invite someone to `role` there (or withdraw the invitation), or None:
+    `refusal`, except that a network admin may invite an organisation's first admin."""
+    reason = refusal(by=by, role=role, organisation=organisation, network=network)
+    if (
+        reason
+        and role == Role.ORGANISATION_ADMIN
+        and organisation is not None
+        and first_admin_refusal(by=by, organisation=organisation) is None
+    ):
+        return None
+    return reason

@@ -7,11 +7,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from kindred.accounts.models import NETWORK_ROLES, Invitation, Membership, Organisation, Role, User
-from kindred.people.models import Person
+from kindred.accounts.models import (
+    NETWORK_ROLES,
+    Invitation,
+    Membership,
+    Network,
+    Organisation,
+    Role,
+    User,
+)
 
 
 def organisations_for(*, user: User) -> QuerySet[Organisation]:
@@ -128,31 +135,28 @@ def contacts_with_role(
     return members_of(organisation=organisation).filter(role__in=[str(r) for r in roles])
 
 
-@dataclass(frozen=True)
-class OrganisationFigures:
-    """Counts for one organisation that hold no personal data."""
+def network_scope(*, organisation: Organisation) -> list[Organisation]:
+    """The active organisations of this organisation's network, or just this one outside a
+    network: the organisations a commissioner's figures cover."""
+    if organisation.network_id is None:
+        return [organisation]
+    return list(
+        Organisation.objects.filter(network=organisation.network, is_active=True).order_by("name")
+    )
 
-    organisation: Organisation
-    people: int
+
+@dataclass(frozen=True)
+class TeamSize:
+    """How many people hold a role in an organisation (counts only, no personal data)."""
+
     volunteers: int
     members: int
 
 
-def network_figures(*, organisation: Organisation) -> list[OrganisationFigures]:
-    """Each organisation in the same network as this one (or just this one), with counts.
-    Three grouped queries, whatever the number of organisations."""
-    scope = list(
-        Organisation.objects.filter(network=organisation.network, is_active=True)
-        if organisation.network_id
-        else Organisation.objects.filter(pk=organisation.pk)
-    )
-    ids = [o.pk for o in scope]
-    people = dict(
-        Person.objects.filter(organisation__in=ids)
-        .values_list("organisation")
-        .annotate(n=Count("id"))
-        .values_list("organisation", "n")
-    )
+def team_sizes(*, organisations: Sequence[Organisation]) -> dict[uuid.UUID, TeamSize]:
+    """For each organisation (by id): its volunteers and everyone holding any role there. Two
+    grouped queries, whatever the number of organisations."""
+    ids = [o.pk for o in organisations]
     active = Membership.objects.filter(organisation__in=ids, is_active=True)
     volunteers = dict(
         active.filter(role=Role.VOLUNTEER)
@@ -165,7 +169,125 @@ def network_figures(*, organisation: Organisation) -> list[OrganisationFigures]:
         .annotate(n=Count("user", distinct=True))
         .values_list("organisation", "n")
     )
+    return {i: TeamSize(volunteers.get(i, 0), members.get(i, 0)) for i in ids}
+
+
+@dataclass(frozen=True)
+class NetworkOrganisation:
+    """One organisation of a network as its network admin sees it (ADR-091): what it is and
+    whether it has its own admin yet; counts of its team, no names."""
+
+    organisation: Organisation
+    members: int
+    admins: int
+    admin_invited: bool  # an invitation to be its organisation admin is waiting for an answer
+
+
+def network_organisations(*, network: Network) -> list[NetworkOrganisation]:
+    """Every organisation of the network, active or not, by name. Three queries, whatever the
+    number of organisations (Leeds alone has 37 neighbourhood networks)."""
+    organisations = list(network.organisations.order_by("name"))
+    ids = [o.pk for o in organisations]
+    counts: dict[uuid.UUID, tuple[int, int]] = {
+        organisation_id: (members, admins)
+        for organisation_id, members, admins in Membership.objects.filter(
+            organisation__in=ids, is_active=True
+        )
+        .values_list("organisation")
+        .annotate(
+            members=Count("user", distinct=True),
+            admins=Count("user", distinct=True, filter=Q(role=Role.ORGANISATION_ADMIN)),
+        )
+        .values_list("organisation", "members", "admins")
+    }
+    invited = set(admin_invitations_in(network=network).values_list("organisation_id", flat=True))
     return [
-        OrganisationFigures(o, people.get(o.pk, 0), volunteers.get(o.pk, 0), members.get(o.pk, 0))
-        for o in scope
+        NetworkOrganisation(
+            organisation=o,
+            members=counts.get(o.pk, (0, 0))[0],
+            admins=counts.get(o.pk, (0, 0))[1],
+            admin_invited=o.pk in invited,
+        )
+        for o in organisations
     ]
+
+
+def network_summary(*, network: Network) -> tuple[int, int]:
+    """How many active organisations the network has, and how many of them have no active
+    organisation admin yet: the network admin's home panel. One query."""
+    has_admin = Membership.objects.filter(
+        organisation=OuterRef("pk"), role=Role.ORGANISATION_ADMIN, is_active=True
+    )
+    counts = network.organisations.filter(is_active=True).aggregate(
+        total=Count("pk"), without_admin=Count("pk", filter=~Exists(has_admin))
+    )
+    return counts["total"], counts["without_admin"]
+
+
+def network_organisation(
+    *, network: Network, organisation_id: uuid.UUID | str
+) -> Organisation | None:
+    """An active organisation of the network, by id; None for any other (ADR-091)."""
+    try:
+        return (
+            network.organisations.filter(is_active=True, pk=organisation_id)
+            .select_related("network")
+            .first()
+        )
+    except (ValueError, ValidationError):
+        return None
+
+
+def admin_invitations_in(*, network: Network) -> QuerySet[Invitation]:
+    """Invitations still waiting to be an organisation admin of one of the network's active
+    organisations: the first admins its network admins invite (ADR-091), and any an
+    organisation's own admins sent."""
+    return (
+        Invitation.objects.filter(
+            organisation__network=network,
+            organisation__is_active=True,
+            role=Role.ORGANISATION_ADMIN,
+            status=Invitation.Status.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "full_name")
+    )
+
+
+def network_role_holders(*, network: Network) -> QuerySet[Membership]:
+    """Who holds a role across the network (network admins, commissioners)."""
+    return (
+        Membership.objects.filter(network=network, is_active=True)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
+
+
+def network_role_invitations(*, network: Network) -> QuerySet[Invitation]:
+    """Invitations to a role across the network still waiting for an answer, under the name
+    and email typed when they were sent."""
+    return (
+        Invitation.objects.filter(
+            organisation__network=network,
+            role__in=sorted(NETWORK_ROLES),
+            status=Invitation.Status.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("organisation")
+        .order_by("role", "full_name")
+    )
+
+
+def networks_with_organisations() -> list[tuple[Network | None, list[Organisation]]]:
+    """Every network with its organisations, by slug, then the organisations in no network
+    (under None) if there are any: what `kindred network list` prints. Two queries."""
+    by_network: dict[uuid.UUID | None, list[Organisation]] = {}
+    for organisation in Organisation.objects.order_by("slug"):
+        by_network.setdefault(organisation.network_id, []).append(organisation)
+    listed: list[tuple[Network | None, list[Organisation]]] = [
+        (network, by_network.get(network.pk, [])) for network in Network.objects.order_by("slug")
+    ]
+    if None in by_network:
+        listed.append((None, by_network[None]))
+    return listed

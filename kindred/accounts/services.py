@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
+from dataclasses import replace
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.password_validation import validate_password
@@ -17,14 +19,31 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kindred.accounts import selectors, tokens
-from kindred.accounts.models import Invitation, Membership, Network, Organisation, Role, User
-from kindred.accounts.notification_links import PASSWORD_LINK
-from kindred.accounts.reach import Operator, operator, refusal, scope_for, wrong_scope
-from kindred.accounts.tokens import PasswordLink
+from kindred.accounts import audit_actions, selectors, tokens
+from kindred.accounts.middleware import SESSION_KEY
+from kindred.accounts.models import (
+    NHS_KINDS,
+    Invitation,
+    Membership,
+    Network,
+    Organisation,
+    Role,
+    User,
+)
+from kindred.accounts.reach import (
+    Operator,
+    first_admin_refusal,
+    invitation_refusal,
+    operator,
+    refusal,
+    scope_for,
+    wrong_scope,
+)
+from kindred.accounts.tokens import PASSWORD_LINK, PasswordLink
+from kindred.core.http import AuthenticatedRequest
 from kindred.core.limits import try_counted
-from kindred.core.middleware import SESSION_KEY
-from kindred.core.services import Acting, audit_record
+from kindred.core.services import Acting, audit_record, client_ip
+from kindred.core.transitions import DomainError
 from kindred.notifications.links import placeholder
 from kindred.notifications.services import notification_send
 
@@ -47,6 +66,11 @@ class WrongScope(RoleRefused):
 
 class InvitationError(Exception):
     """An invitation that cannot be sent, accepted or declined (expired, withdrawn, duplicate)."""
+
+
+class SetUpRefused(DomainError):
+    """A network or organisation that cannot be made or changed as asked: a slug that is taken
+    or not a slug, an unknown kind, an organisation already in another network (ADR-091)."""
 
 
 class TwoFactorResetRefused(Exception):
@@ -76,7 +100,7 @@ class PasswordLinkInvalid(Exception):
 def network_ensure(*, by: Acting, slug: str, name: str) -> Network:
     network, created = Network.objects.get_or_create(slug=slug, defaults={"name": name})
     if created:
-        audit_record(by=by, action="network.created", target=network)
+        audit_record(by=by, action=audit_actions.NETWORK_CREATED, target=network)
     return network
 
 
@@ -88,23 +112,231 @@ def organisation_ensure(
     name: str,
     kind: str = Organisation.Kind.CHARITY,
     network: Network | None = None,
+    is_nhs: bool | None = None,
 ) -> Organisation:
+    """The organisation with this slug, made if new (for the demo and `createadmin`). Whether it
+    is an NHS body follows its kind unless `is_nhs` says (ADR-091)."""
     organisation, created = Organisation.objects.get_or_create(
-        slug=slug, defaults={"name": name, "kind": kind, "network": network}
+        slug=slug,
+        defaults={
+            "name": name,
+            "kind": kind,
+            "network": network,
+            "is_nhs": kind in NHS_KINDS if is_nhs is None else is_nhs,
+        },
     )
     if created:
-        audit_record(by=by, action="organisation.created", target=organisation)
+        audit_record(by=by, action=audit_actions.ORGANISATION_CREATED, target=organisation)
     return organisation
 
 
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_LENGTH = 50  # SlugField's
+
+
+def _checked_slug(slug: str) -> str:
+    if not SLUG.match(slug) or len(slug) > SLUG_LENGTH:
+        raise SetUpRefused(
+            f"{slug!r} is not a slug: use lower-case letters, digits and single hyphens, at most "
+            f"{SLUG_LENGTH} characters, like leeds-maecare"
+        )
+    return slug
+
+
+def _checked_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise SetUpRefused("Give a name")
+    if len(name) > 200:
+        raise SetUpRefused("The name is too long: at most 200 characters")
+    return name
+
+
+def _in_its_log(by: Acting, organisation: Organisation) -> Acting:
+    """`by`, recorded in the organisation's own audit log, so that its admins see what the
+    operator (or a network admin) did to it."""
+    return Acting(user=by.user, organisation=organisation, ip_address=by.ip_address, label=by.label)
+
+
 @transaction.atomic
-def user_ensure(*, by: Acting, email: str, full_name: str, password: str | None) -> User:
-    """The user with this email, created if new (with an unusable password when none is given)."""
+def network_create(*, by: Acting, slug: str, name: str) -> tuple[Network, bool]:
+    """Add a network: (network, True). Asking again for the same slug and name changes nothing:
+    (network, False). A slug already used by a network of another name is refused."""
+    slug, name = _checked_slug(slug), _checked_name(name)
+    network, created = Network.objects.get_or_create(slug=slug, defaults={"name": name})
+    if created:
+        audit_record(by=by, action=audit_actions.NETWORK_CREATED, target=network)
+    elif network.name != name:
+        raise SetUpRefused(f"The slug {slug!r} is already the network {network.name!r}")
+    return network, created
+
+
+def kind_words(kind: str) -> str:
+    """An organisation's kind in a sentence: "GP practice", "charity or voluntary group"."""
+    label = str(Organisation.Kind(kind).label)
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def _a(words: str) -> str:
+    return f"an {words}" if words[0] in "aeiou" or words.startswith("NHS") else f"a {words}"
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _described(organisation: Organisation) -> str:
+    network = organisation.network
+    return (
+        f"{organisation.name}, {_a(kind_words(organisation.kind))}, "
+        f"{'an NHS body' if organisation.is_nhs else 'not an NHS body'}, "
+        f"{f'in the network {network.slug!r}' if network is not None else 'in no network'}"
+    )
+
+
+FIELD_WORDS = {"name": "name", "kind": "kind", "network": "network", "is_nhs": "NHS identity"}
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    by: Acting,
+    slug: str,
+    name: str,
+    kind: str | None = None,
+    network: Network | None = None,
+    is_nhs: bool | None = None,
+) -> tuple[Organisation, bool]:
+    """Add an organisation: (organisation, True). A charity unless `kind` says; in `network`, or
+    none; an NHS body if its kind is an NHS team or GP practice, unless `is_nhs` says (ADR-091).
+    Asking again changes nothing, (organisation, False), as long as what was asked (the name,
+    and the kind, network and NHS identity when given) is what it is; a slug already used by a
+    different one is refused, saying how it differs."""
+    slug, name = _checked_slug(slug), _checked_name(name)
+    if kind is not None and kind not in Organisation.Kind.values:
+        raise SetUpRefused(
+            f"No kind of organisation {kind!r}; the kinds are {', '.join(Organisation.Kind.values)}"
+        )
+    asked: dict[str, object] = {"name": name}
+    if kind is not None:
+        asked["kind"] = kind
+    if network is not None:
+        asked["network"] = network
+    if is_nhs is not None:
+        asked["is_nhs"] = is_nhs
+    kind = kind or Organisation.Kind.CHARITY
+    organisation, created = Organisation.objects.select_related("network").get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "kind": kind,
+            "network": network,
+            "is_nhs": kind in NHS_KINDS if is_nhs is None else is_nhs,
+        },
+    )
+    if not created:
+        differences = [
+            FIELD_WORDS[field]
+            for field, value in asked.items()
+            if getattr(organisation, field) != value
+        ]
+        if differences:
+            raise SetUpRefused(
+                f"The slug {slug!r} is already {_described(organisation)}, which differs in "
+                f"{_listed(differences)}. Change it with `kindred organisation update` or "
+                "`kindred network add-organisation`"
+            )
+        return organisation, False
+    audit_record(
+        by=_in_its_log(by, organisation),
+        action=audit_actions.ORGANISATION_CREATED,
+        target=organisation,
+        detail={
+            "slug": slug,
+            "kind": kind,
+            "is_nhs": organisation.is_nhs,
+            "network": network.slug if network is not None else "",
+        },
+    )
+    return organisation, True
+
+
+@transaction.atomic
+def organisation_update(
+    *, by: Acting, organisation: Organisation, name: str | None = None, is_nhs: bool | None = None
+) -> tuple[Organisation, list[str]]:
+    """Rename an organisation or say whether it is an NHS body (None leaves each as it is):
+    (organisation, the fields changed). Audited with the old and new values; changing nothing
+    records nothing."""
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    changes: dict[str, list[object]] = {}
+    if name is not None and _checked_name(name) != locked.name:
+        changes["name"] = [locked.name, _checked_name(name)]
+        locked.name = _checked_name(name)
+    if is_nhs is not None and is_nhs != locked.is_nhs:
+        changes["is_nhs"] = [locked.is_nhs, is_nhs]
+        locked.is_nhs = is_nhs
+    if changes:
+        locked.save(update_fields=[*changes, "updated_at"])
+        audit_record(
+            by=_in_its_log(by, locked),
+            action=audit_actions.ORGANISATION_UPDATED,
+            target=locked,
+            detail={field: {"from": old, "to": new} for field, (old, new) in changes.items()},
+        )
+    return locked, list(changes)
+
+
+@transaction.atomic
+def network_add_organisation(
+    *, by: Acting, network: Network, organisation: Organisation
+) -> tuple[Organisation, bool]:
+    """Put an organisation that is in no network into this one: (organisation, True). Already
+    in it: nothing changes, (organisation, False). In another network: refused, since its
+    network's admins and commissioners would lose it, and the ones of this network gain it,
+    without anyone deciding about the roles held across either (ADR-091)."""
+    locked = (
+        Organisation.objects.select_for_update(of=("self",))
+        .select_related("network")
+        .get(pk=organisation.pk)
+    )
+    if locked.network_id == network.pk:
+        return locked, False
+    if locked.network is not None:
+        raise SetUpRefused(
+            f"{locked.name} is already in the network {locked.network.name!r} "
+            f"({locked.network.slug}); an organisation belongs to one network"
+        )
+    locked.network = network
+    locked.save(update_fields=["network", "updated_at"])
+    audit_record(
+        by=_in_its_log(by, locked),
+        action=audit_actions.NETWORK_ORGANISATION_ADDED,
+        target=locked,
+        detail={"network": network.slug},
+    )
+    return locked, True
+
+
+@transaction.atomic
+def user_ensure(
+    *, by: Acting, email: str, full_name: str, password: str | None, password_hash: str = ""
+) -> User:
+    """The user with this email, created if new (with an unusable password when none is given).
+    `password_hash`, an already hashed password, is for demo data, which hashes one password once
+    for all its users (hashing is slow on purpose): it is set when the user is created or has no
+    usable password, and audited as a password set."""
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
-        audit_record(by=by, action="user.created", target=user)
+        audit_record(by=by, action=audit_actions.USER_CREATED, target=user)
+    if password_hash and not user.has_usable_password():
+        user.password = password_hash
+        user.save(update_fields=["password", "updated_at"])
+        audit_record(
+            by=by, action=audit_actions.USER_PASSWORD_SET, target=user, detail={"from": "a hash"}
+        )
     return user
 
 
@@ -188,7 +420,7 @@ def _membership_create(
             by=by,
             organisation=organisation,
             network=network,
-            action="membership.granted",
+            action=audit_actions.MEMBERSHIP_GRANTED,
             target=membership,
             detail={
                 "role": str(role),
@@ -218,7 +450,7 @@ def membership_grant(
     if reason:
         raise _refuse_role(
             by=by,
-            action="membership.grant_refused",
+            action=audit_actions.MEMBERSHIP_GRANT_REFUSED,
             role=role,
             user=user,
             organisation=organisation,
@@ -239,26 +471,28 @@ def user_sign_in(*, request: HttpRequest, user: User) -> None:
     organisation = selectors.organisation_for_session(user=user, organisation_id=None)
     if organisation is not None:
         request.session[SESSION_KEY] = str(organisation.pk)
-        request.organisation = organisation  # type: ignore[attr-defined]
-    audit_record(by=Acting.from_request(request), action="user.signed_in", target=user)
+    by = Acting(user=user, organisation=organisation, ip_address=client_ip(request))
+    audit_record(by=by, action=audit_actions.USER_SIGNED_IN, target=user)
 
 
 def user_sign_out(*, request: HttpRequest) -> None:
     if request.user.is_authenticated:
-        audit_record(by=Acting.from_request(request), action="user.signed_out", target=request.user)
+        audit_record(
+            by=Acting.from_request(request),
+            action=audit_actions.USER_SIGNED_OUT,
+            target=request.user,
+        )
     logout(request)
 
 
-def organisation_switch(*, request: HttpRequest, organisation: Organisation) -> None:
-    """Act for another organisation the user belongs to."""
+def organisation_switch(*, request: AuthenticatedRequest, organisation: Organisation) -> None:
+    """Act for another organisation the user belongs to (from the next request on)."""
     user = request.user
-    if not user.is_authenticated or not user.roles_in(organisation):
+    if not user.roles_in(organisation):
         raise NotAMember("You do not have a role in that organisation.")
     request.session[SESSION_KEY] = str(organisation.pk)
-    request.organisation = organisation  # type: ignore[attr-defined]
-    audit_record(
-        by=Acting.from_request(request), action="organisation.switched", target=organisation
-    )
+    by = Acting(user=user, organisation=organisation, ip_address=client_ip(request))
+    audit_record(by=by, action=audit_actions.ORGANISATION_SWITCHED, target=organisation)
 
 
 def membership_end(*, by: Acting, membership: Membership) -> Membership:
@@ -272,7 +506,7 @@ def membership_end(*, by: Acting, membership: Membership) -> Membership:
     if reason:
         raise _refuse_role(
             by=by,
-            action="membership.end_refused",
+            action=audit_actions.MEMBERSHIP_END_REFUSED,
             role=role,
             user=membership.user,
             organisation=membership.organisation,
@@ -305,7 +539,7 @@ def membership_end(*, by: Acting, membership: Membership) -> Membership:
             by=by,
             organisation=locked.organisation,
             network=locked.network,
-            action="membership.ended",
+            action=audit_actions.MEMBERSHIP_ENDED,
             target=locked,
             detail={
                 "role": locked.role,
@@ -369,13 +603,71 @@ def team_member_add(
     if reason:
         raise _refuse_role(
             by=by,
-            action="membership.grant_refused",
+            action=audit_actions.MEMBERSHIP_GRANT_REFUSED,
             role=role,
             user=None,
             organisation=organisation,
             network=network,
             reason=reason,
         )
+    return _invitation_send(
+        by=by, email=email, full_name=full_name, role=role, network=network, base_url=base_url
+    )
+
+
+def organisation_first_admin_invite(
+    *, by: Acting, organisation: Organisation, email: str, full_name: str, base_url: str
+) -> Invitation:
+    """A network admin invites the first organisation admin of an organisation of their network
+    that has none (ADR-091), through the same invitation as the team page's (ADR-071): sent
+    from that organisation, recorded in its audit log, accepted only by the person invited.
+    Anyone else, an organisation outside the network, or one that already has an admin, is
+    refused (RoleRefused, audited in the log of the organisation `by` acts for)."""
+    reason = first_admin_refusal(by=by, organisation=organisation)
+    if reason:
+        raise _refuse_role(
+            by=by,
+            action=audit_actions.MEMBERSHIP_GRANT_REFUSED,
+            role=Role.ORGANISATION_ADMIN,
+            user=None,
+            organisation=organisation,
+            network=None,
+            reason=reason,
+        )
+    return _invitation_send(
+        by=_in_its_log(by, organisation),
+        email=email,
+        full_name=full_name,
+        role=Role.ORGANISATION_ADMIN,
+        network=None,
+        base_url=base_url,
+    )
+
+
+def organisation_first_admin_withdraw(*, by: Acting, invitation: Invitation) -> Invitation:
+    """A network admin takes back a first-admin invitation not yet answered, while the
+    organisation still has no admin (ADR-091); recorded in the organisation's log."""
+    reason = first_admin_refusal(by=by, organisation=invitation.organisation)
+    if reason or invitation.role != Role.ORGANISATION_ADMIN:
+        raise _refuse_role(
+            by=by,
+            action=audit_actions.INVITATION_WITHDRAW_REFUSED,
+            role=Role(invitation.role),
+            user=None,
+            organisation=invitation.organisation,
+            network=None,
+            reason=reason or "Only an organisation's first admin is invited from the network",
+        )
+    return invitation_withdraw(by=_in_its_log(by, invitation.organisation), invitation=invitation)
+
+
+def _invitation_send(
+    *, by: Acting, email: str, full_name: str, role: Role, network: Network | None, base_url: str
+) -> Invitation:
+    """Make (or renew) the invitation from the organisation `by` acts for, audit it and email
+    it, in one transaction. The caller has checked that `by` may give the role."""
+    assert by.organisation is not None
+    organisation = None if role.reaches_network else by.organisation
     email = User.objects.normalize_email(email).strip().lower()
     with transaction.atomic():
         user = User.objects.filter(email=email).first()
@@ -412,7 +704,7 @@ def team_member_add(
         invitation.save()
         audit_record(
             by=by,
-            action="invitation.sent",
+            action=audit_actions.INVITATION_SENT,
             target=invitation,
             detail={"role": str(role), "email": email, **_scope_detail(organisation, network)},
         )
@@ -421,27 +713,26 @@ def team_member_add(
             if network is None
             else f"{network.name} (from {by.organisation.name})"
         )
-        body = (
-            f"{by.actor_label} has invited you to join {where} on Kindred as "
-            f"{role.label.lower()}.\n\n"
-        )
-        if not user.has_usable_password():
-            body += (
-                "First choose a password here within "
-                f"{tokens.LIFETIME_IN_WORDS[PasswordLink.Purpose.SET_UP]}: "
-                f"{password_link(user=user, base_url=base_url)}\n\n"
-            )
-        body += (
-            f"Then sign in and accept or decline the invitation within {INVITATION_DAYS} days: "
-            f"{base_url.rstrip('/')}{reverse('accounts:invitations')}"
-        )
         notification_send(
             by=by,
             to=email,
-            subject=f"You are invited to join {by.organisation.name} on Kindred",
-            body=body,
+            template="accounts/messages/invited.jinja",
+            context={
+                "organisation": by.organisation.name,
+                "inviter": by.actor_label,
+                "where": where,
+                "role": role.label.lower(),
+                "password_link": (
+                    ""
+                    if user.has_usable_password()
+                    else password_link(user=user, base_url=base_url)
+                ),
+                "lifetime": tokens.LIFETIME_IN_WORDS[PasswordLink.Purpose.SET_UP],
+                "days": INVITATION_DAYS,
+                "invitations_url": f"{base_url.rstrip('/')}{reverse('accounts:invitations')}",
+            },
             kind="account.invited",
-            target=invitation,
+            about=invitation,
         )
     return invitation
 
@@ -470,8 +761,12 @@ def invitation_accept(*, by: Acting, invitation_id: uuid.UUID | str) -> Membersh
         invitation = _open_invitation(user=by.user, invitation_id=invitation_id)
         role = Role(invitation.role)
         organisation, network = scope_for(role=role, organisation=invitation.organisation)
+        if role == Role.ORGANISATION_ADMIN:
+            # Two first admins invited by a network admin accepting at once: one becomes the
+            # first, the other is asked to be invited by them (ADR-091).
+            Organisation.objects.select_for_update().filter(pk=invitation.organisation_id).first()
         inviter = Acting(user=invitation.invited_by, organisation=invitation.organisation)
-        if invitation.invited_by is None or refusal(
+        if invitation.invited_by is None or invitation_refusal(
             by=inviter, role=role, organisation=organisation, network=network
         ):
             raise InvitationError(
@@ -490,7 +785,7 @@ def invitation_accept(*, by: Acting, invitation_id: uuid.UUID | str) -> Membersh
         invitation.status = Invitation.Status.ACCEPTED
         invitation.decided_at = timezone.now()
         invitation.save(update_fields=["status", "decided_at", "updated_at"])
-        audit_record(by=here, action="invitation.accepted", target=invitation)
+        audit_record(by=here, action=audit_actions.INVITATION_ACCEPTED, target=invitation)
     return membership
 
 
@@ -504,7 +799,7 @@ def invitation_decline(*, by: Acting, invitation_id: uuid.UUID | str) -> Invitat
     invitation.decided_at = timezone.now()
     invitation.save(update_fields=["status", "decided_at", "updated_at"])
     here = Acting(user=by.user, organisation=invitation.organisation, ip_address=by.ip_address)
-    audit_record(by=here, action="invitation.declined", target=invitation)
+    audit_record(by=here, action=audit_actions.INVITATION_DECLINED, target=invitation)
     return invitation
 
 
@@ -513,11 +808,11 @@ def invitation_withdraw(*, by: Acting, invitation: Invitation) -> Invitation:
     its role there (RoleRefused otherwise, audited)."""
     role = Role(invitation.role)
     organisation, network = scope_for(role=role, organisation=invitation.organisation)
-    reason = refusal(by=by, role=role, organisation=organisation, network=network)
+    reason = invitation_refusal(by=by, role=role, organisation=organisation, network=network)
     if reason or by.organisation is None or by.organisation.pk != invitation.organisation_id:
         raise _refuse_role(
             by=by,
-            action="invitation.withdraw_refused",
+            action=audit_actions.INVITATION_WITHDRAW_REFUSED,
             role=role,
             user=None,
             organisation=organisation,
@@ -531,7 +826,7 @@ def invitation_withdraw(*, by: Acting, invitation: Invitation) -> Invitation:
         locked.status = Invitation.Status.WITHDRAWN
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at", "updated_at"])
-        audit_record(by=by, action="invitation.withdrawn", target=locked)
+        audit_record(by=by, action=audit_actions.INVITATION_WITHDRAWN, target=locked)
     return locked
 
 
@@ -567,15 +862,13 @@ def password_reset_request(*, email: str, base_url: str, ip_address: str | None)
         notification_send(
             by=by,
             to=user.email,
-            subject="Set a new Kindred password",
-            body=(
-                "Someone asked to set a new password for your Kindred sign-in. If it was you, use "
-                f"this link within {tokens.LIFETIME_IN_WORDS[PasswordLink.Purpose.RESET]}: {link}"
-                "\n\nIt works once. If it was not you, you can ignore this email; your password "
-                "has not changed."
-            ),
+            template="accounts/messages/password_reset.jinja",
+            context={
+                "lifetime": tokens.LIFETIME_IN_WORDS[PasswordLink.Purpose.RESET],
+                "link": link,
+            },
             kind="account.password_reset",
-            target=user,
+            about=user,
         )
 
 
@@ -619,7 +912,9 @@ def user_set_password(*, by: Acting, uid: str, token: str, password: str) -> Use
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
     PasswordLink.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
-    audit_record(by=by, action="user.password_set", target=user, detail={"link": link.purpose})
+    audit_record(
+        by=by, action=audit_actions.USER_PASSWORD_SET, target=user, detail={"link": link.purpose}
+    )
     return user
 
 
@@ -635,19 +930,19 @@ def two_factor_device(*, user: User) -> TOTPDevice:
     return device
 
 
-def two_factor_verify(*, request: HttpRequest, device: TOTPDevice, code: str) -> bool:
+def two_factor_verify(*, request: AuthenticatedRequest, device: TOTPDevice, code: str) -> bool:
     """Check a code from the app. The first good code confirms a new device. Failures slow
     down further tries (django-otp's throttling) and are audited."""
     by = Acting.from_request(request)
     if not device.verify_token(code.replace(" ", "")):
-        audit_record(by=by, action="user.two_factor_failed", target=request.user)  # type: ignore[arg-type]
+        audit_record(by=by, action=audit_actions.USER_TWO_FACTOR_FAILED, target=request.user)
         return False
     if not device.confirmed:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit_record(by=by, action="user.two_factor_set_up", target=request.user)  # type: ignore[arg-type]
+        audit_record(by=by, action=audit_actions.USER_TWO_FACTOR_SET_UP, target=request.user)
     otp_login(request, device)
-    audit_record(by=by, action="user.two_factor_verified", target=request.user)  # type: ignore[arg-type]
+    audit_record(by=by, action=audit_actions.USER_TWO_FACTOR_VERIFIED, target=request.user)
     return True
 
 
@@ -691,9 +986,88 @@ def two_factor_reset(*, by: Acting, user: User) -> None:
         reason = _two_factor_reset_refusal(by=by, user=user)
         if reason is None:
             TOTPDevice.objects.filter(user=user).delete()
-            audit_record(by=by, action="user.two_factor_reset", target=user)
+            audit_record(by=by, action=audit_actions.USER_TWO_FACTOR_RESET, target=user)
             return
     audit_record(
-        by=by, action="user.two_factor_reset_refused", target=user, detail={"reason": reason}
+        by=by,
+        action=audit_actions.USER_TWO_FACTOR_RESET_REFUSED,
+        target=user,
+        detail={"reason": reason},
     )
     raise TwoFactorResetRefused(reason)
+
+
+class PlaceRefused(Exception):
+    """Where an organisation is based, or what it offers, cannot be set that way."""
+
+
+SUPPORT_KIND = re.compile(r"^[a-z][a-z_]{0,31}$")
+
+
+@transaction.atomic
+def organisation_place_set(
+    *,
+    by: Acting,
+    organisation: Organisation,
+    postcode: str,
+    easting: int | None,
+    northing: int | None,
+    support_offered: list[str],
+) -> Organisation:
+    """Record where the organisation is based (a postcode the caller has located on the British
+    National Grid: accounts imports no higher app, so `kindred.referrals.network` locates it with
+    the postcode look-up people use) and the kinds of support it offers (values the caller has
+    checked). Used to suggest where a referral sent to a network's front door goes (ADR-092).
+
+    The operator, an organisation admin of the organisation, or a network admin of its network
+    may; anyone else is refused, and nothing changes. Audited in the organisation's log."""
+    held = by.user.roles_in(organisation) if by.user is not None else frozenset()
+    if not isinstance(by, Operator) and not held & {Role.ORGANISATION_ADMIN, Role.NETWORK_ADMIN}:
+        raise PlaceRefused(
+            f"Only an organisation admin of {organisation.name}, a network admin of its network "
+            "or the people who run Kindred can say where it is based and what it offers"
+        )
+    if (easting is None) != (northing is None):
+        raise PlaceRefused("Give both the easting and the northing of the postcode, or neither")
+    if easting is not None and not postcode.strip():
+        raise PlaceRefused("Give the postcode the easting and northing are of")
+    kinds = list(dict.fromkeys(support_offered))
+    if not all(isinstance(kind, str) and SUPPORT_KIND.match(kind) for kind in kinds):
+        raise PlaceRefused("Each kind of support is a short name in lower case, like befriending")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = {
+        "postcode": organisation.base_postcode,
+        "located": organisation.base_easting is not None,
+        "support_offered": list(organisation.support_offered or []),
+    }
+    after = {
+        "postcode": postcode.strip().upper()[:8],
+        "located": easting is not None,
+        "support_offered": kinds,
+    }
+    unchanged = before == after and (organisation.base_easting, organisation.base_northing) == (
+        easting,
+        northing,
+    )
+    if unchanged:
+        return organisation  # setting it again changes nothing (the demo seed relies on it)
+    organisation.base_postcode = str(after["postcode"])
+    organisation.base_easting = easting
+    organisation.base_northing = northing
+    organisation.support_offered = kinds
+    organisation.save(
+        update_fields=[
+            "base_postcode",
+            "base_easting",
+            "base_northing",
+            "support_offered",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        by=replace(by, organisation=organisation),
+        action=audit_actions.ORGANISATION_PLACE_SET,
+        target=organisation,
+        detail={"before": before, "after": after},
+    )
+    return organisation

@@ -19,6 +19,10 @@ from django.db import models
 
 from kindred.core.models import BaseModel
 
+# The name of the worker's maker of password links (registered in notification_links.py): a
+# message body holds `placeholder(PASSWORD_LINK, link id)` where the link goes.
+PASSWORD_LINK = "accounts.password_link"  # noqa: S105 - a name, not a password
+
 
 class PasswordLink(BaseModel):
     class Purpose(models.TextChoices):

@@ -34,4 +34,17 @@ urlpatterns = [
     ),
     path("forgotten-password/", views.forgotten_password, name="forgotten_password"),
     path("set-password/<str:uid>/<str:token>/", views.set_password, name="set_password"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("network/", views.network, name="network"),
+    path(
+        "network/organisations/<uuid:organisation_id>/invite-admin/",
+        views.network_admin_invite,
+        name="network_admin_invite",
+    ),
+    path(
+        "network/invitations/<uuid:invitation_id>/withdraw/",
+        views.network_invitation_withdraw,
+        name="network_invitation_withdraw",
+    ),
+    path("network/roles/", views.network_roles, name="network_roles"),
 ]

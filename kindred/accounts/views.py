@@ -1,4 +1,4 @@
-"""Signing in and out, and choosing which organisation to act for."""
+"""Signing in and out, choosing which organisation to act for, the team, and the audit log."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import uuid
 
 import segno
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,15 +17,20 @@ from django.views.decorators.http import require_POST
 
 from kindred.accounts import selectors, services
 from kindred.accounts.forms import (
+    AuditSearchForm,
     ForgottenPasswordForm,
     NewPasswordForm,
+    PersonToInviteForm,
     SignInForm,
     TeamMemberForm,
     TwoFactorCodeForm,
 )
-from kindred.accounts.models import Role
-from kindred.accounts.reach import grantable_roles
+from kindred.accounts.models import Network, Role
+from kindred.accounts.reach import first_admin_refusal, grantable_roles
+from kindred.core import selectors as audit_selectors
 from kindred.core.access import password_checked, permission, public, signed_in
+from kindred.core.http import AuthenticatedRequest, OrganisationRequest
+from kindred.core.selectors import AuditSearch
 from kindred.core.services import Acting, client_ip
 
 
@@ -62,8 +68,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @never_cache
-def choose_organisation(request: HttpRequest) -> HttpResponse:
-    organisations = list(selectors.organisations_for(user=request.user))  # type: ignore[arg-type]
+def choose_organisation(request: AuthenticatedRequest) -> HttpResponse:
+    organisations = list(selectors.organisations_for(user=request.user))
     if request.method == "POST":
         chosen = next(
             (o for o in organisations if str(o.pk) == request.POST.get("organisation")), None
@@ -74,8 +80,8 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
             services.organisation_switch(request=request, organisation=chosen)
             messages.success(request, f"You are now acting for {chosen.name}")
             return redirect("core:home")
-    roles = {o.pk: sorted(request.user.roles_in(o)) for o in organisations}  # type: ignore[union-attr]
-    waiting = selectors.invitations_waiting_for(user=request.user).count()  # type: ignore[arg-type]
+    roles = {o.pk: sorted(request.user.roles_in(o)) for o in organisations}
+    waiting = selectors.invitations_waiting_for(user=request.user).count()
     return render(
         request,
         "accounts/choose_organisation.jinja",
@@ -84,8 +90,8 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
 
 
 @permission("accounts.view_members")
-def members(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def members(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     return render(
         request,
         "accounts/members.jinja",
@@ -99,8 +105,8 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 @permission("accounts.manage_members")
-def member_add(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def member_add(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     by = Acting.from_request(request)
     form = TeamMemberForm(
         request.POST or None, organisation=organisation, roles=grantable_roles(by=by)
@@ -130,8 +136,8 @@ def member_add(request: HttpRequest) -> HttpResponse:
 
 @permission("accounts.manage_members")
 @require_POST
-def membership_end(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def membership_end(request: OrganisationRequest, membership_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation
     membership = selectors.membership_reaching(
         organisation=organisation, membership_id=membership_id
     )
@@ -151,8 +157,8 @@ def membership_end(request: HttpRequest, membership_id: uuid.UUID) -> HttpRespon
 
 @permission("accounts.manage_members")
 @require_POST
-def invitation_withdraw(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def invitation_withdraw(request: OrganisationRequest, invitation_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation
     invitation = (
         selectors.invitations_pending_for(organisation=organisation)
         .filter(pk=invitation_id)
@@ -171,15 +177,15 @@ def invitation_withdraw(request: HttpRequest, invitation_id: uuid.UUID) -> HttpR
 
 @signed_in
 @never_cache
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: AuthenticatedRequest) -> HttpResponse:
     """The signed-in user's invitations to take a role, to accept or decline."""
-    waiting = selectors.invitations_waiting_for(user=request.user)  # type: ignore[arg-type]
+    waiting = selectors.invitations_waiting_for(user=request.user)
     return render(request, "accounts/invitations.jinja", {"invitations": waiting})
 
 
 @signed_in
 @require_POST
-def invitation_answer(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
+def invitation_answer(request: AuthenticatedRequest, invitation_id: uuid.UUID) -> HttpResponse:
     by = Acting.from_request(request)
     accept = request.POST.get("answer") == "accept"
     try:
@@ -244,11 +250,11 @@ def set_password(request: HttpRequest, uid: str, token: str) -> HttpResponse:
 
 @password_checked
 @never_cache
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedRequest) -> HttpResponse:
     """The second step of signing in: set up an authenticator app, or enter its code."""
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_verified():
         return redirect("core:home")
-    device = services.two_factor_device(user=request.user)  # type: ignore[arg-type]
+    device = services.two_factor_device(user=request.user)
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wait = services.two_factor_retry_in(device=device)
@@ -270,8 +276,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @permission("accounts.reset_two_factor")
 @require_POST
-def two_factor_reset(request: HttpRequest, membership_id: uuid.UUID) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def two_factor_reset(request: OrganisationRequest, membership_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation
     membership = selectors.members_of(organisation=organisation).filter(pk=membership_id).first()
     if membership is None:
         raise Http404("No such role in this organisation")
@@ -286,3 +292,124 @@ def two_factor_reset(request: HttpRequest, membership_id: uuid.UUID) -> HttpResp
             "sign in",
         )
     return redirect("accounts:members")
+
+
+@permission("accounts.search_audit_log")
+def audit_log(request: OrganisationRequest) -> HttpResponse:
+    """The organisation admin searches everything done or viewed while acting for their
+    organisation. Searching for an action finds the entries written under its old names too."""
+    organisation = request.organisation
+    form = AuditSearchForm(
+        request.GET or None, actions=audit_selectors.audit_actions_of(organisation=organisation)
+    )
+    search = form.search() if form.is_bound and form.is_valid() else AuditSearch()
+    events = audit_selectors.audit_events_of(
+        organisation=organisation, search=search
+    ).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/audit_log.jinja",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _network_of(request: OrganisationRequest) -> Network:
+    """The network of the organisation the network admin acts for: the one their pages show."""
+    network = request.organisation.network
+    if network is None:  # a network role is held only in a network, so never for a permitted user
+        raise Http404("This organisation is in no network")
+    return network
+
+
+@permission("accounts.view_network")
+def network(request: OrganisationRequest) -> HttpResponse:
+    """The network admin's list of the network's organisations (ADR-091)."""
+    network = _network_of(request)
+    return render(
+        request,
+        "accounts/network.jinja",
+        {"network": network, "rows": selectors.network_organisations(network=network)},
+    )
+
+
+@permission("accounts.invite_first_admin")
+def network_admin_invite(request: OrganisationRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    """Invite the first organisation admin of one of the network's organisations (ADR-091)."""
+    network = _network_of(request)
+    organisation = selectors.network_organisation(network=network, organisation_id=organisation_id)
+    if organisation is None:
+        raise Http404("No such organisation in this network")
+    by = Acting.from_request(request)
+    form = PersonToInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.organisation_first_admin_invite(
+                by=by,
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except services.InvitationError as refused:
+            form.add_error("email", str(refused))
+        except services.RoleRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            # The same words whether or not the email already has a sign-in (ADR-071).
+            messages.success(
+                request,
+                f"We have invited {invitation.full_name} to be the organisation admin of "
+                f"{organisation.name}. They join when they accept",
+            )
+            return redirect("accounts:network")
+    return render(
+        request,
+        "accounts/network_admin_invite.jinja",
+        {
+            "network": network,
+            "organisation": organisation,
+            "form": form,
+            "refusal": first_admin_refusal(by=by, organisation=organisation),
+            "invitations": selectors.admin_invitations_in(network=network).filter(
+                organisation=organisation
+            ),
+        },
+    )
+
+
+@permission("accounts.invite_first_admin")
+@require_POST
+def network_invitation_withdraw(
+    request: OrganisationRequest, invitation_id: uuid.UUID
+) -> HttpResponse:
+    network = _network_of(request)
+    invitation = selectors.admin_invitations_in(network=network).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404("No such invitation in this network")
+    try:
+        services.organisation_first_admin_withdraw(
+            by=Acting.from_request(request), invitation=invitation
+        )
+    except (services.RoleRefused, services.InvitationError) as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"The invitation to {invitation.full_name} is withdrawn")
+    return redirect("accounts:network_admin_invite", organisation_id=invitation.organisation_id)
+
+
+@permission("accounts.view_network")
+def network_roles(request: OrganisationRequest) -> HttpResponse:
+    """Who holds a role across the network: its network admins and commissioners (ADR-091)."""
+    network = _network_of(request)
+    return render(
+        request,
+        "accounts/network_roles.jinja",
+        {
+            "network": network,
+            "holders": selectors.network_role_holders(network=network),
+            "invitations": selectors.network_role_invitations(network=network),
+        },
+    )

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, Environment
 
+from kindred.accounts.presenters import role_label
 from kindred.core import presenters
 from kindred.core.pages import nav_items_for
 from kindred.nhsuk_forms.rendering import error_summary_items, field
@@ -33,14 +34,16 @@ def environment(**options: Any) -> Environment:
             "nhsuk_field": field,
             "error_summary_items": error_summary_items,
             "nav_items_for": nav_items_for,
+            "count_of": presenters.count_of,
         }
     )
     env.filters.update(
         {
             "local_datetime": presenters.local_datetime,
             "local_date": presenters.local_date,
-            "role_label": presenters.role_label,
+            "role_label": role_label,
             "suppressed": presenters.suppressed_count,
+            "in_a_sentence": presenters.in_a_sentence,
         }
     )
     return env

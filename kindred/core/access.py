@@ -17,13 +17,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+from kindred.core.http import AuthenticatedRequest
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +41,6 @@ ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 class AccessRule:
     kind: str
     permission: str = ""
-
-    def describe(self) -> str:
-        return self.permission if self.kind == PERMISSION else self.kind
 
 
 def _declare(rule: AccessRule) -> Callable[[ViewT], ViewT]:
@@ -96,7 +95,8 @@ class AccessMiddleware:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if rule.kind == PASSWORD_CHECKED:
             return None
-        if settings.KINDRED_TWO_FACTOR and not request.user.is_verified():  # type: ignore[attr-defined]
+        signed_in_request = cast(AuthenticatedRequest, request)  # is_authenticated, just above
+        if settings.KINDRED_TWO_FACTOR and not signed_in_request.user.is_verified():
             return redirect("accounts:two_factor")
         if rule.kind == SIGNED_IN:
             return None

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
+        from django.utils.module_loading import autodiscover_modules
 
         from kindred.core import (
             append_only,
@@ -23,3 +24,5 @@ class CoreConfig(AppConfig):
         post_migrate.connect(
             append_only.install_after_migrate, sender=self, dispatch_uid="kindred_append_only"
         )
+        # Each app's audit vocabulary (ADR-084), declared before any entry is written.
+        autodiscover_modules("audit_actions")

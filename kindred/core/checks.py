@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from kindred.config.settings.environment import PUBLIC_FIELD_ENCRYPTION_KEYS, PUBLIC_SECRET_KEYS
+from kindred.core.environment import PUBLIC_FIELD_ENCRYPTION_KEYS, PUBLIC_SECRET_KEYS
 
 
 def _is_public(value: str, public: frozenset[str]) -> bool:

@@ -1,23 +1,30 @@
-"""Jobs that run once a day, started by the worker itself (no cron needed).
+"""Jobs that run once a day, as a durable task in the worker's queue (no cron needed, ADR-104).
 
-Apps register a job in AppConfig.ready() with `@daily_job`. `kindred worker` runs every job when
-it starts and then each day at DAILY_AT (Europe/London). A job must be safe to run twice (several
-workers may each run it): enqueue tasks whose effects are recorded once, as the volunteer
-reminders do.
+Apps register a job in AppConfig.ready() with `@daily_job`. The daily run is a task
+(`daily_jobs_due`) waiting in the database with `run_after` set to the next DAILY_AT (Europe/
+London); when it runs it queues the next day's, so exactly one is waiting at any time. A run that
+fell due while no worker ran happens when a worker starts, once; `kindred worker` queues the
+first when none is waiting. A job must still be safe to run twice (`kindred reminders` runs them
+by hand): enqueue tasks whose effects are recorded once, as the volunteer reminders do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
 
 logger = logging.getLogger(__name__)
 
 LONDON = ZoneInfo("Europe/London")
 DAILY_AT = dt.time(7, 0)
+#: The advisory lock that makes adding the next daily run one at a time on PostgreSQL.
+DAILY_LOCK = 7_231_001
 
 _jobs: dict[str, Callable[[], object]] = {}
 
@@ -54,15 +61,38 @@ def next_run(after: dt.datetime, at: dt.time = DAILY_AT) -> dt.datetime:
     return candidate
 
 
-class DailyScheduler(threading.Thread):
-    """Runs the daily jobs now and then each day, until stopped."""
+@task()
+def daily_jobs_due(due: str) -> dict[str, str]:
+    """The daily run that was due at `due` (ISO time): every job, then the next day's run."""
+    outcomes = run_daily_jobs()
+    logger.info("Daily jobs due at %s: %s", due, outcomes)
+    schedule_daily_jobs(now=timezone.now(), first_now=False)
+    return outcomes
 
-    def __init__(self) -> None:
-        super().__init__(name="kindred-daily", daemon=True)
-        self.stopping = threading.Event()
 
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            logger.info("Daily jobs: %s", run_daily_jobs())
-            now = dt.datetime.now(tz=LONDON)
-            self.stopping.wait((next_run(now) - now).total_seconds())
+def schedule_daily_jobs(*, now: dt.datetime | None = None, first_now: bool = True) -> bool:
+    """Make sure exactly one daily run is waiting in the task queue; returns whether one was
+    added. Called by `kindred worker` as it starts and by each daily run for the next day.
+
+    A run that fell due while no worker ran is still waiting, so the next worker to start runs
+    it, once. With none waiting at all (a new site), the first runs now if `first_now`, else at
+    the next DAILY_AT. Two workers starting at once add one between them: the look and the add
+    are one transaction under a lock (an advisory lock on PostgreSQL, SQLite's single writer)."""
+    from django_tasks import default_task_backend
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
+    if not default_task_backend.supports_defer:
+        return False  # the test suite's immediate backend: nothing waits
+    now = now or timezone.now()
+    with exclusive_transaction():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DAILY_LOCK])
+        if DBTaskResult.objects.filter(
+            task_path=daily_jobs_due.module_path, status=TaskResultStatus.READY
+        ).exists():
+            return False
+        due = now if first_now else next_run(now)
+        daily_jobs_due.using(run_after=due).enqueue(due.isoformat())
+    return True

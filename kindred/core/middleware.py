@@ -1,5 +1,5 @@
-"""Kindred's own middleware: which organisation the signed-in user is acting for (kept in their
-session), headers only a trusted proxy may send, and no caching of any page."""
+"""Kindred's own middleware that needs no app: headers only a trusted proxy may send, and no
+caching of any page. Which organisation the user acts for is `kindred.accounts.middleware`."""
 
 from __future__ import annotations
 
@@ -9,30 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
-from kindred.accounts import selectors
 from kindred.core.addresses import peer_is_trusted, trusted_networks
-
-SESSION_KEY = "kindred_organisation_id"
-
-
-class CurrentOrganisationMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.organisation = None  # type: ignore[attr-defined]
-        request.roles = frozenset()  # type: ignore[attr-defined]
-        user = request.user
-        if user.is_authenticated:
-            organisation = selectors.organisation_for_session(
-                user=user,
-                organisation_id=request.session.get(SESSION_KEY),
-            )
-            if organisation is not None:
-                request.organisation = organisation  # type: ignore[attr-defined]
-                request.roles = user.roles_in(organisation)  # type: ignore[attr-defined]
-                request.session[SESSION_KEY] = str(organisation.pk)
-        return self.get_response(request)
 
 
 class NoStoreMiddleware:

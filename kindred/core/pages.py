@@ -22,9 +22,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-PanelContext = Callable[[HttpRequest], dict[str, Any]]
+from kindred.core.http import OrganisationRequest
+
+PanelContext = Callable[[OrganisationRequest], dict[str, Any]]
 PeopleShown = Callable[[dict[str, Any]], Iterable[Any]]
-ReadRecorder = Callable[[HttpRequest, list[Any]], None]
+ReadRecorder = Callable[[OrganisationRequest, list[Any]], None]
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,8 @@ def record_home_page_reads(recorder: ReadRecorder) -> None:
         _read_recorders.append(recorder)
 
 
-def home_panels_for(request: HttpRequest) -> list[tuple[HomePanel, dict[str, Any]]]:
-    roles: frozenset[str] = getattr(request, "roles", frozenset())
+def home_panels_for(request: OrganisationRequest) -> list[tuple[HomePanel, dict[str, Any]]]:
+    roles = request.roles
     panels = sorted(
         (p for p in _panels.values() if p.roles & roles), key=lambda p: (p.order, p.key)
     )

@@ -1,17 +1,20 @@
-"""Writing the audit log. Services call `audit_record`; nothing else writes to it."""
+"""Writing the audit log. Services call `audit_record` (or `audit_view` for a read); nothing else
+writes to it. Every action is declared in `kindred.core.audit_actions` first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from kindred.core import audit_chain
+from kindred.core import audit_actions, audit_chain
 from kindred.core.addresses import client_address, trusted_networks
 from kindred.core.models import AuditEvent
 
@@ -62,7 +65,6 @@ def client_ip(request: HttpRequest) -> str | None:
     )
 
 
-@transaction.atomic(savepoint=False)  # inside a service's transaction: no savepoint round trips
 def audit_record(
     *,
     by: Acting,
@@ -76,7 +78,6 @@ def audit_record(
     return entry
 
 
-@transaction.atomic(savepoint=False)
 def audit_record_many(
     *,
     by: Acting,
@@ -84,13 +85,22 @@ def audit_record_many(
     targets: Iterable[models.Model | None],
     detail: dict[str, Any] | None = None,
 ) -> list[AuditEvent]:
-    """One entry per target, all at once (bulk seeding, imports), chained like `audit_record`."""
-    organisation_id = by.organisation.pk if by.organisation is not None else None
-    audit_chain.lock_chain(organisation_id)
-    now = timezone.now()  # after the lock: times rise with the sequence
+    """One entry per target, all at once (bulk seeding, imports), chained like `audit_record`.
+    An undeclared action is refused before anything is written (ADR-084)."""
+    audit_actions.check(action)
+    return _append(by=by, action=action, targets=targets, detail=detail)
+
+
+@transaction.atomic(savepoint=False)  # inside a service's transaction: no savepoint round trips
+def _append(
+    *,
+    by: Acting,
+    action: str,
+    targets: Iterable[models.Model | None],
+    detail: dict[str, Any] | None,
+) -> list[AuditEvent]:
     entries = [
         AuditEvent(
-            occurred_at=now,
             actor=by.user,
             actor_label=by.actor_label,
             organisation=by.organisation,
@@ -102,4 +112,87 @@ def audit_record_many(
         )
         for target in targets
     ]
+    held = getattr(_held, "entries", None)
+    if held is not None:
+        held.add(entries)
+        return entries
+    return _chain(entries)
+
+
+def _chain(entries: list[AuditEvent]) -> list[AuditEvent]:
+    """Append entries of one chain: wait for the chain, then give them their times and places."""
+    if not entries:
+        return entries
+    audit_chain.lock_chain(entries[0].organisation_id)
+    now = timezone.now()  # after the lock: times rise with the sequence
+    for entry in entries:
+        entry.occurred_at = now
     return audit_chain.append(entries)
+
+
+@dataclass
+class _Held:
+    """Entries recorded inside `audit_appended_at_end`, each with a marker that Django forgets
+    if the savepoint the entry was recorded in is rolled back (on_commit's documented rule)."""
+
+    pending: list[tuple[Callable[[], None], list[AuditEvent]]] = field(default_factory=list)
+
+    def add(self, entries: list[AuditEvent]) -> None:
+        def marker() -> None:
+            """Registered with on_commit only to learn whether a savepoint was rolled back."""
+
+        transaction.on_commit(marker)
+        self.pending.append((marker, entries))
+
+    def kept(self) -> list[AuditEvent]:
+        alive = {id(registered[1]) for registered in connection.run_on_commit}  # (sids, func, ...)
+        return [e for marker, entries in self.pending if id(marker) in alive for e in entries]
+
+
+_held = threading.local()
+
+
+@contextmanager
+def audit_appended_at_end() -> Iterator[None]:
+    """Hold the audit entries recorded inside the block and append them, each chain's in one go,
+    when the block ends without an error (ADR-107). Use it around a write that audits several
+    times: the chain's lock (ADR-080) is then taken once, at the end, so the transaction holds
+    it only for that append and its commit, not while it does the rest of its work, and
+    other writers for the same organisation wait that much less.
+
+    The block runs in a transaction (its own, or the caller's without a savepoint). Entries
+    recorded in a savepoint that is rolled back are dropped with it, as if written then. An
+    entry's place and time are given at the end: `audit_record` returns it unsaved until then.
+    Blocks nest: the outermost appends."""
+    if getattr(_held, "entries", None) is not None:
+        yield
+        return
+    held = _Held()
+    _held.entries = held
+    try:
+        with transaction.atomic(savepoint=False):
+            yield
+            _held.entries = None
+            chains: dict[str, list[AuditEvent]] = {}
+            for entry in held.kept():
+                chains.setdefault(audit_chain.chain_key(entry.organisation_id), []).append(entry)
+            # Chains in a fixed order, so that two writers never wait for each other's chain.
+            for key in sorted(chains):
+                _chain(chains[key])
+    finally:
+        _held.entries = None
+
+
+def audit_view(
+    *,
+    by: Acting,
+    entity: str,
+    target: models.Model | None = None,
+    refused: bool = False,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """THE way a read is audited: `<entity>.viewed` once the record is shown, or
+    `<entity>.view_refused` when the user was refused it (never recorded as a view). The app
+    declares both with `audit_actions.audit_view_actions(entity, ...)`."""
+    action = f"{entity}.view_refused" if refused else f"{entity}.viewed"
+    return audit_record(by=by, action=action, target=target, detail=detail)

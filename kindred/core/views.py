@@ -1,22 +1,19 @@
-"""The home page for each role, the audit log search, the health check and the error pages."""
+"""The home page for each role, the health check and the error pages. (The audit log page is the
+organisation admin's: `kindred.accounts.views.audit_log`.)"""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from kindred.core import selectors
 from kindred.core.access import permission, public
-from kindred.core.forms import AuditSearchForm
+from kindred.core.http import OrganisationRequest
 from kindred.core.pages import home_panels_for
-from kindred.core.selectors import AuditSearch
 
 
-# The order a user with several roles sees the sections of their home page.
 @public
 def root(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -26,27 +23,9 @@ def root(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @permission("accounts.view_home")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: OrganisationRequest) -> HttpResponse:
     """What needs the user's attention today: the panels each app offers their roles."""
     return render(request, "core/home.jinja", {"panels": home_panels_for(request)})
-
-
-@permission("core.search_audit_log")
-def audit_log(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    form = AuditSearchForm(
-        request.GET or None, actions=selectors.audit_actions_of(organisation=organisation)
-    )
-    search = form.search() if form.is_bound and form.is_valid() else AuditSearch()
-    events = selectors.audit_events_of(organisation=organisation, search=search).select_related(
-        "actor"
-    )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "core/audit_log.jinja", {"form": form, "page": page, "query": query.urlencode()}
-    )
 
 
 @public

@@ -7,4 +7,6 @@ class FhirConfig(AppConfig):
     verbose_name = "FHIR API"
 
     def ready(self) -> None:
-        from kindred.fhir import home  # noqa: F401 - registers the header link
+        # Local, and within this app: `home` imports models, which Django can load only once
+        # every app is ready; importing it registers the header link.
+        from kindred.fhir import home  # noqa: F401

@@ -9,11 +9,25 @@ from kindred.core.models import BaseModel
 
 
 class ApiToken(BaseModel):
-    """A bearer token a GP system (or other referrer's system) uses for one organisation.
-    The token itself is shown once when made; Kindred keeps its SHA-256 hash and first characters."""
+    """A bearer token a GP system (or other referrer's system) uses for one organisation, or for
+    one network's front door (ADR-092): exactly one of the two. The token itself is shown once
+    when made; Kindred keeps its SHA-256 hash and first characters."""
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="api_tokens"
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+    )
+    # A network's token: its ServiceRequests land in the network's inbox, for a network admin to
+    # send on to one of the network's organisations (ADR-092).
+    network = models.ForeignKey(
+        "accounts.Network",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
     )
     name = models.CharField(max_length=200)
     practice_ods = models.CharField(
@@ -32,6 +46,13 @@ class ApiToken(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False, network__isnull=True)
+                | models.Q(organisation__isnull=True, network__isnull=False),
+                name="api_token_for_organisation_or_network",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}...)"

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.fhirresourcemodel import FHIRResourceModel
@@ -31,7 +32,7 @@ from pydantic import ValidationError
 from kindred.fhir.outcomes import FhirError, Issue, path_of
 from kindred.people import identifiers
 from kindred.people.services import PersonDetails
-from kindred.referrals.models import Source, Urgency
+from kindred.referrals.models import Priority, Source, Urgency
 from kindred.referrals.services import ReferralDetails
 
 logger = logging.getLogger(__name__)
@@ -304,9 +305,13 @@ def _parse_service_request(body: bytes) -> tuple[IncomingReferral, str, str]:
             )
         where = f"Bundle.entry[{requests[0][0]}].resource"
         request = requests[0][1]
+        entries = data.get("entry")
+        entry = entries[requests[0][0]] if isinstance(entries, list) else None
+        raw = entry.get("resource") if isinstance(entry, dict) else None
     elif resource_type == "ServiceRequest":
         where = "ServiceRequest"
         request = _validated(ServiceRequest, data, "ServiceRequest")
+        raw = data
     else:
         raise FhirError(
             400,
@@ -318,7 +323,17 @@ def _parse_service_request(body: bytes) -> tuple[IncomingReferral, str, str]:
                 )
             ],
         )
-    return _read(request, where, bundled)
+    return _read(request, where, bundled, authored_on=_authored_as_sent(raw, request))
+
+
+def _authored_as_sent(raw: Any, request: ServiceRequest) -> Any:
+    """authoredOn as the sender wrote it. The models turn it into a datetime (and a Bundle entry
+    may have been sent as JSON in a string): fall back to what they read, in ISO 8601."""
+    if isinstance(raw, dict) and "authoredOn" in raw:
+        return raw["authoredOn"]
+    if request.authoredOn is None:
+        return None
+    return str(request.authoredOn.isoformat())
 
 
 def _contained(request: ServiceRequest) -> dict[str, Any]:
@@ -326,9 +341,21 @@ def _contained(request: ServiceRequest) -> dict[str, Any]:
 
 
 def _read(
-    request: ServiceRequest, where: str, bundled: dict[str, Any]
+    request: ServiceRequest, where: str, bundled: dict[str, Any], authored_on: Any = None
 ) -> tuple[IncomingReferral, str, str]:
+    """`authored_on`: authoredOn exactly as sent (the models have made it a datetime), kept on
+    the referral beside the time it arrived (ADR-096)."""
     issues: list[Issue] = []
+    if request.priority is not None and request.priority not in Priority.values:
+        issues.append(
+            Issue(
+                "value",
+                f"priority must be one of {', '.join(Priority.values)}",
+                f"{where}.priority",
+            )
+        )
+    if authored_on is not None and (not isinstance(authored_on, str) or len(authored_on) > 40):
+        issues.append(Issue("value", "authoredOn must be a FHIR dateTime", f"{where}.authoredOn"))
     if request.status not in ACCEPTED_STATUSES:
         issues.append(
             Issue("value", "status must be 'active' for a new referral", f"{where}.status")
@@ -399,6 +426,8 @@ def _read(
         urgency=Urgency.URGENT
         if request.priority in {"urgent", "asap", "stat"}
         else Urgency.ROUTINE,
+        priority=str(request.priority or Priority.ROUTINE),
+        authored_on=authored_on if isinstance(authored_on, str) else "",
         referrer_name=referrer_name,
         referrer_role=referrer_role,
         referrer_organisation=referrer_org,
@@ -444,7 +473,7 @@ def _person(patient: Patient, where: str, issues: list[Issue]) -> PersonDetails 
     birth = patient.birthDate
     if birth is not None and not isinstance(birth, dt.date):
         birth = None
-    if birth is not None and birth > dt.date.today():
+    if birth is not None and birth > timezone.localdate():
         issues.append(Issue("value", "birthDate is in the future", f"{where}.birthDate"))
     phone = next((t.value for t in patient.telecom or [] if t.system == "phone" and t.value), "")
     email = next((t.value for t in patient.telecom or [] if t.system == "email" and t.value), "")

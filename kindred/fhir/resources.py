@@ -14,6 +14,7 @@ from fhir.resources.R4B.task import Task
 from kindred.fhir.parse import NHS_NUMBER_SYSTEM, ODS_SYSTEM
 from kindred.people.models import Person
 from kindred.referrals.models import GpConcern, Outcome, Referral, Status
+from kindred.referrals.models_network import NetworkReferral, NetworkReferralStatus
 
 FHIR_VERSION = "4.0.1"
 
@@ -25,6 +26,8 @@ TASK_STATUS = {
     Status.STARTED: ("in-progress", "active"),
     Status.DECLINED: ("rejected", "revoked"),
     Status.CLOSED: ("completed", "completed"),
+    # A repeat joined to the referral already open for the person: support goes on there.
+    Status.JOINED: ("cancelled", "revoked"),
 }
 CANCELLED_OUTCOMES = {Outcome.NOT_ENGAGED, Outcome.WITHDREW}
 KINDRED_STATUS_SYSTEM = "https://kindred.example/fhir/CodeSystem/referral-status"
@@ -57,7 +60,7 @@ def _patient(
     return patient
 
 
-def _patient_as_sent(referral: Referral) -> dict[str, Any]:
+def _patient_as_sent(referral: Referral | NetworkReferral) -> dict[str, Any]:
     """The Patient exactly as the referral's sender described them: never the record Kindred
     holds, which may have been matched to them (ADR-076). An unknown and a known person give the
     same answer for the same ServiceRequest."""
@@ -104,8 +107,9 @@ def service_request(referral: Referral) -> dict[str, Any]:
         "status": TASK_STATUS[Status(referral.status)][1],
         "intent": "order",
         "subject": {"reference": "#patient"},
-        "authoredOn": _instant(referral.received_at),
-        "priority": "urgent" if referral.urgency == "urgent" else "routine",
+        # As the sender wrote it, if they said (ADR-096); otherwise when it arrived.
+        "authoredOn": referral.authored_on or _instant(referral.received_at),
+        "priority": referral.priority,
         "reasonCode": [{"text": referral.reason}],
         "performer": [{"display": referral.organisation.name}],
     }
@@ -120,10 +124,19 @@ def service_request(referral: Referral) -> dict[str, Any]:
         if referral.referrer_ods_code:
             requester["identifier"] = {"system": ODS_SYSTEM, "value": referral.referrer_ods_code}
         resource["requester"] = requester
-    return _json(ServiceRequest.model_validate(resource))
+    read = _json(ServiceRequest.model_validate(resource))
+    if referral.authored_on:
+        # The models write +00:00 as Z: give it back character for character, as it was sent
+        # (it was a valid FHIR dateTime when it came in).
+        read["authoredOn"] = referral.authored_on
+    return read
 
 
 def task(referral: Referral) -> dict[str, Any]:
+    return _json(Task.model_validate(_task(referral)))
+
+
+def _task(referral: Referral) -> dict[str, Any]:
     status = TASK_STATUS[Status(referral.status)][0]
     if referral.status == Status.CLOSED and referral.outcome in CANCELLED_OUTCOMES:
         status = "cancelled"
@@ -149,16 +162,116 @@ def task(referral: Referral) -> dict[str, Any]:
         "owner": {"display": referral.organisation.name},
     }
     if referral.status == Status.DECLINED:
-        reason = referral.decline_reason
+        # The category, in words the referrer may be told; the coordinator's own note stays
+        # inside the organisation (ADR-098).
+        reason = referral.get_decline_category_display() or "Declined"
         if referral.signposted_to:
-            reason += f" Suggested instead: {referral.signposted_to}."
+            reason += f". Suggested instead: {referral.signposted_to}."
         resource["statusReason"] = {"text": reason}
+    elif referral.status == Status.JOINED:
+        resource["statusReason"] = {
+            "text": "A repeat of a referral already open for this person: joined to it"
+        }
     elif referral.status == Status.CLOSED and referral.outcome:
         resource["statusReason"] = {
             "text": referral.get_outcome_display()
             + (f": {referral.outcome_note}" if referral.outcome_note else "")
         }
+    return resource
+
+
+# A referral sent to a network's front door (ADR-092) is known to its sender by the network
+# referral's id, before and after a network admin sends it on: its ServiceRequest is what the
+# sender sent, and its Task follows the organisation's referral once there is one.
+
+
+def _network_status(network_referral: NetworkReferral) -> tuple[str, str]:
+    """(Task.status, ServiceRequest.status)."""
+    if network_referral.referral is not None:
+        return TASK_STATUS[Status(network_referral.referral.status)]
+    if network_referral.status == NetworkReferralStatus.DECLINED:
+        return TASK_STATUS[Status.DECLINED]
+    return TASK_STATUS[Status.RECEIVED]
+
+
+def _network_performer(network_referral: NetworkReferral) -> str:
+    if network_referral.routed_to is not None:
+        return network_referral.routed_to.name
+    return network_referral.network.name
+
+
+def network_service_request(network_referral: NetworkReferral) -> dict[str, Any]:
+    """The ServiceRequest as its sender sent it: never a record Kindred holds (ADR-076)."""
+    sent = network_referral.sent
+    resource: dict[str, Any] = {
+        "resourceType": "ServiceRequest",
+        "id": str(network_referral.pk),
+        "meta": {"lastUpdated": _instant(network_referral.updated_at)},
+        "contained": [_patient_as_sent(network_referral)],
+        "status": _network_status(network_referral)[1],
+        "intent": "order",
+        "subject": {"reference": "#patient"},
+        "authoredOn": _instant(network_referral.received_at),
+        "priority": "urgent" if sent("urgency") == "urgent" else "routine",
+        "reasonCode": [{"text": sent("reason")}],
+        "performer": [{"display": _network_performer(network_referral)}],
+    }
+    if network_referral.external_id:
+        resource["identifier"] = [
+            {"system": network_referral.external_system, "value": network_referral.external_id}
+        ]
+    if sent("referrer_name") or sent("referrer_ods_code"):
+        requester: dict[str, Any] = {
+            "display": sent("referrer_name") or sent("referrer_organisation")
+        }
+        if sent("referrer_ods_code"):
+            requester["identifier"] = {"system": ODS_SYSTEM, "value": sent("referrer_ods_code")}
+        resource["requester"] = requester
+    return _json(ServiceRequest.model_validate(resource))
+
+
+def network_task(network_referral: NetworkReferral) -> dict[str, Any]:
+    """The Task following a network referral: waiting at the network's front door, declined
+    there, or (once sent on) the organisation's referral's own Task, under the id the sender
+    knows."""
+    if network_referral.referral is not None:
+        resource = _task(network_referral.referral)
+    else:
+        status = NetworkReferralStatus(network_referral.status)
+        resource = {
+            "resourceType": "Task",
+            "status": _network_status(network_referral)[0],
+            "businessStatus": {
+                "coding": [
+                    {
+                        "system": KINDRED_STATUS_SYSTEM,
+                        "code": f"network-{status.value}",
+                        "display": str(status.label),
+                    }
+                ],
+                "text": str(status.label),
+            },
+            "intent": "order",
+            "authoredOn": _instant(network_referral.received_at),
+            "lastModified": _instant(network_referral.updated_at),
+            "owner": {"display": _network_performer(network_referral)},
+        }
+        if status == NetworkReferralStatus.DECLINED:
+            reason = network_referral.decline_reason
+            if network_referral.signposted_to:
+                reason += f" Suggested instead: {network_referral.signposted_to}."
+            resource["statusReason"] = {"text": reason}
+    resource["id"] = str(network_referral.pk)
+    resource["basedOn"] = [{"reference": f"ServiceRequest/{network_referral.pk}"}]
+    resource["meta"] = {"lastUpdated": _instant(_last_changed(network_referral))}
     return _json(Task.model_validate(resource))
+
+
+def _last_changed(network_referral: NetworkReferral) -> Any:
+    """When the network referral, or the referral it became, last changed."""
+    if network_referral.referral is not None:
+        return max(network_referral.updated_at, network_referral.referral.updated_at)
+    return network_referral.updated_at
 
 
 def communication(concern: GpConcern) -> dict[str, Any]:
@@ -217,7 +330,10 @@ def capability_statement(now: str, base: str) -> dict[str, Any]:
             {
                 "mode": "server",
                 "security": {
-                    "description": bearer + " A token sees only its organisation's records."
+                    "description": bearer
+                    + " A token sees only its organisation's records. A network's token sends "
+                    "referrals to the network's front door, for a network admin to send on, and "
+                    "reads only the ServiceRequests and Tasks of those it sent."
                 },
                 "resource": [
                     {

@@ -7,7 +7,6 @@ SHA-256: a token this long cannot be guessed, so a slow password hash adds nothi
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 
 PREFIX = "kindred_"
@@ -23,7 +22,3 @@ def token_hash(token: str) -> str:
 
 def display_prefix(token: str) -> str:
     return token[: len(PREFIX) + 6]
-
-
-def same_hash(a: str, b: str) -> bool:
-    return hmac.compare_digest(a, b)

@@ -4,8 +4,9 @@ API tokens.
 Access: the API views are declared @public for the session-based access middleware because the
 callers are clinical systems, not signed-in users. Each one (except metadata, which FHIR servers
 publish openly) authenticates a bearer token itself before touching any record, and reads only
-through that token's organisation. They are CSRF-exempt because a bearer token, not a cookie,
-carries the authority; nothing session-based is CSRF-exempt. See ADR-020 and ADR-021.
+through that token's organisation (or its network, for a network's token: ADR-092). They are
+CSRF-exempt because a bearer token, not a cookie, carries the authority; nothing session-based
+is CSRF-exempt. See ADR-020 and ADR-021.
 """
 
 from __future__ import annotations
@@ -25,14 +26,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from kindred.accounts.models import Network
 from kindred.core.access import permission, public
+from kindred.core.http import OrganisationRequest
 from kindred.core.services import Acting, client_ip
 from kindred.fhir import resources, selectors, services
 from kindred.fhir.forms import TokenCreateForm, TokenRevokeForm
 from kindred.fhir.models import ApiToken
 from kindred.fhir.outcomes import FhirError, Issue, operation_outcome
-from kindred.fhir.parse import MAX_BODY_BYTES, ODS_SYSTEM, parse_service_request
+from kindred.fhir.parse import MAX_BODY_BYTES, ODS_SYSTEM, IncomingReferral, parse_service_request
+from kindred.referrals import network_selectors
 from kindred.referrals.models import Channel
+from kindred.referrals.network import network_referral_receive
 from kindred.referrals.services import referral_receive
 
 logger = logging.getLogger(__name__)
@@ -148,11 +153,29 @@ def metadata(request: HttpRequest) -> HttpResponse:
     return fhir_response(resources.capability_statement(timezone.now().isoformat(), _base(request)))
 
 
+def _used_by_another_sender() -> FhirError:
+    """Another sender's referral has this identifier: say nothing about it (ADR-076)."""
+    return FhirError(
+        409,
+        [
+            Issue(
+                "duplicate",
+                "This identifier is already used by another sender; send the identifier "
+                "your own system gave the referral",
+                "ServiceRequest.identifier",
+            )
+        ],
+    )
+
+
 @fhir_api("POST")
 def service_request_create(request: HttpRequest) -> HttpResponse:
     token = _token(request)
     incoming, system, value = parse_service_request(_body(request))
+    if token.network is not None:
+        return _network_service_request_create(request, token, token.network, incoming)
     organisation = token.organisation
+    assert organisation is not None  # a token is for an organisation or a network (a constraint)
     existing = selectors.referral_by_identifier(
         organisation=organisation, system=system, value=value
     )
@@ -163,15 +186,14 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
             ip_address=client_ip(request),
             label=f"API token: {token.name}",
         )
-        try:
-            with transaction.atomic():
-                created = referral_receive(
-                    by=by,
-                    person=incoming.person,
-                    details=incoming.referral,
-                    channel=Channel.FHIR,
-                    api_token_id=token.pk,
-                )
+        try:  # referral_receive is one transaction: nothing of it is kept if it fails
+            created = referral_receive(
+                by=by,
+                person=incoming.person,
+                details=incoming.referral,
+                channel=Channel.FHIR,
+                api_token_id=token.pk,
+            )
         except IntegrityError:
             # The same identifier arrived twice at once and the other copy won: return it.
             existing = selectors.referral_by_identifier(
@@ -184,21 +206,57 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
                 resources.service_request(created), 201, Location=_location(request, created.pk)
             )
     if not selectors.is_sent_by(token=token, referral=existing):
-        # Another sender's referral: say nothing about it (ADR-076).
-        raise FhirError(
-            409,
-            [
-                Issue(
-                    "duplicate",
-                    "This identifier is already used by another sender; send the identifier "
-                    "your own system gave the referral",
-                    "ServiceRequest.identifier",
-                )
-            ],
-        )
+        raise _used_by_another_sender()
     # The sender's own referral again: the answer is what it sent, and the referral's status.
     return fhir_response(
         resources.service_request(existing), 200, Location=_location(request, existing.pk)
+    )
+
+
+def _network_service_request_create(
+    request: HttpRequest, token: ApiToken, network: Network, incoming: IncomingReferral
+) -> HttpResponse:
+    """A ServiceRequest sent with a network's token lands in the network's inbox, for a network
+    admin to send on (ADR-092). The answer is what was sent, as for an organisation's token:
+    no person record is looked up or made until it reaches an organisation."""
+    details = incoming.referral
+    system, value = details.external_system, details.external_id
+    existing = network_selectors.network_referral_by_identifier(
+        network=network, system=system, value=value
+    )
+    if existing is None:
+        by = Acting(
+            user=None,
+            organisation=None,
+            ip_address=client_ip(request),
+            label=f"API token: {token.name}",
+        )
+        try:
+            with transaction.atomic():
+                created = network_referral_receive(
+                    by=by,
+                    network=network,
+                    person=incoming.person,
+                    details=details,
+                    channel=Channel.FHIR,
+                    api_token_id=token.pk,
+                )
+        except IntegrityError:
+            existing = network_selectors.network_referral_by_identifier(
+                network=network, system=system, value=value
+            )
+            if existing is None:
+                raise
+        else:
+            return fhir_response(
+                resources.network_service_request(created),
+                201,
+                Location=_location(request, created.pk),
+            )
+    if not selectors.is_sent_by(token=token, referral=existing):
+        raise _used_by_another_sender()
+    return fhir_response(
+        resources.network_service_request(existing), 200, Location=_location(request, existing.pk)
     )
 
 
@@ -213,6 +271,11 @@ def service_request_read(request: HttpRequest, resource_id: str) -> HttpResponse
         referral_id = uuid.UUID(resource_id)
     except ValueError as bad:
         raise _not_found("ServiceRequest", resource_id) from bad
+    if token.network is not None:
+        sent = selectors.network_referral_for_token(token=token, network_referral_id=referral_id)
+        if sent is None:
+            raise _not_found("ServiceRequest", resource_id)
+        return fhir_response(resources.network_service_request(sent))
     referral = selectors.referral_for_token(token=token, referral_id=referral_id)
     if referral is None:
         raise _not_found("ServiceRequest", resource_id)
@@ -238,6 +301,10 @@ def task_search(request: HttpRequest) -> HttpResponse:
         referral_id = None
     if kind not in ("ServiceRequest", "") or referral_id is None:
         raise FhirError(400, [Issue("value", "based-on must be ServiceRequest/{id}", "based-on")])
+    if token.network is not None:
+        sent = selectors.network_referral_for_token(token=token, network_referral_id=referral_id)
+        found = [resources.network_task(sent)] if sent is not None else []
+        return fhir_response(resources.searchset(found, _base(request)))
     referral = selectors.referral_for_token(token=token, referral_id=referral_id)
     found = [resources.task(referral)] if referral is not None else []
     return fhir_response(resources.searchset(found, _base(request)))
@@ -251,6 +318,18 @@ def communication_search(request: HttpRequest) -> HttpResponse:
     if not ods:
         raise FhirError(
             400, [Issue("required", "Search with recipient= the practice's ODS code", "recipient")]
+        )
+    if token.network is not None:
+        raise FhirError(
+            403,
+            [
+                Issue(
+                    "forbidden",
+                    "A network's token sends referrals to the network's front door; concerns "
+                    "for the GP are read with a token of the organisation that raised them",
+                    "recipient",
+                )
+            ],
         )
     if not token.practice_ods or token.practice_ods != ods:
         raise FhirError(
@@ -285,9 +364,9 @@ def not_found(request: HttpRequest) -> HttpResponse:
 
 
 @permission("fhir.manage_tokens")
-def tokens_page(request: HttpRequest) -> HttpResponse:
+def tokens_page(request: OrganisationRequest) -> HttpResponse:
     """Coordinators make and revoke the tokens their referrers' systems use."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     by = Acting.from_request(request)
     create_form = TokenCreateForm()
     new_token = ""

@@ -11,10 +11,10 @@ from kindred.matching.models import (
     SUPPORTERS_NEEDED,
     ConflictReason,
     GenderPreference,
-    Mode,
     SupporterGender,
 )
 from kindred.matching.services import SupporterDetails, WaitingDetails
+from kindred.relationships.models import Mode
 
 OFF = {"autocomplete": "off"}
 
@@ -123,6 +123,15 @@ class WaitingProfileForm(_ProfileForm):
             supporters_needed=data["supporters_needed"] or 1,  # not chosen: one supporter
         )
 
+    def mark_from_referral(self, names: list[str]) -> None:
+        """Say beside each field filled from the referral that it was, for the coordinator to
+        confirm or change (ADR-097)."""
+        for name in names:
+            hint = self.fields[name].help_text
+            self.fields[name].help_text = "From the referral: check this" + (
+                f". {hint}" if hint else ""
+            )
+
     @staticmethod
     def initial_from(profile: Any) -> dict[str, Any]:
         initial = _ProfileForm.initial_from(profile)
@@ -178,6 +187,15 @@ class SupporterProfileForm(_ProfileForm):
             gender=data["gender"] or "",
             capacity=data["capacity"],
         )
+
+    def mark_from_referral(self, names: list[str]) -> None:
+        """Say beside each field filled from the referral that it was, for the coordinator to
+        confirm or change (ADR-097)."""
+        for name in names:
+            hint = self.fields[name].help_text
+            self.fields[name].help_text = "From the referral: check this" + (
+                f". {hint}" if hint else ""
+            )
 
     @staticmethod
     def initial_from(profile: Any) -> dict[str, Any]:

@@ -8,10 +8,11 @@ whether the volunteer is among those it returned.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from kindred.matching.engine.scoring import km_between
 
 if TYPE_CHECKING:
     from kindred.accounts.models import Organisation
@@ -76,7 +77,7 @@ def mode_compatible(person: Waiting, supporter: Supporter) -> str | None:
 def km_apart(person: Waiting, supporter: Supporter) -> float | None:
     if person.point is None or supporter.point is None:
         return None
-    return math.dist(person.point, supporter.point) / 1000
+    return km_between(person.point, supporter.point)
 
 
 def within_travel_distance(person: Waiting, supporter: Supporter) -> str | None:

@@ -6,17 +6,10 @@ from django.conf import settings
 from django.db import models
 
 from kindred.core.models import BaseModel
+from kindred.core.transitions import machine
+from kindred.relationships.models import Mode
 
-
-class Mode(models.TextChoices):
-    """How a person and a supporter meet (the engine's Mode, stored with plain keys)."""
-
-    VISIT = "visit", "Home visits"
-    MEET_OUT = "meet_out", "Meeting out (for example a café or a walk)"
-    PHONE = "phone", "Phone calls"
-    VIDEO = "video", "Video calls"
-
-
+#: The ways of meeting in person (the engine's Mode, stored with the relationships app's keys).
 FACE_TO_FACE = frozenset({Mode.VISIT.value, Mode.MEET_OUT.value})
 
 
@@ -134,21 +127,22 @@ class ConflictReason(models.TextChoices):
 
 
 class Conflict(BaseModel):
-    """A person and a supporter who must never be matched."""
+    """A person and a supporter who must never be matched: a safeguarding record, kept even if
+    either is removed (PROTECT)."""
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="matching_conflicts"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="matching_conflicts"
     )
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="matching_conflicts"
+        "people.Person", on_delete=models.PROTECT, related_name="matching_conflicts"
     )
     volunteer = models.ForeignKey(
-        "volunteers.Volunteer", on_delete=models.CASCADE, related_name="matching_conflicts"
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="matching_conflicts"
     )
     reason = models.CharField(max_length=20, choices=ConflictReason.choices)
     note = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
@@ -167,16 +161,29 @@ class MatchStatus(models.TextChoices):
 
 ACTIVE_MATCH = (MatchStatus.INTRODUCED.value, MatchStatus.STARTED.value)
 
+#: A match follows its relationship: support starts, then it ends (kindred.core.transitions).
+MATCH_MACHINE = machine(
+    "match",
+    {
+        MatchStatus.INTRODUCED: {MatchStatus.STARTED, MatchStatus.ENDED},
+        MatchStatus.STARTED: {MatchStatus.ENDED},
+        MatchStatus.ENDED: set(),
+    },
+    label=lambda status: str(MatchStatus(status).label).lower(),
+)
+
 
 class Match(BaseModel):
     """A coordinator's decision to introduce a person to a supporter: one row per supporter, so a
     pair of supporters is two rows accepted together. Accepting also introduces them in the
     relationships app; the supporter's place is counted from that relationship while it is open
     (kindred.relationships.selectors.supporter_load). The match is recorded in the person's
-    organisation, even when the supporter comes from another organisation of the network."""
+    organisation, even when the supporter comes from another organisation of the network. Its
+    status follows the relationship: the relationships app tells when support began or ended
+    (kindred.relationships.signals, ADR-086)."""
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="matches"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="matches"
     )
     referral = models.ForeignKey(
         "referrals.Referral", on_delete=models.PROTECT, related_name="matches"
@@ -190,9 +197,17 @@ class Match(BaseModel):
     score = models.FloatField()
     explanation = models.CharField(max_length=500)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     started_at = models.DateTimeField(null=True, blank=True)
+    #: The supporter this match introduced, in the relationships app (set when accepted).
+    supporter_link = models.OneToOneField(
+        "relationships.Supporter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="match",
+    )
 
     class Meta:
         constraints = [
@@ -207,20 +222,20 @@ class Match(BaseModel):
 
 
 class Rejection(BaseModel):
-    """A pair a coordinator turned down: never proposed again."""
+    """A pair a coordinator turned down: never proposed again (a decision, kept: PROTECT)."""
 
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="match_rejections"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="match_rejections"
     )
     referral = models.ForeignKey(
-        "referrals.Referral", on_delete=models.CASCADE, related_name="match_rejections"
+        "referrals.Referral", on_delete=models.PROTECT, related_name="match_rejections"
     )
     volunteer = models.ForeignKey(
-        "volunteers.Volunteer", on_delete=models.CASCADE, related_name="match_rejections"
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="match_rejections"
     )
     reason = models.CharField(max_length=300)
     rejected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
@@ -252,13 +267,86 @@ class NetworkSharing(BaseModel):
     until an organisation admin turns it on; every change is also in the audit log (ADR-013)."""
 
     organisation = models.OneToOneField(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="matching_sharing"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="matching_sharing"
     )
     shares = models.BooleanField(default=False)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Network sharing for {self.organisation_id}: {'on' if self.shares else 'off'}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Being worked out"
+    DONE = "done", "Worked out"
+    FAILED = "failed", "Could not be worked out"
+
+
+#: A run that is queued or running: only one per organisation, scope and person at a time.
+ACTIVE_RUN = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class SuggestionRun(BaseModel):
+    """The worker working out matching suggestions (ADR-101): for everyone waiting in an
+    organisation, across the sharing organisations of its network (`network`), or for one person
+    (`referral`, with why nobody suits them). Who asked, when it was queued, started and
+    finished, how far it has got, and, once done, the proposals and their explanations as the
+    suggestions page shows them (`proposals`, read back by kindred.matching.runs). Pages only
+    read runs; they never work suggestions out themselves."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="suggestion_runs"
+    )
+    network = models.BooleanField(default=False)
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="suggestion_runs",
+    )
+    #: None when Kindred asked itself (the daily job, or after something matching uses changed).
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    queued_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    #: People worked through so far, of `total`.
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    proposals = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organisation", "network", "referral", "-queued_at"],
+                name="matching_run_latest",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "network"],
+                condition=models.Q(status__in=ACTIVE_RUN, referral__isnull=True),
+                name="matching_one_active_run_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "network", "referral"],
+                condition=models.Q(status__in=ACTIVE_RUN, referral__isnull=False),
+                name="matching_one_active_run_per_person",
+            ),
+        ]
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_RUN
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

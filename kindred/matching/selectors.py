@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from kindred.accounts.models import Organisation
-from kindred.matching import hard_rules
+from kindred.matching import hard_rules, reasons
 from kindred.matching.engine.scoring import COMPONENTS, DEFAULT_WEIGHTS, Weights
 from kindred.matching.experiences import CURATED
 from kindred.matching.models import (
@@ -29,8 +30,17 @@ from kindred.relationships import selectors as relationships
 from kindred.relationships.models import EndReason, Relationship
 from kindred.relationships.models import Status as RelationshipStatus
 from kindred.relationships.models import Supporter as SupporterLink
-from kindred.volunteers.models import Stage, Volunteer, VolunteeringRole
-from kindred.volunteers.selectors import eligible_volunteers
+from kindred.volunteers import eligibility
+from kindred.volunteers.models import (
+    DbsCheck,
+    RoleAssignment,
+    Stage,
+    TrainingRecord,
+    Volunteer,
+    VolunteeringRole,
+    WellbeingCheckIn,
+)
+from kindred.volunteers.selectors import eligible_volunteers, struggling_this_month
 
 
 def experience_choices(*, organisation: Organisation) -> list[tuple[str, str]]:
@@ -51,6 +61,15 @@ def people_waiting(*, organisation: Organisation) -> QuerySet[Referral]:
         .exclude(matches__status__in=ACTIVE_MATCH)
         .select_related("person", "matching_profile")
         .order_by("received_at")
+    )
+
+
+def waiting_referral_of(*, organisation: Organisation, person_id: uuid.UUID) -> Referral | None:
+    """The person's referral waiting for a match, the longest waiting first, if there is one."""
+    return (
+        organisation.referrals.filter(person_id=person_id, status=Status.WAITING)
+        .order_by("received_at")
+        .first()
     )
 
 
@@ -146,6 +165,95 @@ def as_supporter(
         max_travel_km=float(profile.max_travel_km),
         point=point,
     )
+
+
+def supporters_to_explain(*, organisations: Iterable[Organisation]) -> list[SupporterProfile]:
+    """Every supporter of these organisations (active or paused, with a matching profile, with
+    their volunteer record): whom saying why nobody suits someone checks, in one query."""
+    return list(
+        SupporterProfile.objects.filter(
+            volunteer__organisation__in=list(organisations),
+            volunteer__stage__in=[Stage.ACTIVE, Stage.PAUSED],
+        )
+        .select_related("volunteer")
+        # Only what explaining reads of the volunteer: it may read thousands.
+        .only(
+            *(f.name for f in SupporterProfile._meta.concrete_fields),
+            "volunteer__organisation",
+            "volunteer__user",
+            "volunteer__given_name",
+            "volunteer__family_name",
+            "volunteer__stage",
+        )
+        .order_by("volunteer__family_name", "volunteer__given_name", "volunteer_id")
+    )
+
+
+def roles_held(volunteer_ids: Iterable[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """(volunteer, role) for each role these volunteers hold, in one query."""
+    return set(
+        RoleAssignment.objects.filter(volunteer_id__in=list(volunteer_ids)).values_list(
+            "volunteer_id", "role_id"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A volunteer's DBS checks and training, as the volunteers app's eligibility reads them."""
+
+    dbs_checks: tuple[eligibility.DbsEvidence, ...] = ()
+    training: tuple[eligibility.TrainingEvidence, ...] = ()
+
+
+def evidence_of(volunteer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Evidence]:
+    """These volunteers' DBS checks and training, in two queries (none for nobody): plain
+    values, not model instances, as explaining may read thousands."""
+    ids = list(volunteer_ids)
+    checks: dict[uuid.UUID, list[eligibility.DbsEvidence]] = {}
+    for volunteer_id, level, issued_on in DbsCheck.objects.filter(volunteer_id__in=ids).values_list(
+        "volunteer_id", "level", "issued_on"
+    ):
+        checks.setdefault(volunteer_id, []).append(eligibility.DbsEvidence(level, issued_on))
+    training: dict[uuid.UUID, list[eligibility.TrainingEvidence]] = {}
+    for volunteer_id, kind, completed_on, expires_on in TrainingRecord.objects.filter(
+        volunteer_id__in=ids
+    ).values_list("volunteer_id", "course__kind", "completed_on", "expires_on"):
+        training.setdefault(volunteer_id, []).append(
+            eligibility.TrainingEvidence(kind, completed_on, expires_on)
+        )
+    return {key: Evidence(tuple(checks.get(key, ())), tuple(training.get(key, ()))) for key in ids}
+
+
+def not_cleared_for(
+    *, evidence: Evidence, requirements: eligibility.RoleRequirements, on: dt.date
+) -> tuple[str, ...]:
+    """Why a volunteer holding a role may not take it yet, were they active (the volunteers
+    app's words: "They need a basic DBS check"). Whether they are eligible is still the
+    volunteers app's answer (`eligible_volunteers`); this only says why not."""
+    return eligibility.check_eligibility(
+        requirements,
+        active=True,
+        dbs_checks=evidence.dbs_checks,
+        training=evidence.training,
+        on=on,
+    ).reasons
+
+
+def supporters_struggling(
+    *, organisations: Iterable[Organisation], on: dt.date | None = None
+) -> dict[uuid.UUID, reasons.Concern]:
+    """Supporters who said in this month's check-in that they are struggling or not great (the
+    volunteers app's `struggling_this_month`), with when they said so (their latest answer this
+    month): one query for each organisation."""
+    found: dict[uuid.UUID, reasons.Concern] = {}
+    for organisation in organisations:
+        for check_in in struggling_this_month(organisation=organisation, on=on):
+            found[check_in.volunteer_id] = reasons.Concern(
+                said_on=timezone.localtime(check_in.updated_at).date(),
+                struggling=check_in.feeling == WellbeingCheckIn.Feeling.STRUGGLING,
+            )
+    return found
 
 
 @dataclass(frozen=True)

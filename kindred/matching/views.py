@@ -6,14 +6,16 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kindred.core.access import permission
-from kindred.core.services import Acting
-from kindred.matching import selectors, services, suggest
+from kindred.core.http import OrganisationRequest
+from kindred.core.services import Acting, audit_view
+from kindred.core.transitions import DomainError
+from kindred.matching import audit_actions, runs, selectors, services, suggest
 from kindred.matching.forms import (
     ConflictForm,
     RejectForm,
@@ -22,25 +24,27 @@ from kindred.matching.forms import (
     WaitingProfileForm,
     WeightsForm,
 )
+from kindred.matching.prefill import LABELS, Prefill
+from kindred.matching.prefill import from_referral as prefill_from_referral
 from kindred.people.services import people_viewed
 from kindred.referrals.models import Referral, Status
 from kindred.referrals.selectors import referral_of
 from kindred.referrals.services import ReferralError
 from kindred.relationships.models import Relationship
 from kindred.relationships.models import Status as RelationshipStatus
-from kindred.relationships.services import RelationshipError, relationship_move
+from kindred.relationships.services import relationship_move
 from kindred.volunteers.models import Volunteer
 from kindred.volunteers.selectors import volunteer_of
 
 
-def _posted(request: HttpRequest) -> QueryDict | None:
+def _posted(request: OrganisationRequest) -> QueryDict | None:
     """The submitted form, even an empty one (so an empty submission shows its errors)."""
     return request.POST if request.method == "POST" else None
 
 
 @permission("matching.view_matching")
-def waiting_list(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def waiting_list(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     waiting = selectors.people_waiting(organisation=organisation)
     page = Paginator(waiting, 50).get_page(request.GET.get("page"))
     people_viewed(by=Acting.from_request(request), people=[r.person for r in page], page="waiting")
@@ -48,32 +52,46 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission("matching.edit_profile")
-def waiting_profile(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def waiting_profile(request: OrganisationRequest, referral_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation
     referral = _referral_or_404(request, referral_id)
     profile = selectors.waiting_profile_of(referral=referral)
+    choices = selectors.experience_choices(organisation=organisation)
+    # No profile yet: start from what the referral says, marked, for the coordinator to
+    # confirm by saving. A saved profile is what a coordinator set: never refilled (ADR-097).
+    prefill = prefill_from_referral(referral=referral, experience_choices=choices)
+    if profile is not None:
+        prefill = Prefill()
     form = WaitingProfileForm(
         _posted(request),
-        initial=WaitingProfileForm.initial_from(profile),
-        experience_choices=selectors.experience_choices(organisation=organisation),
+        initial=WaitingProfileForm.initial_from(profile) if profile else prefill.initial,
+        experience_choices=choices,
     )
+    form.mark_from_referral(prefill.fields)
     if request.method == "POST" and form.is_valid():
         services.waiting_profile_save(
             by=Acting.from_request(request), referral=referral, details=form.details()
         )
+        # What matters in matching them changed: suggestions are worked out again (ADR-101).
+        services.suggestions_queue(by=Acting.from_request(request), organisation=organisation)
         messages.success(request, f"Matching profile saved for {referral.person.display_name}")
         return redirect("matching:waiting")
     people_viewed(by=Acting.from_request(request), people=referral.person, page="matching profile")
     return render(
         request,
         "matching/waiting_profile.jinja",
-        {"referral": referral, "form": form, "waiting": referral.status == Status.WAITING},
+        {
+            "referral": referral,
+            "form": form,
+            "waiting": referral.status == Status.WAITING,
+            "from_referral": [LABELS[name] for name in prefill.fields],
+        },
     )
 
 
 @permission("matching.view_matching")
-def supporter_list(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def supporter_list(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     supporters = selectors.supporters_of(organisation=organisation)
     page = Paginator(supporters, 50).get_page(request.GET.get("page"))
     taken = selectors.places_taken(v.pk for v in page.object_list)
@@ -81,8 +99,8 @@ def supporter_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission("matching.edit_profile")
-def supporter_profile(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def supporter_profile(request: OrganisationRequest, volunteer_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation
     volunteer = _supporter_or_404(request, volunteer_id)
     profile = selectors.supporter_profile_of(volunteer=volunteer)
     form = SupporterProfileForm(
@@ -95,6 +113,7 @@ def supporter_profile(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResp
             services.supporter_profile_save(
                 by=Acting.from_request(request), volunteer=volunteer, details=form.details()
             )
+            services.suggestions_queue(by=Acting.from_request(request), organisation=organisation)
         except services.MatchingError as refused:
             form.add_error(None, str(refused))
         else:
@@ -106,11 +125,11 @@ def supporter_profile(request: HttpRequest, volunteer_id: uuid.UUID) -> HttpResp
 
 
 def _referral_or_404(
-    request: HttpRequest, referral_id: uuid.UUID, *, network: bool = False
+    request: OrganisationRequest, referral_id: uuid.UUID, *, network: bool = False
 ) -> Referral:
     """The referral from the organisation acted for, or (`network`) from any sharing
     organisation of its network; 404 otherwise."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     try:
         if network:
             return selectors.network_referral_of(organisation=organisation, referral_id=referral_id)
@@ -120,11 +139,11 @@ def _referral_or_404(
 
 
 def _supporter_or_404(
-    request: HttpRequest, volunteer_id: uuid.UUID, *, network: bool = False
+    request: OrganisationRequest, volunteer_id: uuid.UUID, *, network: bool = False
 ) -> Volunteer:
     """The volunteer from the organisation acted for, or (`network`) from any sharing
     organisation of its network; 404 otherwise."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     try:
         if network:
             return selectors.network_supporter_of(
@@ -135,13 +154,23 @@ def _supporter_or_404(
         raise Http404("No such supporter where you can match") from missing
 
 
-def _suggest_again(referral_id: uuid.UUID, *, network: bool = False) -> HttpResponse:
-    """Back to the suggestions for this person, worked out afresh."""
+def _suggest_again(
+    request: OrganisationRequest, referral: Referral | None, *, network: bool = False
+) -> HttpResponse:
+    """Something suggestions use has changed: the worker is asked to work them out again, for
+    everyone and (`referral`) for this person, and the coordinator goes back to them."""
+    by = Acting.from_request(request)
+    services.suggestions_queue(by=by, organisation=request.organisation, network=network)
     name = "matching:network_suggest" if network else "matching:suggest"
-    return redirect(f"{reverse(name)}?referral={referral_id}")
+    if referral is None:
+        return redirect(name)
+    services.suggestions_queue(
+        by=by, organisation=request.organisation, network=network, referral=referral
+    )
+    return redirect(f"{reverse(name)}?referral={referral.pk}")
 
 
-def _only(request: HttpRequest, *, network: bool = False) -> Referral | None:
+def _only(request: OrganisationRequest, *, network: bool = False) -> Referral | None:
     wanted = request.GET.get("referral", "")
     if not wanted:
         return None
@@ -153,21 +182,85 @@ def _only(request: HttpRequest, *, network: bool = False) -> Referral | None:
 
 
 @permission("matching.view_matching")
-def suggestions(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    only = _only(request)
-    suggestion = suggest.suggest(organisation=organisation, referral=only)
-    services.suggestions_viewed(by=Acting.from_request(request), count=len(suggestion.proposals))
-    _suggested_people_viewed(request, suggestion, only, page="suggestions")
+def suggestions(request: OrganisationRequest) -> HttpResponse:
+    """The suggestions (GET), or (POST, "Work them out again") ask the worker for new ones."""
+    if request.method == "POST":
+        return _suggest_again_now(request, network=False)
+    return _suggestions_page(request, network=False)
+
+
+def _suggestions_page(request: OrganisationRequest, *, network: bool) -> HttpResponse:
+    """What the worker last worked out (ADR-101), less what has gone stale since; never
+    worked out here. The first time anyone looks, the worker is asked."""
+    organisation = request.organisation
+    only = _only(request, network=network)
+    found = runs.latest(organisation=organisation, network=network, referral=only)
+    if found.done is None and found.active is None:
+        services.suggestions_queue(
+            by=Acting.from_request(request),
+            organisation=organisation,
+            network=network,
+            referral=only,
+        )
+        found = runs.latest(organisation=organisation, network=network, referral=only)
+    pool = selectors.sharing_organisations(organisation=organisation) if network else [organisation]
+    suggestion = (
+        runs.shown(found.done, organisations=pool)
+        if found.done is not None
+        else suggest.Suggestion(None, organisations=pool)
+    )
+    if network:
+        services.network_suggestions_viewed(by=Acting.from_request(request), suggestion=suggestion)
+    else:
+        # Suggestions show people's details together: audited like reading a record.
+        audit_view(
+            by=Acting.from_request(request),
+            entity=audit_actions.MATCH_SUGGESTIONS,
+            detail={"proposals": len(suggestion.proposals)},
+        )
+    _suggested_people_viewed(
+        request, suggestion, only, page="network suggestions" if network else "suggestions"
+    )
     return render(
         request,
         "matching/suggestions.jinja",
-        {"suggestion": suggestion, "only": only, "network": False},
+        {
+            "suggestion": suggestion,
+            "only": only,
+            "network": network,
+            "runs": found,
+            "worked_out": runs.worked_out(found.done) if found.done else "",
+        },
     )
 
 
+def _suggest_again_now(request: OrganisationRequest, *, network: bool) -> HttpResponse:
+    """A coordinator asks the worker to work suggestions out again."""
+    wanted = request.POST.get("referral", "")
+    only = None
+    if wanted:
+        try:
+            only = _referral_or_404(request, uuid.UUID(wanted), network=network)
+        except ValueError as bad:
+            raise Http404("No such referral") from bad
+    run = services.suggestions_queue(
+        by=Acting.from_request(request),
+        organisation=request.organisation,
+        network=network,
+        referral=only,
+    )
+    if run.active:
+        messages.success(request, "Suggestions are being worked out again")
+    name = "matching:network_suggest" if network else "matching:suggest"
+    return redirect(f"{reverse(name)}?referral={only.pk}" if only else reverse(name))
+
+
 def _suggested_people_viewed(
-    request: HttpRequest, suggestion: suggest.Suggestion, only: Referral | None, *, page: str
+    request: OrganisationRequest,
+    suggestion: suggest.Suggestion,
+    only: Referral | None,
+    *,
+    page: str,
 ) -> None:
     """The people a suggestions page shows: each proposal's, and those still without one."""
     referrals = [p.referral for p in suggestion.proposals] + list(suggestion.without_supporter)
@@ -175,7 +268,7 @@ def _suggested_people_viewed(
     people_viewed(by=Acting.from_request(request), people=shown, page=page)
 
 
-def _partner(request: HttpRequest) -> uuid.UUID | None:
+def _partner(request: OrganisationRequest) -> uuid.UUID | None:
     """The second supporter of a pair, from the form (None for one supporter)."""
     value = request.POST.get("partner", "").strip()
     if not value:
@@ -186,7 +279,7 @@ def _partner(request: HttpRequest) -> uuid.UUID | None:
         raise Http404("No such supporter") from bad
 
 
-def _accepted_message(request: HttpRequest, accepted: services.Accepted) -> None:
+def _accepted_message(request: OrganisationRequest, accepted: services.Accepted) -> None:
     relationship = accepted.relationship
     names = " and ".join(m.volunteer.display_name for m in accepted.matches)
     messages.success(
@@ -198,14 +291,16 @@ def _accepted_message(request: HttpRequest, accepted: services.Accepted) -> None
 
 @permission("matching.decide")
 @require_POST
-def accept(request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID) -> HttpResponse:
+def accept(
+    request: OrganisationRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID
+) -> HttpResponse:
     return _accept(request, referral_id, volunteer_id, network=False)
 
 
 def _accept(
-    request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID, *, network: bool
+    request: OrganisationRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID, *, network: bool
 ) -> HttpResponse:
-    _referral_or_404(request, referral_id, network=network)
+    referral = _referral_or_404(request, referral_id, network=network)
     partner = _partner(request)
     for wanted in (volunteer_id, partner):
         if wanted is not None:
@@ -220,18 +315,20 @@ def _accept(
         )
     except services.MatchingError as refused:
         messages.error(request, f"{refused}. The suggestions below have been worked out again.")
-        return _suggest_again(referral_id, network=network)
+        return _suggest_again(request, referral, network=network)
     _accepted_message(request, accepted)
-    return redirect("matching:network_suggest" if network else "matching:suggest")
+    return _suggest_again(request, None, network=network)
 
 
 @permission("matching.decide")
-def reject(request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID) -> HttpResponse:
+def reject(
+    request: OrganisationRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID
+) -> HttpResponse:
     return _reject(request, referral_id, volunteer_id, network=False)
 
 
 def _reject(
-    request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID, *, network: bool
+    request: OrganisationRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID, *, network: bool
 ) -> HttpResponse:
     referral = _referral_or_404(request, referral_id, network=network)
     volunteer = _supporter_or_404(request, volunteer_id, network=network)
@@ -253,7 +350,7 @@ def _reject(
                 f"{volunteer.display_name} will not be suggested for "
                 f"{referral.person.display_name} again",
             )
-            return _suggest_again(referral.pk, network=network)
+            return _suggest_again(request, referral, network=network)
     people_viewed(by=Acting.from_request(request), people=referral.person, page="turn down a match")
     return render(
         request,
@@ -263,8 +360,8 @@ def _reject(
 
 
 @permission("matching.view_matching")
-def introductions(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def introductions(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     waiting = list(selectors.introductions_of(organisation=organisation))
     people_viewed(
         by=Acting.from_request(request), people=[r.person for r in waiting], page="introductions"
@@ -278,10 +375,10 @@ def introductions(request: HttpRequest) -> HttpResponse:
 
 @permission("matching.decide")
 @require_POST
-def start(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+def start(request: OrganisationRequest, relationship_id: uuid.UUID) -> HttpResponse:
     """The introduction is made and support has begun: the relationships app moves the
     relationship to active, and with it the referral to started and the matches."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     try:
         relationship = selectors.introduction_of(
             organisation=organisation, relationship_id=relationship_id
@@ -296,7 +393,7 @@ def start(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
             to=RelationshipStatus.ACTIVE,
             note="Introduction made, support started",
         )
-    except (RelationshipError, ReferralError) as refused:
+    except (DomainError, ReferralError) as refused:
         messages.error(request, str(refused))
     else:
         names = " and ".join(
@@ -309,39 +406,32 @@ def start(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
 
 
 @permission("matching.match_network")
-def network_suggestions(request: HttpRequest) -> HttpResponse:
+def network_suggestions(request: OrganisationRequest) -> HttpResponse:
     """Suggestions across the organisations of the network that agree to share (ADR-013)."""
-    organisation = request.organisation  # type: ignore[attr-defined]
-    only = _only(request, network=True)
-    suggestion = suggest.suggest_network(organisation=organisation, referral=only)
-    services.network_suggestions_viewed(by=Acting.from_request(request), suggestion=suggestion)
-    _suggested_people_viewed(request, suggestion, only, page="network suggestions")
-    return render(
-        request,
-        "matching/suggestions.jinja",
-        {"suggestion": suggestion, "only": only, "network": True},
-    )
+    if request.method == "POST":
+        return _suggest_again_now(request, network=True)
+    return _suggestions_page(request, network=True)
 
 
 @permission("matching.match_network")
 @require_POST
 def network_accept(
-    request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID
+    request: OrganisationRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID
 ) -> HttpResponse:
     return _accept(request, referral_id, volunteer_id, network=True)
 
 
 @permission("matching.match_network")
 def network_reject(
-    request: HttpRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID
+    request: OrganisationRequest, referral_id: uuid.UUID, volunteer_id: uuid.UUID
 ) -> HttpResponse:
     return _reject(request, referral_id, volunteer_id, network=True)
 
 
 @permission("matching.share")
-def sharing(request: HttpRequest) -> HttpResponse:
+def sharing(request: OrganisationRequest) -> HttpResponse:
     """An organisation admin agrees (or not) to matching across the network."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     current = selectors.shares_with_network(organisation=organisation)
     shares = bool(current and current.shares)
     form = SharingForm(_posted(request), initial={"shares": "yes" if shares else "no"})
@@ -377,8 +467,8 @@ def sharing(request: HttpRequest) -> HttpResponse:
 
 
 @permission("matching.tune")
-def weights(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def weights(request: OrganisationRequest) -> HttpResponse:
+    organisation = request.organisation
     current = selectors.weights_of(organisation=organisation)
     initial = {name: getattr(current, name) for name in WeightsForm.base_fields}
     form = WeightsForm(_posted(request), initial=initial)
@@ -394,8 +484,8 @@ def weights(request: HttpRequest) -> HttpResponse:
 
 
 @permission("matching.edit_profile")
-def conflict_add(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def conflict_add(request: OrganisationRequest, referral_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation
     referral = _referral_or_404(request, referral_id)
     supporters = list(selectors.supporters_of(organisation=organisation))
     form = ConflictForm(

@@ -10,6 +10,8 @@ from typing import Any
 
 from django import forms
 
+from kindred.nhsuk_forms.dates import PARTS, parts_in_error
+
 # Django widget_type -> NHS.UK component
 COMPONENT_FOR_WIDGET = {
     "text": "input",
@@ -25,6 +27,7 @@ COMPONENT_FOR_WIDGET = {
     "radioselect": "radios",
     "checkbox": "checkbox",
     "checkboxselectmultiple": "checkboxes",
+    "dateparts": "date_input",
 }
 
 
@@ -82,6 +85,8 @@ def field(bound: forms.BoundField, **overrides: Any) -> dict[str, Any]:
         params["idPrefix"] = params.pop("id")
         params["fieldset"] = {"legend": {"text": str(bound.label), "size": "s"}}
         params["items"] = _choices(bound, selected)
+    elif component == "date_input":
+        params = _date_input(bound, params)
     elif component == "checkbox":
         params.pop("label")
         params["idPrefix"] = params.pop("id")
@@ -91,13 +96,49 @@ def field(bound: forms.BoundField, **overrides: Any) -> dict[str, Any]:
     return {"component": component, "params": params}
 
 
+def _date_input(bound: forms.BoundField, params: dict[str, Any]) -> dict[str, Any]:
+    """Three boxes in a fieldset whose legend is the label; the boxes in error are highlighted."""
+    value = bound.value()
+    if not isinstance(value, list | tuple):
+        value = bound.field.widget.decompress(value)
+    wrong = parts_in_error(bound)
+    base = bound.auto_id or bound.html_name
+    params.pop("id")
+    params.pop("label")
+    params["id"] = f"{base}-input"
+    params["fieldset"] = {"legend": {"text": str(bound.label), "size": "s"}}
+    required = params.pop("attributes").pop("required", False)
+    params["items"] = [
+        {
+            "id": f"{base}_{part}",
+            "name": f"{bound.html_name}_{part}",
+            "label": part.capitalize(),
+            "value": "" if part_value is None else str(part_value),
+            "width": 4 if part == "year" else 2,
+            "classes": "nhsuk-input--error" if part in wrong else "",
+            "autocomplete": _autocomplete(bound, part),
+            "attributes": {"required": True} if required else {},
+        }
+        for part, part_value in zip(PARTS, value, strict=False)
+    ]
+    params.pop("autocomplete", None)
+    return params
+
+
+def _autocomplete(bound: forms.BoundField, part: str) -> str | None:
+    """A date of birth's boxes tell the browser which part of a birthday each one is."""
+    if bound.field.widget.attrs.get("autocomplete") == "bday":
+        return f"bday-{part}"
+    return None
+
+
 def error_summary_items(form: forms.Form) -> list[dict[str, str]]:
     """Links from the error summary to each field in error, in field order; form-wide errors first."""
     items = [{"text": str(e)} for e in form.non_field_errors()]
     for bound in form:
         if bound.errors:
+            # The field's id, or (radios and checkboxes, which Django gives no id of their own)
+            # its name: `field` makes that the idPrefix, which is the first item's id.
             target = bound.id_for_label or bound.html_name
-            if COMPONENT_FOR_WIDGET.get(bound.widget_type) in {"radios", "checkboxes", "checkbox"}:
-                target = f"{bound.id_for_label or bound.html_name}"
             items.extend({"text": str(e), "href": f"#{target}"} for e in bound.errors)
     return items

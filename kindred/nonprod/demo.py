@@ -21,13 +21,17 @@ from faker import Faker
 from kindred.accounts import services as accounts
 from kindred.accounts.models import Organisation, Role, User
 from kindred.accounts.reach import operator
-from kindred.core.services import Acting, audit_record_many
-from kindred.nonprod.constants import DEMO_DOMAIN, DEMO_PASSWORD, demo_email
+from kindred.core.services import Acting
+from kindred.nonprod.constants import DEMO_PASSWORD, demo_email
+from kindred.nonprod.demo_groups import seed_groups
 from kindred.nonprod.demo_matching import seed_matching
+from kindred.nonprod.demo_network import seed_network
 from kindred.nonprod.demo_referrals import seed_referrals
 from kindred.nonprod.demo_relationships import seed_relationships
+from kindred.nonprod.demo_safeguarding import seed_safeguarding, seed_safeguarding_arrangements
 from kindred.nonprod.demo_volunteers import seed_volunteers
 from kindred.nonprod.demo_wellbeing import seed_wellbeing
+from kindred.people import services as people_services
 from kindred.people.identifiers import Postcode, postcodes_in_district
 from kindred.people.models import Person
 
@@ -74,6 +78,10 @@ STAFF = [
     ("network", "Jo Bennett", "leeds-maecare", Role.NETWORK_ADMIN),
     ("crisis-coordinator", "Marcus Reid", "lambeth-crisis-line", Role.COORDINATOR),
     ("crisis-admin", "Ruth Adeyemi", "lambeth-crisis-line", Role.ORGANISATION_ADMIN),
+    # Leeds names its safeguarding lead, a deputy and a duty professional (issue 16).
+    ("safeguarding-lead", "Grace Okoro", "leeds-maecare", Role.SAFEGUARDING_LEAD),
+    ("safeguarding-deputy", "Daniel Price", "leeds-maecare", Role.SAFEGUARDING_LEAD),
+    ("duty", "Dr Nadia Rahman", "leeds-maecare", Role.DUTY_PROFESSIONAL),
 ]
 
 
@@ -109,11 +117,9 @@ def _person(
 
 
 def _demo_user(by: Acting, email: str, full_name: str, password_hash: str) -> User:
-    user = accounts.user_ensure(by=by, email=email, full_name=full_name, password=None)
-    if not user.has_usable_password():
-        user.password = password_hash
-        user.save(update_fields=["password", "updated_at"])
-    return user
+    return accounts.user_ensure(
+        by=by, email=email, full_name=full_name, password=None, password_hash=password_hash
+    )
 
 
 @transaction.atomic
@@ -132,17 +138,12 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
         )
         organisations[spec.slug] = organisation
         pool = [p for district in spec.postcode_areas for p in postcodes_in_district(district, 400)]
-        existing = set(organisation.people.values_list("id", flat=True))
         people = [
             _person(faker, organisation, random_source.choice(pool), index, today)
             for index in range(spec.people)
         ]
-        new_people = [p for p in people if p.id not in existing]
-        Person.objects.bulk_create(new_people)
-        audit_record_many(
-            by=replace(by, organisation=organisation),
-            action="person.created",
-            targets=new_people,
+        new_people = people_services.people_add_many(
+            by=replace(by, organisation=organisation), people=people
         )
         for index in range(spec.volunteers):
             name = f"{faker.first_name()} {faker.last_name()}"
@@ -164,10 +165,10 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
             accounts.membership_grant(by=by, user=user, organisation=organisations[slug], role=role)
     seed_volunteers(log=log)
     seed_referrals(log=log)
+    seed_network(network_slug=NETWORK[0], log=log)
     seed_matching(log=log)
+    seed_safeguarding_arrangements(log=log)  # before relationships: its concern reaches the lead
     seed_relationships(log=log)
+    seed_safeguarding(log=log)
     seed_wellbeing(log=log)  # after relationships: goals and plans are for people with support
-
-
-def demo_users() -> list[User]:
-    return list(User.objects.filter(email__endswith="@" + DEMO_DOMAIN))
+    seed_groups(log=log)

@@ -19,6 +19,8 @@ from kindred.accounts.models import Organisation, User
 from kindred.core.services import Acting
 from kindred.fhir import tokens
 from kindred.fhir.models import ApiToken
+from kindred.fhir.services import api_token_create
+from kindred.people import services as people_services
 from kindred.people.models import Person
 from kindred.people.services import PersonDetails
 from kindred.referrals import services
@@ -48,7 +50,8 @@ SCENARIOS = [
     DemoReferral(2, (), Source.JOB_CENTRE, "Struggling with confidence after a long time out of work", Wants.GROUP, 12),
     DemoReferral(3, ("accepted",), Source.GP, "Recovering from depression; would like to knit again", Wants.GROUP, 6, by_referrer=True),
     DemoReferral(4, ("declined",), Source.FAMILY_OR_FRIEND, "Daughter worried about his drinking", Wants.NOT_SURE, 20),
-    DemoReferral(5, ("accepted", "waiting"), Source.COMMUNITY_MATRON, "Housebound after a stroke; would like a visitor", Wants.BEFRIENDING, 15),
+    # Accepting befriending or one-to-one support puts them in matching's queue (ADR-097).
+    DemoReferral(5, ("accepted",), Source.COMMUNITY_MATRON, "Housebound after a stroke; would like a visitor", Wants.BEFRIENDING, 15),
     DemoReferral(6, ("accepted", "started"), Source.MENTAL_HEALTH_TEAM, "Leaving hospital after a crisis; needs someone to talk to", Wants.ONE_TO_ONE, 30),
     DemoReferral(7, ("accepted", "waiting", "started", "closed"), Source.MEMBER, "Friend from the walking group thought she would enjoy it", Wants.GROUP, 90),
 ]  # fmt: skip
@@ -67,12 +70,11 @@ def _details(person: Person, *, share_with_referrer: bool = False) -> PersonDeta
 def _seed_token(by: Acting, organisation: Organisation) -> None:
     digest = tokens.token_hash(DEMO_API_TOKEN)
     if not ApiToken.objects.filter(token_hash=digest).exists():
-        ApiToken.objects.create(
-            organisation=organisation,
+        api_token_create(
+            by=by,
             name="Brinnington Surgery (demo)",
             practice_ods=DEMO_TOKEN_PRACTICE,
-            prefix=tokens.display_prefix(DEMO_API_TOKEN),
-            token_hash=digest,
+            raw=DEMO_API_TOKEN,
         )
 
 
@@ -122,17 +124,20 @@ def seed_referrals(*, log: Callable[[str], object] = print) -> None:
             status = "received"
             for step in scenario.path:
                 if step == "accepted":
-                    services.referral_accept(
+                    # Befriending and one-to-one support go on to wait for a match (ADR-097).
+                    status = services.referral_accept(
                         by=triage,
                         referral_id=referral.pk,
                         expected=status,
                         note="Phoned; keen to start",
-                    )
+                    ).status
+                    continue
                 elif step == "declined":
                     services.referral_decline(
                         by=triage,
                         referral_id=referral.pk,
                         expected=status,
+                        category="elsewhere",
                         reason="Needs specialist alcohol support first",
                         signposted_to="Local drug and alcohol service",
                     )
@@ -154,8 +159,14 @@ def seed_referrals(*, log: Callable[[str], object] = print) -> None:
                         note="Now comes to the group every week",
                     )
                 status = step
-            if scenario.person_index == 6:
-                Person.objects.filter(pk=person.pk).update(gp_practice_ods=DEMO_TOKEN_PRACTICE)
+            if scenario.person_index == 6 and triage.user is not None:
+                # The coordinator records the GP practice, so a concern can go to the GP.
+                people_services.person_details_update(
+                    by=triage,
+                    person=person,
+                    changes={"gp_practice_ods": DEMO_TOKEN_PRACTICE},
+                    reason="Registered with Brinnington Surgery",
+                )
                 person.refresh_from_db()
                 services.gp_concern_raise(
                     by=triage,

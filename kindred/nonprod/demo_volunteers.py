@@ -1,7 +1,8 @@
-"""Demo volunteering: records for the demo volunteer sign-ins, with DBS checks, training (some due
-soon, so the reminders and home panels have something to show), roles, supervision and hours, a few
-people still in recruitment, and Cindy's peer journey from the report. Running it again changes
-nothing."""
+"""Demo volunteering: records for the demo volunteer sign-ins, with references, DBS checks,
+training (some due soon, so the reminders and home panels have something to show), roles,
+supervision and hours, a few people still in recruitment (each with the paperwork of the stages
+they have passed, as the pipeline requires: ADR-095), and Cindy's peer journey from the report.
+Running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from kindred.nonprod.constants import DEMO_DOMAIN, demo_email
 from kindred.volunteers import eligibility, selectors, services
 from kindred.volunteers.models import (
     HoursSource,
-    JourneyEvent,
     JourneyStep,
     RoleAssignment,
     Stage,
@@ -27,6 +27,7 @@ from kindred.volunteers.models import (
     Volunteer,
     VolunteeringRole,
 )
+from kindred.volunteers.services.profile import journey_event_add
 
 NAMESPACE = uuid.UUID("0b7c1e8a-4c3d-4f9b-8f21-5d7a2e9c3b10")
 ROLES_BY_ORGANISATION = {
@@ -34,6 +35,14 @@ ROLES_BY_ORGANISATION = {
     "lambeth-crisis-line": ("crisis_line",),
     "leeds-maecare": ("befriender", "driver"),
 }
+REFEREES = [
+    ("Margaret Holt", "Former employer"),
+    ("Revd. Peter Okafor", "Knows them through church"),
+    ("Dr. Asha Patel", "College tutor"),
+    ("Huw Jenkins", "Manager at the food bank where they volunteer"),
+    ("Sandra Mills", "Neighbour of ten years"),
+    ("Tariq Hussain", "Former line manager"),
+]
 RECRUITS = [
     ("Aled", "Price", Stage.ENQUIRY),
     ("Bronwen", "Hale", Stage.APPLICATION),
@@ -48,12 +57,31 @@ def _certificate(key: str) -> str:
     return f"{uuid.uuid5(NAMESPACE, key).int % 10**12:012d}"
 
 
+def _references(by: Acting, volunteer: Volunteer, today: dt.date, *, received: int = 2) -> None:
+    """Two references asked for a few weeks ago; `received` of them back and satisfactory. Their
+    own random numbers, so the rest of the demo comes out as it did before references."""
+    rng = random.Random(f"references/{volunteer.display_name}")
+    for n, (name, relationship) in enumerate(rng.sample(REFEREES, k=2)):
+        asked = today - dt.timedelta(days=rng.randint(40, 120))
+        reference = services.reference_request(
+            by=by, volunteer=volunteer, referee_name=name, relationship=relationship,
+            contact=f"{name.split()[-1].lower()}@example.com", requested_on=asked,
+        )  # fmt: skip
+        if n < received:
+            services.reference_receive(
+                by=by, volunteer=volunteer, reference_id=reference.pk,
+                received_on=asked + dt.timedelta(days=rng.randint(5, 20)),
+                outcome="satisfactory",
+            )  # fmt: skip
+
+
 def _qualify(
     by: Acting, volunteer: Volunteer, roles: list[VolunteeringRole], rng: random.Random,
     today: dt.date, due_soon: bool,
 ) -> None:  # fmt: skip
-    """A current DBS check and every course the roles need (one due soon if asked), then active
-    with those roles."""
+    """Their references, a current DBS check and every course the roles need (one due soon if
+    asked), then active with those roles."""
+    _references(by, volunteer, today)
     level = max((r.dbs_level for r in roles), key=lambda lv: eligibility.level_rank(lv))
     services.dbs_check_record(
         by=by, volunteer=volunteer, level=level,
@@ -157,8 +185,8 @@ def _cindy(by: Acting, organisation: Organisation, today: dt.date) -> None:
         (JourneyStep.FOUNDED_GROUP, 300, "Started a new group in Reddish"),
     ]
     for step, days_ago, note in steps:
-        JourneyEvent.objects.create(
-            organisation=organisation, volunteer=volunteer, step=step,
+        journey_event_add(
+            by=by, volunteer=volunteer, step=step,
             occurred_on=today - dt.timedelta(days=days_ago), note=note,
         )  # fmt: skip
     rng = random.Random(7)
@@ -199,7 +227,17 @@ def seed_volunteers(*, log: Callable[[str], object] = print) -> None:
                 email=f"{given.lower()}.{family.lower()}@example.com",
             )  # fmt: skip
             for next_stage in services.RECRUITMENT[1 : services.RECRUITMENT.index(stage) + 1]:
+                if recruit.stage == Stage.REFERENCES:
+                    _references(by, recruit, today)
+                if recruit.stage == Stage.DBS_CHECK:
+                    services.dbs_check_record(
+                        by=by, volunteer=recruit, level="enhanced",
+                        certificate_number=_certificate(f"{recruit.pk}/dbs"),
+                        issued_on=today - dt.timedelta(days=14),
+                    )  # fmt: skip
                 recruit = services.volunteer_move(by=by, volunteer=recruit, to_stage=next_stage)
+            if stage == Stage.REFERENCES:  # waiting for their second reference
+                _references(by, recruit, today, received=1)
         if organisation.slug == "stockport-wellbeing":
             _cindy(by, organisation, today)
         log(

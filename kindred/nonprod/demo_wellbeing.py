@@ -106,12 +106,14 @@ def _plan(relationship: Relationship, index: int) -> bool:
     if hasattr(person, "crisis_plan"):
         return False
     content = PLANS[index % len(PLANS)]
+    # The first version records who the person says may see it: a coordinator's job (ADR-098).
     services.crisis_plan_save(
-        by=_supporter(relationship),
+        by=_coordinator(relationship.organisation),
         person=person,
         based_on=0,
         content=content,
         sharing=PLAN_SHARING[index % len(PLAN_SHARING)],
+        own_decision=True,
     )
     if index == 0:  # a second version, so the history shows
         services.crisis_plan_save(

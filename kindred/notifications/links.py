@@ -42,10 +42,6 @@ def placeholder(name: str, reference: str) -> str:
     return text
 
 
-def has_links(body: str) -> bool:
-    return _PLACEHOLDER.search(body) is not None
-
-
 def rendered(body: str, *, recipient: str) -> tuple[str, list[str]]:
     """The body with each placeholder replaced by a link made now, and the links made (so that
     they can be kept out of any error recorded). A reference nobody can make a link from reads
@@ -68,3 +64,8 @@ def without_links(text: str, links: list[str]) -> str:
     for link in links:
         text = text.replace(link, "[link removed]")
     return text
+
+
+def shown_without_links(body: str) -> str:
+    """A stored body as a page shows it: each link's place marked, no link made."""
+    return _PLACEHOLDER.sub("[link]", body)

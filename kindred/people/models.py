@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
+from kindred.people import identifiers
 
 
 class ContactMethod(models.TextChoices):
@@ -40,6 +42,9 @@ class Person(BaseModel):
     easting = models.IntegerField(null=True, blank=True)
     northing = models.IntegerField(null=True, blank=True)
     phone = models.CharField(max_length=30, blank=True)
+    #: The phone number as digits in one form (`identifiers.phone_key`), for searching: kept by
+    #: people.services whenever `phone` is written, never typed in.
+    phone_digits = models.CharField(max_length=32, blank=True, default="", editable=False)
     email = models.EmailField(blank=True)
     preferred_contact = models.CharField(
         max_length=10, choices=ContactMethod.choices, blank=True, default=""
@@ -51,6 +56,19 @@ class Person(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: Set when this record was merged into another record of the same person (ADR-090): it is
+    #: then a tombstone, never listed, edited or merged again; every read follows it to the
+    #: record it points at, which is never itself a tombstone (no chains). PROTECT: the record
+    #: that stays can never be deleted from under it.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        editable=False,
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -63,6 +81,11 @@ class Person(BaseModel):
             models.Index(
                 fields=["organisation", "date_of_birth", "postcode"], name="person_org_dob_pc_idx"
             ),
+            # Searching the people list by phone, postcode or email is an index look-up
+            # (ADR-089); names and parts of postcodes use the trigram indexes of migration 0003.
+            models.Index(fields=["organisation", "phone_digits"], name="person_org_phone_idx"),
+            models.Index(fields=["organisation", "postcode"], name="person_org_postcode_idx"),
+            models.Index(F("organisation"), Upper("email"), name="person_org_email_idx"),
         ]
         constraints = [
             # One record per NHS number in each organisation (ADR-074): the database refuses a
@@ -71,7 +94,17 @@ class Person(BaseModel):
                 fields=["organisation", "nhs_number"],
                 condition=~Q(nhs_number=""),
                 name="person_unique_nhs_number",
-            )
+            ),
+            # A tombstone is merged into another record, at a known time, and has given up its
+            # NHS number (the record that stays took it, or had the same one: ADR-090).
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True, merged_at__isnull=True)
+                | Q(merged_into__isnull=False, merged_at__isnull=False, nhs_number=""),
+                name="person_tombstone_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")), name="person_not_merged_into_itself"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -85,9 +118,13 @@ class Person(BaseModel):
         return full
 
     @property
+    def is_merged(self) -> bool:
+        """A tombstone: merged into another record of the same person (ADR-090)."""
+        return self.merged_into_id is not None
+
+    @property
     def nhs_number_display(self) -> str:
-        n = self.nhs_number
-        return f"{n[:3]} {n[3:6]} {n[6:]}" if len(n) == 10 else n
+        return identifiers.format_nhs_number(self.nhs_number)
 
     @property
     def gender_text(self) -> str:
@@ -130,3 +167,35 @@ class Consent(BaseModel, AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {'yes' if self.given else 'no'}"
+
+
+class PersonChangeIsAppendOnly(AppendOnlyError):
+    """A change to someone's details is a record of what happened; it is never edited."""
+
+
+class PersonChange(BaseModel, AppendOnlyModel):
+    """One change to a person's details: which fields, what each said before and after, who
+    made it and when (ADR-089). Shown as the record's history on the person's page and part of
+    their subject access export. The audit entry of the change names this row; the values are
+    kept here, with the record, not in the audit log (ADR-002: identifiers only)."""
+
+    # PROTECT: the history of a record is never deleted with it by accident.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="changes")
+    occurred_at = models.DateTimeField()
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by_label = models.CharField(max_length=254)
+    #: {field name: value} before and after, as text ("" for nothing, dates as YYYY-MM-DD).
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    reason = models.CharField(max_length=200, blank=True)
+
+    append_only_error = PersonChangeIsAppendOnly
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["person", "-occurred_at"], name="personchange_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {', '.join(self.after)}"

@@ -10,3 +10,5 @@ rules.add_perm("people.add_person", is_coordinator)
 rules.add_perm("people.view_person_audit", is_coordinator | is_safeguarding_lead)
 rules.add_perm("people.export_person", is_coordinator)
 rules.add_perm("people.record_consent", is_coordinator)
+rules.add_perm("people.change_person", is_coordinator)
+rules.add_perm("people.merge_person", is_coordinator)  # merging two records of one person

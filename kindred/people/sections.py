@@ -4,7 +4,7 @@ about every other app.
 
     @person_section("referrals", heading="Referrals", template="referrals/person_section.jinja",
                     permission="referrals.view_referral", order=10)
-    def referrals(request, person): return {"referrals": ...}
+    def referrals(request: OrganisationRequest, person): return {"referrals": ...}
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
-
+from kindred.core.http import OrganisationRequest
 from kindred.people.models import Person
 
-SectionContext = Callable[[HttpRequest, Person], dict[str, Any]]
+SectionContext = Callable[[OrganisationRequest, Person], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -44,13 +43,12 @@ def person_section(
 
 
 def person_sections(
-    request: HttpRequest, person: Person
+    request: OrganisationRequest, person: Person
 ) -> list[tuple[PersonSection, dict[str, Any]]]:
     """The sections this user may see on this person's page, each with its context."""
-    organisation = getattr(request, "organisation", None)
     shown = sorted(_sections.values(), key=lambda s: (s.order, s.key))
     return [
         (section, section.context(request, person))
         for section in shown
-        if request.user.has_perm(section.permission, organisation)
+        if request.user.has_perm(section.permission, request.organisation)
     ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from kindred.people.models import ConsentKind, Person
+from kindred.people.presenters import changed_details
 
 PartFunction = Callable[[Person], Any]
 _parts: dict[str, tuple[str, PartFunction]] = {}
@@ -33,6 +34,21 @@ def _when(value: Any) -> str | None:
 
 
 def person_data(person: Person) -> dict[str, Any]:
+    """Everything held about the person. Records merged into theirs (ADR-090) are each given in
+    full under `merged_records`: what stayed on them (consents, reviews...) is still theirs."""
+    data: dict[str, Any] = {
+        "organisation": person.organisation.name,
+        "exported_at": timezone.now().isoformat(),
+        **_record_data(person),
+    }
+    data["merged_records"] = [
+        {"merged_at": _when(merged.merged_at), **_record_data(merged)}
+        for merged in person.merged_records.order_by("merged_at")
+    ]
+    return data
+
+
+def _record_data(person: Person) -> dict[str, Any]:
     details = {
         "given_name": person.given_name,
         "family_name": person.family_name,
@@ -60,12 +76,18 @@ def person_data(person: Person) -> dict[str, Any]:
         }
         for c in person.consents.order_by("recorded_at")
     ]
-    data: dict[str, Any] = {
-        "organisation": person.organisation.name,
-        "exported_at": timezone.now().isoformat(),
-        "person": details,
-        "consents": consents,
-    }
+    changes = [
+        {
+            "changed_at": _when(change.occurred_at),
+            "changed_by": change.by_label,
+            "changes": [
+                {"detail": item.label, "before": item.before, "after": item.after}
+                for item in changed_details(change)
+            ],
+        }
+        for change in person.changes.order_by("occurred_at")
+    ]
+    data: dict[str, Any] = {"person": details, "consents": consents, "changes_to_details": changes}
     for key, (_title, function) in sorted(_parts.items()):
         data[key] = function(person)
     return data
@@ -149,8 +171,15 @@ def person_pdf(data: dict[str, Any]) -> bytes:
     pdf.ln(3)
     heading("What you have agreed to")
     block(data["consents"])
+    pdf.ln(3)
+    heading("Changes to your details")
+    block(data.get("changes_to_details", []))
     for key, title in sorted(_titles().items()):
         pdf.ln(3)
         heading(title)
         block(data.get(key, []))
+    for merged in data.get("merged_records", []):
+        pdf.ln(3)
+        heading(f"A record of you merged into this one on {merged['merged_at']}")
+        block({key: value for key, value in merged.items() if key != "merged_at"})
     return bytes(pdf.output())

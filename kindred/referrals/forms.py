@@ -7,11 +7,22 @@ from typing import Any
 
 from django import forms
 
+from kindred.nhsuk_forms.dates import DateField, DatePartsWidget
 from kindred.nhsuk_forms.honeypot import HoneypotForm
-from kindred.people.forms import PersonForm, PostcodeField
+from kindred.people.forms import EARLIEST_BIRTH, PersonForm, PostcodeField
 from kindred.people.models import ConsentKind, ContactMethod
 from kindred.people.services import PersonDetails
-from kindred.referrals.models import GpConcern, Outcome, Source, Urgency, Wants
+from kindred.referrals.models import (
+    URGENT_PRIORITIES,
+    DeclineCategory,
+    GpConcern,
+    Outcome,
+    Priority,
+    Source,
+    Status,
+    Urgency,
+    Wants,
+)
 from kindred.referrals.services import ReferralDetails
 
 TEXT = {"autocomplete": "off"}
@@ -74,12 +85,23 @@ class ReferralForm(PersonForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what kind of support they would like"},
     )
-    urgency = forms.ChoiceField(
-        label="How soon they need support",
-        choices=Urgency.choices,
-        initial=Urgency.ROUTINE,
+    priority = forms.ChoiceField(
+        label="How urgent is this?",
+        help_text=(
+            "Coordinators see urgent referrals first, are told about them at once and aim to be "
+            "in touch sooner. If someone is in danger now, call 999"
+        ),
+        choices=[
+            (Priority.ROUTINE.value, Priority.ROUTINE.label),
+            (Priority.URGENT.value, Priority.URGENT.label),
+            (Priority.ASAP.value, Priority.ASAP.label),
+        ],
+        initial=Priority.ROUTINE,
+        # Routine is ticked to start with; a form posted without it (an older page still open
+        # in a browser) is routine, as before.
+        required=False,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how soon they need support"},
+        error_messages={"invalid_choice": "Select routine, urgent or as soon as possible"},
     )
     conditions = forms.CharField(
         label="Conditions that matter for matching (optional)",
@@ -95,13 +117,18 @@ class ReferralForm(PersonForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def clean_priority(self) -> str:
+        return str(self.cleaned_data.get("priority") or Priority.ROUTINE)
+
     def referral_details(self) -> ReferralDetails:
         data = self.cleaned_data
         return ReferralDetails(
             source=data["source"],
             reason=data["reason"],
             wants=data["wants"],
-            urgency=data["urgency"],
+            # The older "how soon" answer follows the priority (ADR-096).
+            urgency=Urgency.URGENT if data["priority"] in URGENT_PRIORITIES else Urgency.ROUTINE,
+            priority=data["priority"],
             conditions=data["conditions"],
             lived_experience=data["lived_experience"],
             referrer_name=data["referrer_name"],
@@ -142,11 +169,14 @@ class SelfReferralForm(HoneypotForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = DateField(
         label="Date of birth (optional)",
+        subject="Date of birth",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
-        error_messages={"invalid": "Date of birth must be a real date"},
+        when="past",
+        earliest=EARLIEST_BIRTH,
+        help_text="For example, 27 3 1950",
+        widget=DatePartsWidget(attrs={"autocomplete": "bday"}),
     )
     postcode = PostcodeField(
         label="Postcode",
@@ -230,19 +260,29 @@ class SelfReferralForm(HoneypotForm):
 
 
 class FilterForm(forms.Form):
-    status = forms.ChoiceField(label="Status", required=False)
-    source = forms.ChoiceField(label="Who referred", required=False)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+    )
+    source = forms.ChoiceField(
+        label="Who referred", required=False, choices=[("", "Anyone"), *Source.choices]
+    )
     overdue = forms.BooleanField(label="Only those past their first-contact date", required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        from kindred.referrals.models import Status
-
-        self.fields["status"].choices = [("", "Any status"), *Status.choices]  # type: ignore[attr-defined]
-        self.fields["source"].choices = [("", "Anyone"), *Source.choices]  # type: ignore[attr-defined]
+    def filters(self) -> dict[str, Any]:
+        """The filters as `selectors.referrals_of` takes them (none while the form is not
+        valid): the inbox and its CSV download (ADR-093) both read them from here."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {
+            "status": data.get("status", ""),
+            "source": data.get("source", ""),
+            "overdue": bool(data.get("overdue")),
+        }
 
 
 class DeclineForm(forms.Form):
+    """Why a referral is declined, in the decliner's words, and where else to go (a network's
+    front door declines with this)."""
+
     reason = forms.CharField(
         label="Why is it declined",
         max_length=2000,
@@ -255,6 +295,28 @@ class DeclineForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs=TEXT),
     )
+
+
+class ReferralDeclineForm(DeclineForm):
+    """An organisation declines a referral: a category the referrer may be told, and the
+    coordinator's own note, kept inside the organisation (ADR-098)."""
+
+    category = forms.ChoiceField(
+        label="Why is it declined",
+        help_text="The referrer is told this, if the person agreed to updates going to them",
+        choices=DeclineCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why the referral is declined"},
+    )
+    reason = forms.CharField(
+        label="Your note on why",
+        help_text="Kept in your organisation: the referrer is not shown it",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the referral is declined"},
+    )
+
+    field_order = ["category", "reason", "signposted_to"]
 
 
 class CloseForm(forms.Form):

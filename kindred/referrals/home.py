@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from kindred.accounts.models import Role
+from kindred.core.http import OrganisationRequest
 from kindred.core.pages import home_panel, nav_item
 from kindred.people.models import Person
 from kindred.people.sections import person_section
@@ -15,6 +14,27 @@ from kindred.referrals import selectors
 
 nav_item("Referrals", "referrals:inbox", permission="referrals.view_referral", order=20)
 nav_item("Your referrals", "referrals:mine", permission="referrals.refer", order=21)
+nav_item(
+    "Network referrals",
+    "referrals:network_inbox",
+    permission="referrals.view_network_referral",
+    order=22,
+)
+
+
+@home_panel(
+    "referrals-new",
+    heading="New referrals",
+    template="referrals/home/new.jinja",
+    roles={Role.COORDINATOR},
+    order=5,
+    people=lambda context: [r.person for r in context["referrals"]],
+)
+def new(request: OrganisationRequest) -> dict[str, Any]:
+    """Referrals waiting for first contact, shown as soon as they arrive: urgent ones first."""
+    waiting = selectors.new_referrals(organisation=request.organisation)
+    shown = list(waiting[:10])
+    return {"count": waiting.count(), "referrals": shown}
 
 
 @home_panel(
@@ -25,13 +45,10 @@ nav_item("Your referrals", "referrals:mine", permission="referrals.refer", order
     order=10,
     people=lambda context: [r.person for r in context["referrals"]],
 )
-def overdue(request: HttpRequest) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    shown = list(selectors.overdue_referrals_counted(organisation=organisation)[:10])
-    return {
-        "count": getattr(shown[0], "overdue_total", len(shown)) if shown else 0,
-        "referrals": shown,
-    }
+def overdue(request: OrganisationRequest) -> dict[str, Any]:
+    overdue = selectors.overdue_referrals(organisation=request.organisation)
+    shown = list(overdue[:10])
+    return {"count": overdue.count(), "referrals": shown}
 
 
 @home_panel(
@@ -41,13 +58,9 @@ def overdue(request: HttpRequest) -> dict[str, Any]:
     roles={Role.REFERRER},
     order=10,
 )
-def referrer(request: HttpRequest) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    return {
-        "referrals": list(
-            selectors.referrals_made_by(organisation=organisation, user=request.user)[:5]  # type: ignore[arg-type]
-        )
-    }
+def referrer(request: OrganisationRequest) -> dict[str, Any]:
+    made = selectors.referrals_made_by(organisation=request.organisation, user=request.user)
+    return {"referrals": list(made[:5])}
 
 
 @person_section(
@@ -57,8 +70,10 @@ def referrer(request: HttpRequest) -> dict[str, Any]:
     permission="referrals.view_referral",
     order=10,
 )
-def person_referrals(request: HttpRequest, person: Person) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def person_referrals(request: OrganisationRequest, person: Person) -> dict[str, Any]:
+    # The person page is behind @permission, so its request acts for an organisation; the cast
+    # goes once people.sections hands its sections an OrganisationRequest.
+    organisation = request.organisation
     return {
         "referrals": list(selectors.referrals_of_person(organisation=organisation, person=person)),
         "concerns": list(selectors.concerns_about(organisation=organisation, person=person)),
@@ -83,7 +98,7 @@ def referrals_held(person: Person) -> list[dict[str, Any]]:
                 "history": [
                     {
                         "when": event.occurred_at.isoformat(),
-                        "status": event.get_to_status_display(),
+                        "status": event.to_label,
                         "note": event.note,
                     }
                     for event in referral.history.all()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
-from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
+from kindred.core.models import BaseModel
+from kindred.core.transitions import TransitionRecord
 
 
 class Source(models.TextChoices):
@@ -42,6 +43,20 @@ class Urgency(models.TextChoices):
     URGENT = "urgent", "Urgent"
 
 
+class Priority(models.TextChoices):
+    """How urgent the referrer says it is: FHIR ServiceRequest.priority's codes (ADR-096)."""
+
+    ROUTINE = "routine", "Routine"
+    URGENT = "urgent", "Urgent"
+    ASAP = "asap", "As soon as possible"
+    STAT = "stat", "Immediately"
+
+
+#: The priorities that make a referral urgent: its own first-contact target, top of the inbox
+#: and of the coordinator's home page, an "Urgent" tag and the coordinators told at once.
+URGENT_PRIORITIES = (Priority.URGENT, Priority.ASAP, Priority.STAT)
+
+
 class Status(models.TextChoices):
     RECEIVED = "received", "Received"
     ACCEPTED = "accepted", "Accepted"
@@ -49,6 +64,44 @@ class Status(models.TextChoices):
     WAITING = "waiting", "Waiting for a match or place"
     STARTED = "started", "Support started"
     CLOSED = "closed", "Closed"
+    #: A repeat of a referral already open for the same person, joined to it by a coordinator.
+    JOINED = "joined", "Joined to an open referral"
+
+
+#: Referrals waiting for someone to be in touch for the first time.
+AWAITING_FIRST_CONTACT = (Status.RECEIVED,)
+
+
+def urgent_first() -> models.Case:
+    """0 for an urgent referral still waiting for first contact, 1 for the rest: ordering on it
+    puts those at the top (ADR-096). Once someone has been in touch the urgency has been met.
+    The inbox and home-page indexes are built on this very expression (ADR-100), so a query
+    ordering on it reads them in order."""
+    return models.Case(
+        # Plain strings, not the choices, in the order the migration writes them, so that the
+        # migration's copy of the indexes compares equal.
+        models.When(
+            priority__in=tuple(str(p) for p in URGENT_PRIORITIES),
+            status__in=tuple(str(s) for s in AWAITING_FIRST_CONTACT),
+            then=models.Value(0),
+        ),
+        default=models.Value(1),
+    )
+
+
+#: Referrals support may still come from: not declined, closed or joined to another.
+OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.WAITING, Status.STARTED)
+
+
+class DeclineCategory(models.TextChoices):
+    """Why a referral was declined, in words the referrer may be told (where the person agreed).
+    The coordinator's own note (`decline_reason`) stays inside the organisation."""
+
+    NOT_ELIGIBLE = "not_eligible", "Not eligible for this service"
+    COULD_NOT_CONTACT = "could_not_contact", "We could not contact them"
+    PERSON_DECLINED = "person_declined", "They chose not to take up support"
+    ELSEWHERE = "elsewhere", "Better served by another service"
+    NO_CAPACITY = "no_capacity", "We have no capacity at the moment"
 
 
 class Outcome(models.TextChoices):
@@ -99,6 +152,12 @@ class Referral(BaseModel):
     reason = models.TextField()
     wants = models.CharField(max_length=20, choices=Wants.choices, default=Wants.NOT_SURE)
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    priority = models.CharField(
+        max_length=10, choices=Priority.choices, default=Priority.ROUTINE, db_default="routine"
+    )
+    # When the sender wrote the referral (FHIR authoredOn), exactly as sent; received_at is when
+    # it arrived here. Blank where the sender did not say (every form: written as it arrives).
+    authored_on = models.CharField(max_length=40, blank=True, default="", db_default="")
     conditions = models.CharField(
         max_length=500, blank=True, help_text="Conditions relevant to matching, e.g. COPD, stroke"
     )
@@ -108,6 +167,8 @@ class Referral(BaseModel):
     first_contact_due = models.DateField()
     first_contact_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
+    #: Blank on referrals declined before a category was asked for (ADR-098).
+    decline_category = models.CharField(max_length=20, choices=DeclineCategory.choices, blank=True)
     signposted_to = models.CharField(max_length=300, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(blank=True)
@@ -141,6 +202,10 @@ class Referral(BaseModel):
     person_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: The open referral this one repeated, once a coordinator joined them (status JOINED).
+    joined_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -149,6 +214,31 @@ class Referral(BaseModel):
                 fields=["organisation", "status", "-received_at"], name="ref_org_status_idx"
             ),
             models.Index(fields=["organisation", "first_contact_due"], name="ref_org_due_idx"),
+            # The inbox's default order (ADR-096), unfiltered and by status (ADR-100).
+            models.Index(
+                F("organisation"),
+                urgent_first(),
+                F("received_at"),
+                F("id"),
+                name="ref_inbox_order_idx",
+            ),
+            models.Index(
+                F("organisation"),
+                F("status"),
+                urgent_first(),
+                F("received_at"),
+                F("id"),
+                name="ref_inbox_status_order_idx",
+            ),
+            # The home page's overdue panel: only referrals still waiting for first contact.
+            models.Index(
+                F("organisation"),
+                urgent_first(),
+                F("first_contact_due"),
+                F("received_at"),
+                name="ref_awaiting_overdue_idx",
+                condition=Q(status__in=tuple(str(s) for s in AWAITING_FIRST_CONTACT)),
+            ),
             models.Index(fields=["referrer_user", "-received_at"], name="ref_referrer_idx"),
         ]
         constraints = [
@@ -156,15 +246,16 @@ class Referral(BaseModel):
                 fields=["organisation", "external_system", "external_id"],
                 condition=~Q(external_id=""),
                 name="referral_unique_external_id",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status="joined", joined_to__isnull=False)
+                | (~Q(status="joined") & Q(joined_to__isnull=True)),
+                name="referral_joined_names_the_open_one",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Referral of {self.person} ({self.get_status_display()})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status not in {Status.DECLINED, Status.CLOSED}
 
     @property
     def name_as_sent(self) -> str:
@@ -174,36 +265,30 @@ class Referral(BaseModel):
         return name or "Name not recorded"
 
     @property
+    def is_urgent(self) -> bool:
+        return self.priority in URGENT_PRIORITIES
+
+    @property
     def person_link_confirmed(self) -> bool:
         return self.person_link not in PersonLink.unconfirmed()
 
 
-class HistoryIsAppendOnly(AppendOnlyError):
-    """Referral history is a record of what happened; it is never changed."""
-
-
-class ReferralEvent(BaseModel, AppendOnlyModel):
-    """One step in a referral's life: who moved it from what to what, when, and why."""
+class ReferralEvent(BaseModel, TransitionRecord):
+    """One step in a referral's life: who moved it from what to what, when, and why (ADR-083)."""
 
     # PROTECT: deleting a referral must never take its history with it.
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="history")
-    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=Status.choices)
-    occurred_at = models.DateTimeField()
-    by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    by_label = models.CharField(max_length=254)
-    note = models.TextField(blank=True)
 
-    append_only_error = HistoryIsAppendOnly
+    subject_field = "referral"
 
     class Meta:
         ordering = ["occurred_at"]
         indexes = [models.Index(fields=["referral", "occurred_at"], name="ref_event_idx")]
 
-    def __str__(self) -> str:
-        return f"{self.from_status or 'new'} -> {self.to_status}"
+    @property
+    def to_label(self) -> str:
+        """The status the referral moved to, in the words the user sees."""
+        return str(Status(self.to_state).label)
 
 
 class GpConcern(BaseModel):
@@ -241,3 +326,15 @@ class GpConcern(BaseModel):
 
     def __str__(self) -> str:
         return f"Concern for the GP about {self.person}"
+
+
+# Referrals sent to a network's front door (ADR-092), in a module of their own.
+from kindred.referrals.models_network import (  # noqa: E402
+    NetworkReferral as NetworkReferral,
+)
+from kindred.referrals.models_network import (  # noqa: E402
+    NetworkReferralEvent as NetworkReferralEvent,
+)
+from kindred.referrals.models_network import (  # noqa: E402
+    NetworkReferralStatus as NetworkReferralStatus,
+)

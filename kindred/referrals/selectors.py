@@ -5,22 +5,147 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
-from django.db.models import Count, Exists, JSONField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    UUIDField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower
+from django.db.models.lookups import Exact, IsNull
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation, User
 from kindred.core.models import AuditEvent
-from kindred.people.models import Person
-from kindred.referrals.models import GpConcern, PersonLink, Referral, ReferralEvent, Status
+from kindred.people.models import Consent, ConsentKind, Person
+from kindred.referrals import audit_actions
+from kindred.referrals.models import (
+    AWAITING_FIRST_CONTACT,
+    OPEN_STATUSES,
+    GpConcern,
+    PersonLink,
+    Referral,
+    ReferralEvent,
+    Source,
+    Status,
+    urgent_first,
+)
 
-AWAITING_FIRST_CONTACT = (Status.RECEIVED,)
+#: A new referral this soon after an open one for the same person is likely a repeat of it.
+REPEAT_WITHIN = dt.timedelta(days=30)
+
+
+def _outer(name: str) -> OuterRef:
+    """The referral's person's field, from a subquery two levels down (the people who may be the
+    same person, inside the earlier referrals)."""
+    return OuterRef(OuterRef(f"person__{name}"))
+
+
+def _same_person() -> QuerySet[Person, dict[str, Any]]:
+    """For a subquery two levels down: the people who are likely the referral's person. That is
+    its record, or a record the duplicate rules match (the same name ignoring case, date of birth
+    and postcode, and no two NHS numbers that differ: people.services.person_match, ADR-074), or,
+    because the self-referral form does not ask for a date of birth, the same name and postcode
+    with the same email address or phone number where no two dates of birth differ. Found from
+    the organisation's postcode index, so a few rows however busy the organisation is."""
+    same_name_and_postcode = Q(
+        organisation=OuterRef(OuterRef("organisation")),
+        postcode=_outer("postcode"),
+        given=Lower(_outer("given_name")),
+        family=Lower(_outer("family_name")),
+    ) & ~Q(postcode="")
+    nhs_numbers_agree = (
+        Q(nhs_number="") | Exact(_outer("nhs_number"), "") | Q(nhs_number=_outer("nhs_number"))
+    )
+    same_birth = Q(date_of_birth=_outer("date_of_birth"))
+    births_agree = (
+        same_birth | Q(date_of_birth__isnull=True) | IsNull(_outer("date_of_birth"), True)
+    )
+    same_contact = (Q(email=_outer("email")) & ~Q(email="")) | (
+        Q(phone=_outer("phone")) & ~Q(phone="")
+    )
+    rules = (
+        same_name_and_postcode & nhs_numbers_agree & (same_birth | (births_agree & same_contact))
+    )
+    return (
+        Person.objects.alias(given=Lower("given_name"), family=Lower("family_name"))
+        .filter(Q(pk=OuterRef(OuterRef("person"))) | rules)
+        .values("pk")
+    )
+
+
+def _open_earlier() -> QuerySet[Referral]:
+    """For a subquery on a referral (OuterRef): the open referrals of its organisation received
+    in the REPEAT_WITHIN days before it, about the same person (_same_person). Only a flag for a
+    coordinator: nothing is linked or joined by it (ADR-090). Earliest first."""
+    return Referral.objects.filter(
+        organisation=OuterRef("organisation"),
+        status__in=OPEN_STATUSES,
+        received_at__lt=OuterRef("received_at"),
+        received_at__gte=OuterRef("received_at") - REPEAT_WITHIN,
+        person__in=_same_person(),
+    ).order_by("received_at", "pk")
+
+
+#: The annotation with_repeat_of adds.
+REPEAT_OF = "repeat_of_id"
+
+
+def repeat_id(referral: Referral | None) -> uuid.UUID | None:
+    """The open referral an annotated referral likely repeats (see with_repeat_of), if any."""
+    found: uuid.UUID | None = getattr(referral, REPEAT_OF, None)
+    return found
+
+
+def with_repeat_of(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Each referral still to be triaged (received) carrying `repeat_of_id`: the open referral
+    it likely repeats (see _open_earlier), or None. One subquery, however many referrals."""
+    return referrals.annotate(
+        **{
+            REPEAT_OF: Case(
+                When(
+                    status=Status.RECEIVED,
+                    then=Subquery(_open_earlier().values("pk")[:1], output_field=UUIDField()),
+                ),
+                default=None,
+                output_field=UUIDField(),
+            )
+        }
+    )
+
+
+def repeat_of(*, referral: Referral) -> Referral | None:
+    """The open referral this one likely repeats, if it is still to be triaged (None if not)."""
+    found = repeat_id(
+        with_repeat_of(
+            Referral.objects.filter(pk=referral.pk, organisation=referral.organisation_id)
+        ).first()
+    )
+    if found is None:
+        return None
+    return (
+        Referral.objects.select_related("person")
+        .filter(organisation=referral.organisation_id, pk=found)
+        .first()
+    )
 
 
 def referrals_of(
     *, organisation: Organisation, status: str = "", source: str = "", overdue: bool = False
 ) -> QuerySet[Referral]:
-    referrals = organisation.referrals.select_related("person")
+    """The organisation's referrals, urgent ones waiting for first contact first, then oldest
+    first (ADR-096), each still to be triaged carrying
+    `repeat_of_id` (with_repeat_of); `repeat_of` them, in the inbox, through `repeats_shown`."""
+    referrals = with_repeat_of(organisation.referrals.select_related("person"))
     if status:
         referrals = referrals.filter(status=status)
     if source:
@@ -29,28 +154,52 @@ def referrals_of(
         referrals = referrals.filter(
             status__in=AWAITING_FIRST_CONTACT, first_contact_due__lt=timezone.localdate()
         )
-    return referrals.order_by("-received_at")
+    return referrals.order_by(_urgent_first(), "received_at", "pk")
+
+
+def _urgent_first() -> Case:
+    return urgent_first()
+
+
+def repeats_shown(*, referrals: list[Referral]) -> dict[uuid.UUID, Referral]:
+    """The open referrals that the referrals shown likely repeat, by id: one query for a page."""
+    wanted = {found for referral in referrals if (found := repeat_id(referral)) is not None}
+    if not wanted:
+        return {}
+    organisation_ids = {r.organisation_id for r in referrals}
+    return {
+        found.pk: found
+        for found in Referral.objects.filter(pk__in=wanted, organisation__in=organisation_ids)
+    }
 
 
 def overdue_referrals(*, organisation: Organisation) -> QuerySet[Referral]:
-    """Referrals nobody has acted on by their first-contact date, oldest due first."""
+    """Referrals nobody has acted on by their first-contact date: urgent first, then oldest due
+    first, read in that order from the partial index ref_awaiting_overdue_idx, which holds only
+    referrals still waiting (never the organisation's whole history: ADR-100)."""
     return (
         organisation.referrals.select_related("person")
         .filter(status__in=AWAITING_FIRST_CONTACT, first_contact_due__lt=timezone.localdate())
-        .order_by("first_contact_due", "received_at")
+        .order_by(_urgent_first(), "first_contact_due", "received_at")
     )
 
 
-def overdue_referrals_counted(*, organisation: Organisation) -> QuerySet[Referral]:
-    """The same, each row carrying `overdue_total` (all of them), so a panel needs one query."""
-    return overdue_referrals(organisation=organisation).annotate(
-        overdue_total=Window(expression=Count("id"))
+def new_referrals(*, organisation: Organisation) -> QuerySet[Referral]:
+    """Referrals waiting for first contact whose first-contact date has not yet passed (the
+    overdue ones are overdue_referrals): urgent first, then oldest, read in that order from
+    ref_inbox_status_order_idx. A panel takes a few and counts the rest in SQL (ADR-100)."""
+    return (
+        organisation.referrals.select_related("person")
+        .filter(status__in=AWAITING_FIRST_CONTACT, first_contact_due__gte=timezone.localdate())
+        .order_by(_urgent_first(), "received_at", "pk")
     )
 
 
 def referral_of(*, organisation: Organisation, referral_id: uuid.UUID) -> Referral:
     """The referral, if it is for this organisation; Referral.DoesNotExist otherwise."""
-    return organisation.referrals.select_related("person", "referrer_user").get(pk=referral_id)
+    return organisation.referrals.select_related("person", "referrer_user", "joined_to").get(
+        pk=referral_id
+    )
 
 
 def history_of(*, referral: Referral) -> QuerySet[ReferralEvent]:
@@ -58,8 +207,35 @@ def history_of(*, referral: Referral) -> QuerySet[ReferralEvent]:
 
 
 def referrals_made_by(*, organisation: Organisation, user: User) -> QuerySet[Referral]:
-    """The referrals this referrer made. Show them `name_as_sent`, never the linked record."""
-    return organisation.referrals.filter(referrer_user=user).order_by("-received_at")
+    """The referrals this referrer made, each with `told`: whether the referrer may be told what
+    happened to it, worked out in the query exactly as services.referrer_may_be_told does (a
+    decision about sharing with the referrer recorded on the person's record after the referral
+    arrived, else the referral's own answer; never for a self-referral). One query however many.
+    Show them `name_as_sent`, never the linked record."""
+    later = (
+        Consent.objects.filter(
+            person=OuterRef("person"),
+            kind=ConsentKind.SHARE_WITH_REFERRER,
+            recorded_at__gt=OuterRef("received_at"),
+        )
+        .order_by("-recorded_at")
+        .values("given")[:1]
+    )
+    return (
+        organisation.referrals.filter(referrer_user=user)
+        .annotate(
+            told=Case(
+                When(source=Source.SELF, then=Value(False)),
+                default=Coalesce(
+                    Subquery(later, output_field=BooleanField()),
+                    "consent_share_with_referrer",
+                    Value(False),
+                ),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-received_at")
+    )
 
 
 def concerns_for_referrer(*, organisation: Organisation, user: User) -> QuerySet[GpConcern]:
@@ -96,14 +272,17 @@ def organisation_taking_self_referrals(*, slug: str) -> Organisation | None:
 
 
 def self_referrals_from_address(*, ip_address: str | None, hours: int = 1) -> int:
-    """How many self-referrals this address has sent lately, from the audit log, which every web
-    process shares (the cache-based limit alone would be per process)."""
+    """How many self-referrals this address has sent lately, to an organisation or to a network's
+    front door, from the audit log, which every web process shares (the cache-based limit alone
+    would be per process). Only those nobody signed in sent: a network admin sending a
+    self-referral on to an organisation is not sending one (ADR-092)."""
     if not ip_address:
         return 0
     since = timezone.now() - dt.timedelta(hours=hours)
     return AuditEvent.objects.filter(
-        action="referral.received",
+        action__in=[audit_actions.REFERRAL_RECEIVED, audit_actions.NETWORK_REFERRAL_RECEIVED],
         occurred_at__gte=since,
         ip_address=ip_address,
+        actor__isnull=True,
         detail__channel="self_referral",
     ).count()

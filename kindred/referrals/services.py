@@ -15,9 +15,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from kindred.core.services import Acting, audit_record
+from kindred.accounts.models import Role
+from kindred.accounts.selectors import contacts_with_role
+from kindred.core.services import Acting, audit_appended_at_end, audit_record
+from kindred.core.transitions import ChangedSinceYouLooked, DomainError, machine
+from kindred.notifications.services import notification_send
+from kindred.people.merging import moving_between
 from kindred.people.models import ConsentKind, Person
-from kindred.people.selectors import consents_in_force
+from kindred.people.selectors import consents_in_force, consents_of
 from kindred.people.services import (
     UPDATABLE_DETAILS,
     MatchedBy,
@@ -28,11 +33,15 @@ from kindred.people.services import (
     person_details_update,
     person_for_referral,
 )
+from kindred.referrals import audit_actions, selectors, signals
 from kindred.referrals.models import (
+    URGENT_PRIORITIES,
     Channel,
+    DeclineCategory,
     GpConcern,
     Outcome,
     PersonLink,
+    Priority,
     Referral,
     ReferralEvent,
     Source,
@@ -42,26 +51,38 @@ from kindred.referrals.models import (
 )
 from kindred.referrals.workdays import add_working_days
 
-ALLOWED: dict[str, set[str]] = {
-    Status.RECEIVED: {Status.ACCEPTED, Status.DECLINED},
-    Status.ACCEPTED: {Status.WAITING, Status.STARTED, Status.CLOSED},
-    Status.WAITING: {Status.STARTED, Status.CLOSED},
-    Status.STARTED: {Status.CLOSED},
-    Status.DECLINED: set(),
-    Status.CLOSED: set(),
+#: The moves a referral may make (ADR-083): triage, then support, then closing.
+REFERRAL_MOVES = machine(
+    "referral",
+    {
+        # A repeat of an open referral may be joined to it instead (referral_join).
+        Status.RECEIVED: {Status.ACCEPTED, Status.DECLINED, Status.JOINED},
+        Status.ACCEPTED: {Status.WAITING, Status.STARTED, Status.CLOSED},
+        Status.WAITING: {Status.STARTED, Status.CLOSED},
+        Status.STARTED: {Status.CLOSED},
+        Status.DECLINED: set(),
+        Status.CLOSED: set(),
+        Status.JOINED: set(),
+    },
+    label=lambda status: str(Status(status).label),
+)
+
+
+#: The audit action of each move.
+MOVED: dict[str, str] = {
+    Status.ACCEPTED: audit_actions.REFERRAL_ACCEPTED,
+    Status.DECLINED: audit_actions.REFERRAL_DECLINED,
+    Status.WAITING: audit_actions.REFERRAL_WAIT_LISTED,
+    Status.STARTED: audit_actions.REFERRAL_STARTED,
+    Status.CLOSED: audit_actions.REFERRAL_CLOSED,
+    Status.JOINED: audit_actions.REFERRAL_JOINED,
 }
 
 
-class ReferralError(Exception):
-    """A referral change that cannot be made; the message says why, in plain English."""
-
-
-class IllegalTransition(ReferralError):
-    pass
-
-
-class ReferralChanged(ReferralError):
-    """Someone else changed the referral after this user loaded it."""
+class ReferralError(DomainError):
+    """A referral change that cannot be made; the message says why, in plain English. A move
+    the workflow does not allow, or one made on a referral someone else has just moved, raises
+    core's IllegalTransition or ChangedSinceYouLooked instead (DomainErrors too)."""
 
 
 class NotActingForAnOrganisation(ReferralError):
@@ -88,10 +109,19 @@ class ReferralDetails:
     referrer_phone: str = ""
     external_system: str = ""
     external_id: str = ""
+    #: How urgent the referrer says it is (FHIR ServiceRequest.priority's codes, ADR-096).
+    priority: str = Priority.ROUTINE
+    #: When the sender wrote it (FHIR authoredOn), exactly as sent; "" if not said.
+    authored_on: str = ""
 
 
-def first_contact_due(received: dt.datetime) -> dt.date:
-    days: int = getattr(settings, "KINDRED_FIRST_CONTACT_WORKING_DAYS", 5)
+def first_contact_due(received: dt.datetime, priority: str = Priority.ROUTINE) -> dt.date:
+    """The working day by which someone should be in touch: KINDRED_FIRST_CONTACT_WORKING_DAYS
+    (5) after it arrived, or KINDRED_URGENT_FIRST_CONTACT_WORKING_DAYS (1) for an urgent one."""
+    if priority in URGENT_PRIORITIES:
+        days: int = getattr(settings, "KINDRED_URGENT_FIRST_CONTACT_WORKING_DAYS", 1)
+    else:
+        days = getattr(settings, "KINDRED_FIRST_CONTACT_WORKING_DAYS", 5)
     return add_working_days(timezone.localdate(received), days)
 
 
@@ -110,6 +140,20 @@ LINK_FOR_MATCH: dict[str, str] = {
     MatchedBy.NHS_NUMBER: PersonLink.SAME_NHS_NUMBER,
     MatchedBy.NAME_BIRTH_POSTCODE: PersonLink.PROBABLE,
 }
+
+
+def referral_lock(*, referral: Referral) -> Referral:
+    """Lock a referral the caller has already found through the organisation it acts for, and
+    return it as it is now, with its person and organisation. For another app's service that must
+    hold the referral still while it decides (matching accepting a match: nobody declines, closes
+    or matches it meanwhile). Call it inside the caller's transaction; the lock ends with it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("referral_lock needs the caller's transaction")
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("person", "organisation")
+        .get(pk=referral.pk)
+    )
 
 
 @transaction.atomic
@@ -134,58 +178,95 @@ def referral_receive(
     Channel(channel)
     Wants(details.wants)
     Urgency(details.urgency)
+    if details.priority not in Priority.values:
+        raise ReferralError("Choose how urgent the referral is: routine, urgent, asap or stat")
+    if len(details.authored_on) > 40:
+        raise ReferralError("When the referral was written is too long to be a date and time")
     now = timezone.now()
     if received_at is not None:
         if received_at > now:
             raise ReferralError("A referral cannot be received in the future")
         now = received_at
-    linked = person_for_referral(by=by, details=person)
-    referral = Referral.objects.create(
-        organisation=by.organisation,
-        person=linked.person,
-        person_as_sent=_as_sent(person),
-        consent_contact=person.consents.get(ConsentKind.CONTACT.value),
-        consent_share_with_referrer=person.consents.get(ConsentKind.SHARE_WITH_REFERRER.value),
-        consent_evaluation=person.consents.get(ConsentKind.EVALUATION.value),
-        person_link=PersonLink.NEW if linked.added else LINK_FOR_MATCH[linked.matched_by],
-        possible_duplicate=linked.possible_duplicate,
-        source=details.source,
-        channel=channel,
-        referrer_name=details.referrer_name.strip(),
-        referrer_role=details.referrer_role.strip(),
-        referrer_organisation=details.referrer_organisation.strip(),
-        referrer_ods_code=details.referrer_ods_code.strip().upper(),
-        referrer_email=details.referrer_email.strip().lower(),
-        referrer_phone=details.referrer_phone.strip(),
-        referrer_user=by.user if channel == Channel.REFERRER_FORM else None,
-        reason=details.reason.strip(),
-        wants=details.wants,
-        urgency=details.urgency,
-        conditions=details.conditions.strip(),
-        lived_experience=details.lived_experience.strip(),
-        status=Status.RECEIVED,
-        received_at=now,
-        first_contact_due=first_contact_due(now),
-        external_system=details.external_system,
-        external_id=details.external_id,
-        api_token_id=api_token_id,
-    )
-    ReferralEvent.objects.create(
-        referral=referral,
-        from_status="",
-        to_status=Status.RECEIVED,
-        occurred_at=now,
-        by_user=by.user,
-        by_label=by.actor_label,
-        note=f"Received through the {Channel(channel).label.lower()}",
-    )
-    audit_record(
-        by=by,
-        action="referral.received",
-        target=referral,
-        detail={"channel": str(channel), "person_link": referral.person_link},
-    )
+    # Its audit entries are appended together at the end, so the transaction holds the chain's
+    # lock for that append and its commit only (ADR-107).
+    with audit_appended_at_end():
+        linked = person_for_referral(by=by, details=person)
+        referral = Referral.objects.create(
+            organisation=by.organisation,
+            person=linked.person,
+            person_as_sent=_as_sent(person),
+            consent_contact=person.consents.get(ConsentKind.CONTACT.value),
+            consent_share_with_referrer=person.consents.get(ConsentKind.SHARE_WITH_REFERRER.value),
+            consent_evaluation=person.consents.get(ConsentKind.EVALUATION.value),
+            person_link=PersonLink.NEW if linked.added else LINK_FOR_MATCH[linked.matched_by],
+            possible_duplicate=linked.possible_duplicate,
+            source=details.source,
+            channel=channel,
+            referrer_name=details.referrer_name.strip(),
+            referrer_role=details.referrer_role.strip(),
+            referrer_organisation=details.referrer_organisation.strip(),
+            referrer_ods_code=details.referrer_ods_code.strip().upper(),
+            referrer_email=details.referrer_email.strip().lower(),
+            referrer_phone=details.referrer_phone.strip(),
+            referrer_user=by.user if channel == Channel.REFERRER_FORM else None,
+            reason=details.reason.strip(),
+            wants=details.wants,
+            urgency=details.urgency,
+            priority=details.priority,
+            authored_on=details.authored_on.strip(),
+            conditions=details.conditions.strip(),
+            lived_experience=details.lived_experience.strip(),
+            status=Status.RECEIVED,
+            received_at=now,
+            first_contact_due=first_contact_due(now, details.priority),
+            external_system=details.external_system,
+            external_id=details.external_id,
+            api_token_id=api_token_id,
+        )
+        ReferralEvent.record(
+            by=by,
+            subject=referral,
+            from_state="",
+            to_state=Status.RECEIVED,
+            note=f"Received through the {Channel(channel).label.lower()}",
+            at=now,
+        )
+        audit_record(
+            by=by,
+            action=audit_actions.REFERRAL_RECEIVED,
+            target=referral,
+            detail={
+                "channel": str(channel),
+                "person_link": referral.person_link,
+                "priority": referral.priority,
+            },
+        )
+        if referral.is_urgent:
+            _tell_coordinators_urgent(by=by, referral=referral)
     return referral
+
+
+def _tell_coordinators_urgent(*, by: Acting, referral: Referral) -> None:
+    """An urgent referral: each of the organisation's coordinators is told at once, in the same
+    transaction (the notice is queued with the referral, or neither is). It names nobody: they
+    see who on the referral's page, once signed in."""
+    organisation = referral.organisation
+    for membership in contacts_with_role(organisation=organisation, roles=[Role.COORDINATOR]):
+        user = membership.user
+        if not user.is_active or not user.email:
+            continue
+        notification_send(
+            by=by,
+            to=user.email,
+            template="referrals/messages/urgent.jinja",
+            context={
+                "organisation": organisation.name,
+                "priority": referral.get_priority_display().lower(),
+                "due": referral.first_contact_due,
+            },
+            kind="referral.urgent",
+            about=referral,
+        )
 
 
 @dataclass(frozen=True)
@@ -265,14 +346,8 @@ def _locked_for_link(by: Acting, referral_id: uuid.UUID) -> Referral:
 
 
 def _note_link(by: Acting, referral: Referral, note: str) -> None:
-    ReferralEvent.objects.create(
-        referral=referral,
-        from_status=referral.status,
-        to_status=referral.status,
-        occurred_at=timezone.now(),
-        by_user=by.user,
-        by_label=by.actor_label,
-        note=note,
+    ReferralEvent.record(
+        by=by, subject=referral, from_state=referral.status, to_state=referral.status, note=note
     )
 
 
@@ -329,7 +404,7 @@ def referral_person_confirm(
     )
     audit_record(
         by=by,
-        action="referral.person_confirmed",
+        action=audit_actions.REFERRAL_PERSON_CONFIRMED,
         target=referral,
         detail={
             "person": str(person.pk),
@@ -397,7 +472,7 @@ def referral_person_separate(*, by: Acting, referral_id: uuid.UUID) -> Referral:
     _note_link(by, referral, "Not the person first linked: a new record was made from the referral")
     audit_record(
         by=by,
-        action="referral.person_separated",
+        action=audit_actions.REFERRAL_PERSON_SEPARATED,
         target=referral,
         detail={"from": str(earlier.pk), "to": str(person.pk)},
     )
@@ -411,22 +486,15 @@ def _move(
     expected: str,
     to: str,
     note: str = "",
+    tell: bool = True,
     **changes: object,
 ) -> Referral:
-    """Lock the row, check the move, change it, write history and audit, close the loop."""
+    """Lock the row, check the move, change it, write history and audit, close the loop (unless
+    `tell` is False: a further move in the same transaction tells the referrer once, at its end)."""
     if by.organisation is None:
         raise NotActingForAnOrganisation("Choose an organisation first.")
     referral = by.organisation.referrals.select_for_update().get(pk=referral_id)
-    if referral.status != expected:
-        raise ReferralChanged(
-            "Someone else changed this referral while you were looking at it: it is now "
-            f"'{referral.get_status_display()}'. Check the history below before doing anything else."
-        )
-    if to not in ALLOWED[referral.status]:
-        raise IllegalTransition(
-            f"A referral that is '{referral.get_status_display()}' cannot be moved to "
-            f"'{Status(to).label}'."
-        )
+    REFERRAL_MOVES.check(current=referral.status, expected=expected, to=to)
     now = timezone.now()
     fields = ["status", "updated_at"]
     referral.status = to
@@ -437,17 +505,17 @@ def _move(
         setattr(referral, name, value)
         fields.append(name)
     referral.save(update_fields=fields)
-    ReferralEvent.objects.create(
-        referral=referral,
-        from_status=expected,
-        to_status=to,
-        occurred_at=now,
-        by_user=by.user,
-        by_label=by.actor_label,
-        note=note.strip(),
+    ReferralEvent.record(
+        by=by, subject=referral, from_state=expected, to_state=to, note=note, at=now
     )
-    audit_record(by=by, action=f"referral.{to}", target=referral, detail={"from": str(expected)})
-    _tell_the_referrer(by=by, referral=referral)
+    detail = {"from": str(expected)}
+    if to == Status.DECLINED:
+        detail["category"] = str(referral.decline_category)
+    audit_record(by=by, action=MOVED[to], target=referral, detail=detail)
+    if to == Status.WAITING:
+        signals.referral_waiting.send(sender=Referral, by=by, referral=referral)
+    if tell:
+        _tell_the_referrer(by=by, referral=referral)
     return referral
 
 
@@ -460,9 +528,8 @@ def referrer_may_be_told(*, referral: Referral) -> bool:
     if referral.source == Source.SELF:
         return False
     later = (
-        referral.person.consents.filter(
-            kind=ConsentKind.SHARE_WITH_REFERRER, recorded_at__gt=referral.received_at
-        )
+        consents_of(person=referral.person)
+        .filter(kind=ConsentKind.SHARE_WITH_REFERRER, recorded_at__gt=referral.received_at)
         .order_by("-recorded_at")
         .first()
     )
@@ -480,38 +547,74 @@ def _tell_the_referrer(*, by: Acting, referral: Referral) -> None:
     )
     if not address or not referrer_may_be_told(referral=referral):
         return
-    from kindred.notifications.services import notification_send
-
-    organisation_name = referral.organisation.name
-    status = referral.get_status_display().lower()
-    body = (
-        f"The referral you made to {organisation_name} on "
-        f"{timezone.localdate(referral.received_at):%d %B %Y} is now: {status}."
-    )
-    if referral.status == Status.DECLINED and referral.signposted_to:
-        body += f" We have suggested another service: {referral.signposted_to}."
-    body += " Sign in to Kindred to see more."
+    declined = referral.status == Status.DECLINED
     notification_send(
         by=by,
         to=address,
-        subject=f"Your referral to {organisation_name}: {status}",
-        body=body,
+        template="referrals/messages/status.jinja",
+        context={
+            "organisation": referral.organisation.name,
+            "status": referral.get_status_display().lower(),
+            "received": timezone.localdate(referral.received_at),
+            "why": (
+                str(DeclineCategory(referral.decline_category).label).lower()
+                if declined and referral.decline_category
+                else ""
+            ),
+            "signposted_to": referral.signposted_to if declined else "",
+        },
         kind="referral.status",
-        target=referral,
+        about=referral,
     )
+
+
+#: The support a supporter is matched to give: accepting a referral for it puts the person in
+#: matching's queue at once (ADR-097). Groups, crisis support and "not sure" are arranged by hand.
+MATCHED_SUPPORT = frozenset({Wants.ONE_TO_ONE, Wants.BEFRIENDING})
 
 
 @transaction.atomic
 def referral_accept(
     *, by: Acting, referral_id: uuid.UUID, expected: str, note: str = ""
 ) -> Referral:
-    return _move(by=by, referral_id=referral_id, expected=expected, to=Status.ACCEPTED, note=note)
+    """Accept a referral. One for one-to-one support or befriending then waits for a match in
+    the same transaction (accepted, then waiting: two lines in its history, two audit entries),
+    so the person is in matching's queue (which is the referrals waiting) in one step; the
+    referrer is told once, of where it ended. Other referrals stay accepted (ADR-097)."""
+    accepted = _move(
+        by=by,
+        referral_id=referral_id,
+        expected=expected,
+        to=Status.ACCEPTED,
+        note=note,
+        tell=False,
+    )
+    if accepted.wants not in MATCHED_SUPPORT:
+        _tell_the_referrer(by=by, referral=accepted)
+        return accepted
+    return _move(
+        by=by,
+        referral_id=referral_id,
+        expected=Status.ACCEPTED,
+        to=Status.WAITING,
+        note=f"Accepted for {Wants(accepted.wants).label.lower()}: waiting for a match",
+    )
 
 
 @transaction.atomic
 def referral_decline(
-    *, by: Acting, referral_id: uuid.UUID, expected: str, reason: str, signposted_to: str = ""
+    *,
+    by: Acting,
+    referral_id: uuid.UUID,
+    expected: str,
+    category: str,
+    reason: str,
+    signposted_to: str = "",
 ) -> Referral:
+    """Decline a referral: `category` is why, in words the referrer may be told (where the
+    person agreed); `reason` is the coordinator's own note, kept inside the organisation."""
+    if category not in DeclineCategory.values:
+        raise ReferralError("Choose why the referral is declined")
     if not reason.strip():
         raise ReferralError("Say why the referral is declined")
     return _move(
@@ -520,6 +623,7 @@ def referral_decline(
         expected=expected,
         to=Status.DECLINED,
         note=reason,
+        decline_category=category,
         decline_reason=reason.strip(),
         signposted_to=signposted_to.strip(),
     )
@@ -554,6 +658,67 @@ def referral_close(
     )
 
 
+def _day(moment: dt.datetime) -> str:
+    day = timezone.localdate(moment)
+    return f"{day.day} {day:%B %Y}"
+
+
+@transaction.atomic
+def referral_join(
+    *, by: Acting, referral_id: uuid.UUID, into_id: uuid.UUID, expected: str
+) -> Referral:
+    """A coordinator joins a repeat referral to the open referral of the same person it repeats
+    (selectors.repeat_of): the repeat moves to JOINED, naming the open one, with a line in both
+    referrals' histories, and its referrer is told as for any move. `into_id` is the open
+    referral the page showed and `expected` the repeat's status: if either changed since (the
+    open one closed, another came first), nothing is joined. Nothing is ever joined without a
+    coordinator: the person who referred themselves was told what they are always told."""
+    if by.organisation is None:
+        raise NotActingForAnOrganisation("Choose an organisation first.")
+    locked = {
+        referral.pk: referral
+        for referral in by.organisation.referrals.select_for_update()
+        .filter(pk__in=[referral_id, into_id])
+        .order_by("pk")
+    }
+    if referral_id == into_id or len(locked) != 2:
+        raise ReferralError("A referral can only be joined to another referral of yours.")
+    referral, into = locked[referral_id], locked[into_id]
+    REFERRAL_MOVES.check(current=referral.status, expected=expected, to=Status.JOINED)
+    repeated = selectors.repeat_of(referral=referral)
+    if repeated is None or repeated.pk != into.pk:
+        raise ChangedSinceYouLooked(
+            "The referral this one repeated has changed since you looked (it may have closed): "
+            "check this referral again."
+        )
+    referral.status = Status.JOINED
+    referral.joined_to = into
+    referral.save(update_fields=["status", "joined_to", "updated_at"])
+    ReferralEvent.record(
+        by=by,
+        subject=referral,
+        from_state=expected,
+        to_state=Status.JOINED,
+        note=f"A repeat of the referral received on {_day(into.received_at)}: joined to it",
+    )
+    ReferralEvent.record(
+        by=by,
+        subject=into,
+        from_state=into.status,
+        to_state=into.status,
+        note=f"A repeat referral received on {_day(referral.received_at)} "
+        f"({Channel(referral.channel).label.lower()}) was joined to this one",
+    )
+    audit_record(
+        by=by,
+        action=audit_actions.REFERRAL_JOINED,
+        target=referral,
+        detail={"from": str(expected), "into": str(into.pk)},
+    )
+    _tell_the_referrer(by=by, referral=referral)
+    return referral
+
+
 @transaction.atomic
 def gp_concern_raise(
     *, by: Acting, person: Person, noticed: str, urgency: str, referral: Referral | None = None
@@ -578,10 +743,48 @@ def gp_concern_raise(
         raised_by=by.user,
         raised_by_label=by.actor_label,
     )
-    audit_record(by=by, action="gp_concern.raised", target=concern, detail={"urgency": urgency})
+    audit_record(
+        by=by, action=audit_actions.GP_CONCERN_RAISED, target=concern, detail={"urgency": urgency}
+    )
     return concern
 
 
 def gp_concern_refused(*, by: Acting, person: Person) -> None:
     """Someone who does not support this person tried to raise a concern for their GP."""
-    audit_record(by=by, action="gp_concern.refused", target=person)
+    audit_record(by=by, action=audit_actions.GP_CONCERN_RAISE_REFUSED, target=person)
+
+
+# Merging two records of one person (people.merging, ADR-090)
+
+
+def person_referrals_held(*, person: Person) -> int:
+    """How many referrals and concerns for the GP the record holds (what a merge moves)."""
+    return person.referrals.count() + person.gp_concerns.count()
+
+
+@transaction.atomic
+def person_referrals_move(*, by: Acting, merged: Person, survivor: Person) -> int:
+    """Two records of one person are being merged: the merged record's referrals (with their
+    matching profiles and matches, which hang on them) and concerns for the GP move to the
+    survivor, each referral with a line in its history. A referral no longer flags as a possible
+    duplicate the record it is now linked to. Called by people.merging.person_merge only, inside
+    its transaction. Returns how many records moved."""
+    organisation = moving_between(by=by, merged=merged, survivor=survivor)
+    referrals = list(
+        organisation.referrals.select_for_update().filter(person=merged).order_by("received_at")
+    )
+    for referral in referrals:
+        referral.person = survivor
+        referral.save(update_fields=["person", "updated_at"])
+        _note_link(
+            by,
+            referral,
+            "The record this referral is linked to was merged into another record of the same "
+            "person; the referral moved with it",
+        )
+    organisation.referrals.filter(
+        person=survivor, possible_duplicate__in=[merged, survivor]
+    ).update(possible_duplicate=None)
+    organisation.referrals.filter(possible_duplicate=merged).update(possible_duplicate=survivor)
+    concerns = organisation.gp_concerns.filter(person=merged).update(person=survivor)
+    return len(referrals) + concerns

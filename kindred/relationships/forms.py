@@ -4,26 +4,28 @@ check again before saving."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
-from kindred.matching.models import Mode
+from kindred.nhsuk_forms.dates import DateField
 from kindred.relationships import selectors
 from kindred.relationships.models import (
-    ConcernKind,
+    NOTE_FOR_SUPPORTERS_MAX,
     ContactMode,
     ContactOutcome,
     EndReason,
     Feeling,
     Kind,
+    Mode,
     NextStep,
     Outcome,
     Relationship,
     Status,
 )
+from kindred.safeguarding.forms import level_field
+from kindred.safeguarding.models import Kind as ConcernKind
 from kindred.volunteers.models import Volunteer
 
 OFF = {"autocomplete": "off"}
@@ -160,6 +162,32 @@ class MoveForm(forms.Form):
     )
 
 
+class NoteForSupportersForm(forms.Form):
+    """The note the person's supporters see before they meet them; the version the coordinator
+    saw travels with the form."""
+
+    based_on = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"required": "Open the relationship again and change the note there"},
+    )
+    text = forms.CharField(
+        label="Note for supporters",
+        help_text=(
+            "What the person's supporters should know before they meet, such as "
+            '"hard of hearing: speak slowly". They see it on their My people page. Leave it '
+            "empty to take the note away. Do not write anything here the person would not want "
+            "their supporters to know."
+        ),
+        required=False,
+        max_length=NOTE_FOR_SUPPORTERS_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"The note must be {NOTE_FOR_SUPPORTERS_MAX} characters or fewer"
+        },
+    )
+
+
 class EndForm(forms.Form):
     expected = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
     reason = forms.ChoiceField(
@@ -192,13 +220,11 @@ class ContactForm(forms.Form):
     """One screen, on a phone, in under 30 seconds: everything but the date and how it went has
     a sensible default or is optional."""
 
-    happened_on = forms.DateField(
+    happened_on = DateField(
         label="Date",
-        widget=forms.DateInput(attrs={"type": "date", **OFF}),
-        error_messages={
-            "required": "Enter the date of the contact",
-            "invalid": "The date of the contact must be a real date",
-        },
+        subject="The date of the contact",
+        when="today_or_past",
+        error_messages={"required": "Enter the date of the contact"},
     )
     mode = forms.ChoiceField(
         label="How were you in touch?",
@@ -270,12 +296,6 @@ class ContactForm(forms.Form):
             if supporters:
                 self.initial.setdefault("volunteer", str(supporters[0].pk))
 
-    def clean_happened_on(self) -> dt.date | None:
-        day: dt.date | None = self.cleaned_data.get("happened_on")
-        if day is not None and day > timezone.localdate():
-            raise forms.ValidationError("The date of the contact must be today or in the past")
-        return day
-
     def clean_volunteer(self) -> Volunteer | None:
         return self._supporters.get(self.cleaned_data.get("volunteer") or "")
 
@@ -307,22 +327,14 @@ class ConcernForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what kind of concern this is"},
     )
+    level = level_field()
     detail = forms.CharField(
         label="What worries you?",
-        help_text="What you saw or heard, and when. Your coordinator and safeguarding lead will "
-        "read this.",
+        help_text="What you saw or heard, in your own words, and when. Your safeguarding lead "
+        "will read this.",
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Say what worries you"},
-    )
-
-
-class ConcernResponseForm(forms.Form):
-    response = forms.CharField(
-        label="What have you done, or will you do?",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what you have done or will do"},
     )
 
 

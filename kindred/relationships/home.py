@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from kindred.accounts.models import Role
+from kindred.core.http import OrganisationRequest
 from kindred.core.pages import home_panel, nav_item
 from kindred.people.models import Person
 from kindred.people.sections import person_section
@@ -32,8 +32,8 @@ PANEL_ROWS = 10
         *(c.relationship.person for c in context["worried"]),
     ],
 )
-def worries(request: HttpRequest) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def worries(request: OrganisationRequest) -> dict[str, Any]:
+    organisation = request.organisation
     today = timezone.localdate()
     concerns = selectors.open_concerns(organisation=organisation)
     worried = selectors.worried_contacts(organisation=organisation, today=today)
@@ -47,20 +47,6 @@ def worries(request: HttpRequest) -> dict[str, Any]:
 
 
 @home_panel(
-    "relationships-concerns",
-    heading="Concerns from supporters waiting for a response",
-    template="relationships/home/concerns.jinja",
-    roles={Role.SAFEGUARDING_LEAD},
-    order=5,
-    people=lambda context: [c.relationship.person for c in context["concerns"]],
-)
-def concerns(request: HttpRequest) -> dict[str, Any]:
-    """Safeguarding leads hear of each concern by email; this is where they answer it."""
-    waiting = selectors.open_concerns(organisation=request.organisation)  # type: ignore[attr-defined]
-    return {"concerns": list(waiting[:PANEL_ROWS]), "count": waiting.count()}
-
-
-@home_panel(
     "relationships-quiet",
     heading="Relationships gone quiet",
     template="relationships/home/quiet.jinja",
@@ -68,8 +54,8 @@ def concerns(request: HttpRequest) -> dict[str, Any]:
     order=12,
     people=lambda context: [r.person for r in context["relationships"]],
 )
-def gone_quiet(request: HttpRequest) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def gone_quiet(request: OrganisationRequest) -> dict[str, Any]:
+    organisation = request.organisation
     today = timezone.localdate()
     quiet = selectors.gone_quiet(organisation=organisation, today=today)
     return {"relationships": list(quiet[:PANEL_ROWS]), "count": quiet.count(), "today": today}
@@ -83,8 +69,8 @@ def gone_quiet(request: HttpRequest) -> dict[str, Any]:
     order=13,
     people=lambda context: [r.person for r in context["relationships"]],
 )
-def reviews(request: HttpRequest) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def reviews(request: OrganisationRequest) -> dict[str, Any]:
+    organisation = request.organisation
     overdue = selectors.reviews_overdue(organisation=organisation, today=timezone.localdate())
     return {"relationships": list(overdue[:PANEL_ROWS]), "count": overdue.count()}
 
@@ -97,13 +83,9 @@ def reviews(request: HttpRequest) -> dict[str, Any]:
     order=10,
     people=lambda context: [row["person"] for row in context["rows"]],
 )
-def next_contacts(request: HttpRequest) -> dict[str, Any]:
+def next_contacts(request: OrganisationRequest) -> dict[str, Any]:
     today = timezone.localdate()
-    people = selectors.my_people(
-        organisation=request.organisation,  # type: ignore[attr-defined]
-        user=request.user,  # type: ignore[arg-type]
-        today=today,
-    )
+    people = selectors.my_people(organisation=request.organisation, user=request.user, today=today)
     return {
         "rows": [
             {"relationship": r, "person": r.person, "next_due": selectors.next_contact_due(r)}
@@ -120,8 +102,10 @@ def next_contacts(request: HttpRequest) -> dict[str, Any]:
     permission="relationships.view_caseload",
     order=30,
 )
-def person_relationships(request: HttpRequest, person: Person) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def person_relationships(request: OrganisationRequest, person: Person) -> dict[str, Any]:
+    # The person page is behind @permission, so this is an OrganisationRequest (the people
+    # app's SectionContext does not say so yet).
+    organisation = request.organisation
     return {
         "relationships": list(
             selectors.relationships_of_person(organisation=organisation, person=person)
@@ -136,7 +120,7 @@ def relationships_held(person: Person) -> list[dict[str, Any]]:
     apply (for example where telling could put someone at risk)."""
     held: list[dict[str, Any]] = []
     relationships = person.relationships.prefetch_related(
-        "supporter_links__volunteer", "contacts", "concerns", "history"
+        "supporter_links__volunteer", "contacts", "concern_links__concern", "history"
     ).order_by("introduced_on", "created_at")
     for relationship in relationships:
         held.append(
@@ -163,7 +147,7 @@ def relationships_held(person: Person) -> list[dict[str, Any]]:
                 "history": [
                     {
                         "when": change.occurred_at.isoformat(),
-                        "status": change.get_to_status_display(),
+                        "status": change.to_state_label(),
                         "note": change.note,
                     }
                     for change in relationship.history.all()
@@ -183,11 +167,15 @@ def relationships_held(person: Person) -> list[dict[str, Any]]:
                 ],
                 "concerns_raised": [
                     {
-                        "raised": concern.created_at.isoformat(),
+                        "raised": concern.raised_at.isoformat(),
                         "kind": concern.get_kind_display(),
-                        "responded": _day(concern.acknowledged_at),
+                        "acknowledged": _day(concern.acknowledged_at),
+                        "closed": _day(concern.closed_at),
                     }
-                    for concern in sorted(relationship.concerns.all(), key=lambda c: c.created_at)
+                    for concern in sorted(
+                        (link.concern for link in relationship.concern_links.all()),
+                        key=lambda c: c.raised_at,
+                    )
                 ],
             }
         )

@@ -15,10 +15,20 @@ from django.db import models
 from django.db.models import Q
 
 from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
-from kindred.matching.models import Mode
+from kindred.core.transitions import TransitionRecord, lower_labels, machine
 
 if TYPE_CHECKING:
     from kindred.volunteers.models import Volunteer
+
+
+class Mode(models.TextChoices):
+    """How a person and their supporter usually meet: the relationship's usual way (matching
+    proposes one from the ways both can use, and stores its profiles' ways with these keys)."""
+
+    VISIT = "visit", "Home visits"
+    MEET_OUT = "meet_out", "Meeting out (for example a café or a walk)"
+    PHONE = "phone", "Phone calls"
+    VIDEO = "video", "Video calls"
 
 
 class Kind(models.TextChoices):
@@ -38,13 +48,18 @@ class Status(models.TextChoices):
 #: Statuses in which a relationship holds a place in each supporter's capacity.
 OPEN = (Status.INTRODUCED.value, Status.ACTIVE.value, Status.PAUSED.value)
 
-#: Where each status may go next.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.INTRODUCED: frozenset({Status.ACTIVE, Status.ENDED}),
-    Status.ACTIVE: frozenset({Status.PAUSED, Status.ENDED}),
-    Status.PAUSED: frozenset({Status.ACTIVE, Status.ENDED}),
-    Status.ENDED: frozenset(),
-}
+
+#: Where each status may go next (kindred.core.transitions, ADR-083).
+MACHINE = machine(
+    "relationship",
+    {
+        Status.INTRODUCED: {Status.ACTIVE, Status.ENDED},
+        Status.ACTIVE: {Status.PAUSED, Status.ENDED},
+        Status.PAUSED: {Status.ACTIVE, Status.ENDED},
+        Status.ENDED: set(),
+    },
+    label=lower_labels(Status),
+)
 
 
 class EndReason(models.TextChoices):
@@ -136,21 +151,15 @@ class Relationship(BaseModel):
 
 
 class Supporter(BaseModel):
-    """A volunteer supporting the person in a relationship (one or two of them)."""
+    """A volunteer supporting the person in a relationship (one or two of them): the record of
+    who supported whom, kept for good (PROTECT). An accepted match that introduced the supporter
+    points here from the matching app (`matching.Match.supporter_link`, reverse `match`)."""
 
     relationship = models.ForeignKey(
-        Relationship, on_delete=models.CASCADE, related_name="supporter_links"
+        Relationship, on_delete=models.PROTECT, related_name="supporter_links"
     )
     volunteer = models.ForeignKey(
         "volunteers.Volunteer", on_delete=models.PROTECT, related_name="supporter_links"
-    )
-    #: The accepted match that introduced this supporter, if one did.
-    match = models.OneToOneField(
-        "matching.Match",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="supporter_link",
     )
     joined_on = models.DateField()
     left_on = models.DateField(null=True, blank=True)
@@ -164,30 +173,58 @@ class Supporter(BaseModel):
         ]
 
 
-class HistoryIsAppendOnly(AppendOnlyError):
-    """A relationship's history is never changed."""
-
-
-class StatusChange(BaseModel, AppendOnlyModel):
-    """One step in a relationship's life: who moved it from what to what, when and why."""
+class StatusChange(BaseModel, TransitionRecord):
+    """One step in a relationship's life: who moved it from what to what, when and why
+    (kindred.core.transitions; append-only, ADR-080)."""
 
     relationship = models.ForeignKey(Relationship, on_delete=models.PROTECT, related_name="history")
-    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=Status.choices)
-    occurred_at = models.DateTimeField()
-    by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    by_label = models.CharField(max_length=254)
-    note = models.CharField(max_length=500, blank=True)
 
-    append_only_error = HistoryIsAppendOnly
+    subject_field = "relationship"
 
     class Meta:
         ordering = ["occurred_at", "created_at"]
 
-    def __str__(self) -> str:
-        return f"{self.from_status or 'new'} to {self.to_status}"
+    def to_state_label(self) -> str:
+        return str(Status(self.to_state).label)
+
+
+class NoteForSupportersIsAppendOnly(AppendOnlyError):
+    """Each version of the note for supporters is kept: a change is a new version."""
+
+
+#: The longest note for supporters (it is read on a phone before a visit).
+NOTE_FOR_SUPPORTERS_MAX = 1000
+
+
+class NoteForSupporters(BaseModel, AppendOnlyModel):
+    """What a coordinator wants the person's supporters to know before they meet ("hard of
+    hearing: speak slowly"), shown to them on "My people". Every version is kept (ADR-098): the
+    latest is in force, and a blank one takes the note away. Kept apart from everything internal
+    (triage notes, concerns, history notes), which supporters never see."""
+
+    # PROTECT: the versions are the record of what supporters were told.
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.PROTECT, related_name="notes_for_supporters"
+    )
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    written_at = models.DateTimeField()
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    written_by_label = models.CharField(max_length=254)
+
+    append_only_error = NoteForSupportersIsAppendOnly
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = "note for supporters"
+        verbose_name_plural = "notes for supporters"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship", "number"], name="note_for_supporters_number_once"
+            )
+        ]
 
 
 class ContactMode(models.TextChoices):
@@ -219,7 +256,7 @@ class Contact(BaseModel):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="relationship_contacts"
     )
     relationship = models.ForeignKey(
-        Relationship, on_delete=models.CASCADE, related_name="contacts"
+        Relationship, on_delete=models.PROTECT, related_name="contacts"
     )
     volunteer = models.ForeignKey(
         "volunteers.Volunteer",
@@ -250,39 +287,29 @@ class Contact(BaseModel):
         ]
 
 
-class ConcernKind(models.TextChoices):
-    SAFEGUARDING = "safeguarding", "A safeguarding concern"
-    CRISIS_FOLLOW_UP = "crisis_follow_up", "Crisis follow-up"
+class ConcernLinkIsAppendOnly(AppendOnlyError):
+    """Which relationship and contact a concern came from is never changed or removed."""
 
 
-class Concern(BaseModel):
-    """A worry a supporter raised for the coordinator (until the safeguarding app takes these)."""
+class ConcernLink(BaseModel, AppendOnlyModel):
+    """A safeguarding concern (kindred.safeguarding, which sits below this app) raised from a
+    relationship, and the contact it followed, if any: the record it came from links itself to
+    the concern, never the other way round. Kept with the same id as the concern (issue 16)."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="relationship_concerns"
+    concern = models.OneToOneField(
+        "safeguarding.Concern", on_delete=models.PROTECT, related_name="relationship_link"
     )
     relationship = models.ForeignKey(
-        Relationship, on_delete=models.CASCADE, related_name="concerns"
+        Relationship, on_delete=models.PROTECT, related_name="concern_links"
     )
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="concerns"
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="concern_links"
     )
-    kind = models.CharField(max_length=20, choices=ConcernKind.choices)
-    detail = models.TextField()
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    response = models.TextField(blank=True)
+
+    append_only_error = ConcernLinkIsAppendOnly
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["organisation", "acknowledged_at"], name="concern_org_open_idx")
-        ]
 
 
 class QuietReminder(BaseModel):
@@ -290,7 +317,7 @@ class QuietReminder(BaseModel):
     spell is named by the date contact was last due from)."""
 
     relationship = models.ForeignKey(
-        Relationship, on_delete=models.CASCADE, related_name="quiet_reminders"
+        Relationship, on_delete=models.PROTECT, related_name="quiet_reminders"
     )
     quiet_since = models.DateField()
 

@@ -7,25 +7,40 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 from django.db.models.functions import Coalesce
 
 from kindred.accounts.models import Membership, Organisation, Role, User
 from kindred.people.models import Person
+from kindred.referrals.models import OPEN_STATUSES, Referral
 from kindred.relationships.models import (
     OPEN,
-    Concern,
+    ConcernLink,
     Contact,
     EndReason,
     Feeling,
+    NoteForSupporters,
     Relationship,
     Status,
     StatusChange,
     Supporter,
 )
+from kindred.safeguarding.models import Status as ConcernStatus
 from kindred.volunteers.models import RoleKind, Volunteer
+from kindred.volunteers.selectors import eligible_volunteers
 
 #: A contact marked worried counts as a worried flag for this many days.
 WORRIED_DAYS = 30
@@ -178,7 +193,27 @@ def reviews_overdue(*, organisation: Organisation, today: dt.date) -> QuerySet[R
 # Flags and dates shown beside a relationship.
 
 
-def is_quiet(relationship: Relationship, today: dt.date) -> bool:
+class ContactRhythm(Protocol):
+    """What the flags beside a relationship read: a Relationship, or a row of its columns (the
+    caseload's CSV download reads rows, not records: ADR-093)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def introduced_on(self) -> dt.date: ...
+    @property
+    def started_on(self) -> dt.date | None: ...
+    @property
+    def last_contact_on(self) -> dt.date | None: ...
+    @property
+    def rhythm_days(self) -> int: ...
+    @property
+    def grace_days(self) -> int: ...
+    @property
+    def next_review_on(self) -> dt.date | None: ...
+
+
+def is_quiet(relationship: ContactRhythm, today: dt.date) -> bool:
     """The same rule as `gone_quiet`, for one relationship already loaded."""
     if relationship.status not in CAN_GO_QUIET:
         return False
@@ -186,12 +221,21 @@ def is_quiet(relationship: Relationship, today: dt.date) -> bool:
     return since < today - dt.timedelta(days=relationship.rhythm_days + relationship.grace_days)
 
 
-def quiet_since(relationship: Relationship) -> dt.date:
+def quiet_since(relationship: ContactRhythm) -> dt.date:
     """The last contact that happened, or else the start, or else the introduction."""
     return relationship.last_contact_on or relationship.started_on or relationship.introduced_on
 
 
-def next_contact_due(relationship: Relationship) -> dt.date | None:
+def is_review_due(relationship: ContactRhythm, today: dt.date) -> bool:
+    """Its planned review date has come: active or paused support only."""
+    return (
+        relationship.next_review_on is not None
+        and relationship.status in (Status.ACTIVE, Status.PAUSED)
+        and relationship.next_review_on <= today
+    )
+
+
+def next_contact_due(relationship: ContactRhythm) -> dt.date | None:
     """When the next contact is planned: the rhythm after the last one (or the start). None
     when support is paused or has ended."""
     if relationship.status not in CAN_GO_QUIET:
@@ -210,7 +254,11 @@ def _worried_recently(today: dt.date) -> Exists:
 
 
 def _open_concern() -> Exists:
-    return Exists(Concern.objects.filter(relationship=OuterRef("pk"), acknowledged_at__isnull=True))
+    return Exists(
+        ConcernLink.objects.filter(
+            relationship=OuterRef("pk"), concern__status=ConcernStatus.RAISED
+        )
+    )
 
 
 def with_flags(relationships: QuerySet[Relationship], today: dt.date) -> QuerySet[Relationship]:
@@ -273,6 +321,26 @@ def relationship_of(*, organisation: Organisation, relationship_id: uuid.UUID) -
     )
 
 
+def notes_for_supporters_of(*, relationship: Relationship) -> QuerySet[NoteForSupporters]:
+    """Every version of the note for the relationship's supporters, latest (in force) first."""
+    return relationship.notes_for_supporters.order_by("-number")
+
+
+def note_for_supporters(*, relationship: Relationship) -> NoteForSupporters | None:
+    """The version of the note for supporters in force (its text may be blank: taken away)."""
+    return notes_for_supporters_of(relationship=relationship).first()
+
+
+def _note_for_supporters_text() -> Subquery:
+    """The text of the note for supporters in force, for each relationship of a query."""
+    return Subquery(
+        NoteForSupporters.objects.filter(relationship=OuterRef("pk"))
+        .order_by("-number")
+        .values("text")[:1],
+        output_field=TextField(),
+    )
+
+
 def supporter_links_of(*, relationship: Relationship) -> QuerySet[Supporter]:
     """Everyone who has supported the person in this relationship, current first."""
     return relationship.supporter_links.select_related("volunteer").order_by(
@@ -300,27 +368,25 @@ def contact_of(*, relationship: Relationship, contact_id: uuid.UUID) -> Contact:
     return relationship.contacts.get(pk=contact_id)
 
 
-def concerns_of(*, relationship: Relationship) -> QuerySet[Concern]:
-    return relationship.concerns.select_related("raised_by", "acknowledged_by", "contact")
+def concerns_of(*, relationship: Relationship) -> QuerySet[ConcernLink]:
+    """The concerns raised from this relationship, newest first (with each concern)."""
+    return relationship.concern_links.select_related(
+        "concern", "concern__raised_by", "concern__acknowledged_by", "contact"
+    ).order_by("-concern__raised_at")
 
 
 def history_of(*, relationship: Relationship) -> QuerySet[StatusChange]:
     return relationship.history.select_related("by_user").order_by("occurred_at", "created_at")
 
 
-def concern_of(*, organisation: Organisation, concern_id: uuid.UUID) -> Concern:
-    """A concern raised in this organisation (Concern.DoesNotExist otherwise)."""
-    return Concern.objects.select_related(
-        "relationship__person", "raised_by", "acknowledged_by", "contact", "organisation"
-    ).get(organisation=organisation, pk=concern_id)
-
-
-def open_concerns(*, organisation: Organisation) -> QuerySet[Concern]:
-    """Concerns nobody has responded to yet, oldest first."""
+def open_concerns(*, organisation: Organisation) -> QuerySet[ConcernLink]:
+    """Concerns raised from relationships that no lead has acknowledged yet, oldest first."""
     return (
-        Concern.objects.filter(organisation=organisation, acknowledged_at__isnull=True)
-        .select_related("relationship__person")
-        .order_by("created_at")
+        ConcernLink.objects.filter(
+            relationship__organisation=organisation, concern__status=ConcernStatus.RAISED
+        )
+        .select_related("concern", "relationship__person")
+        .order_by("concern__raised_at")
     )
 
 
@@ -361,8 +427,6 @@ def supports_person(*, user: Any, person: Person) -> bool:
 def eligible_supporters(*, organisation: Organisation, on: dt.date) -> list[Volunteer]:
     """Active volunteers who meet everything a one-to-one role asks for today (befriender or
     crisis line supporter), by name: whom a coordinator may introduce by hand."""
-    from kindred.volunteers.selectors import eligible_volunteers
-
     found: dict[Any, Volunteer] = {}
     for role in organisation.volunteering_roles.filter(
         kind__in=[RoleKind.BEFRIENDER, RoleKind.CRISIS_LINE]
@@ -372,27 +436,10 @@ def eligible_supporters(*, organisation: Organisation, on: dt.date) -> list[Volu
     return sorted(found.values(), key=lambda v: (v.family_name, v.given_name))
 
 
-def open_referrals_of(*, organisation: Organisation, person: Person) -> QuerySet[Any]:
-    """The person's referrals that support could still come from (not declined or closed)."""
-    from kindred.referrals.models import Status as ReferralStatus
-
-    return organisation.referrals.filter(person=person).exclude(
-        status__in=[ReferralStatus.DECLINED, ReferralStatus.CLOSED]
-    )
-
-
-def waiting_referral_of(*, relationship: Relationship) -> Any:
-    """A referral of the person's waiting for a match, if there is one (for "another
-    supporter")."""
-    from kindred.referrals.models import Status as ReferralStatus
-
-    return (
-        relationship.organisation.referrals.filter(
-            person_id=relationship.person_id, status=ReferralStatus.WAITING
-        )
-        .order_by("received_at")
-        .first()
-    )
+def open_referrals_of(*, organisation: Organisation, person: Person) -> QuerySet[Referral]:
+    """The person's referrals that support could still come from (not declined, closed or
+    joined to another)."""
+    return organisation.referrals.filter(person=person, status__in=OPEN_STATUSES)
 
 
 # The supporter's own view.
@@ -400,10 +447,11 @@ def waiting_referral_of(*, relationship: Relationship) -> Any:
 
 def my_people(*, organisation: Organisation, user: User, today: dt.date) -> list[Relationship]:
     """The open relationships of this organisation this user supports, each with `my_contacts`
-    (the last three contacts they logged) and `other_supporters`: four queries however many
-    people."""
+    (the last three contacts they logged), `other_supporters` and `note_for_supporters` (the
+    coordinator's note for them, or None): four queries however many people."""
     relationships = list(
         with_flags(supported_by(organisation=organisation, user=user), today)
+        .annotate(note_for_supporters=_note_for_supporters_text())
         .prefetch_related(
             Prefetch(
                 "contacts",
@@ -424,18 +472,4 @@ def my_people(*, organisation: Organisation, user: User, today: dt.date) -> list
         ]
     return sorted(
         relationships, key=lambda r: (next_contact_due(r) or dt.date.max, r.person.family_name)
-    )
-
-
-def recipients_of_concerns(*, organisation: Organisation) -> QuerySet[User]:
-    """Coordinators and safeguarding leads: who hears when a supporter raises a concern."""
-    return (
-        User.objects.filter(
-            memberships__organisation=organisation,
-            memberships__role__in=[Role.COORDINATOR, Role.SAFEGUARDING_LEAD],
-            memberships__is_active=True,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("email")
     )

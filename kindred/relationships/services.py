@@ -1,59 +1,62 @@
 """Writes for relationships and their contacts. Every write locks what it changes, checks the
-status the user saw, records history and an audit entry (without personal data)."""
+status the user saw, records history and an audit entry (without personal data).
+
+Relationships sits below matching and wellbeing: it never imports them. When support begins or a
+relationship ends it says so through `kindred.relationships.signals`, and the matching app keeps
+its matches in step through its own services (ADR-086)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation
-from kindred.core.services import Acting, audit_record
-from kindred.matching.models import Match, MatchStatus
+from kindred.core.services import Acting, audit_record, audit_view
+from kindred.core.transitions import ChangedSinceYouLooked, DomainError
+from kindred.people.merging import moving_between
 from kindred.people.models import Person
 from kindred.referrals.models import Referral
 from kindred.referrals.models import Status as ReferralStatus
+from kindred.referrals.services import referral_start
+from kindred.relationships import audit_actions, signals
 from kindred.relationships.models import (
+    MACHINE,
+    NOTE_FOR_SUPPORTERS_MAX,
     OPEN,
-    TRANSITIONS,
-    Concern,
-    ConcernKind,
+    ConcernLink,
     Contact,
     ContactMode,
     ContactOutcome,
     EndReason,
     Feeling,
     NextStep,
+    NoteForSupporters,
     Outcome,
     Relationship,
     Status,
     StatusChange,
     Supporter,
 )
+from kindred.relationships.selectors import note_for_supporters
+from kindred.safeguarding import services as safeguarding
+from kindred.safeguarding.models import Kind as ConcernKind
+from kindred.safeguarding.models import Level as ConcernLevel
+from kindred.safeguarding.models import Source as ConcernSource
 from kindred.volunteers.models import HoursSource, Volunteer
+from kindred.volunteers.services import hours_record
 
 
-class RelationshipError(Exception):
+class RelationshipError(DomainError):
     """Something about a relationship that cannot be done, said plainly. `field` names the form
     field the message belongs beside, when it is about one."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-class RelationshipChanged(RelationshipError):
-    """Someone else changed the relationship since the page was shown."""
-
-
-#: What coordinators and safeguarding leads are told when a concern is raised.
-CONCERN_SUBJECTS = {
-    ConcernKind.SAFEGUARDING.value: "A supporter has raised a safeguarding concern",
-    ConcernKind.CRISIS_FOLLOW_UP.value: "A supporter has asked for crisis follow-up",
-}
 
 
 def _organisation(by: Acting) -> Organisation:
@@ -63,15 +66,25 @@ def _organisation(by: Acting) -> Organisation:
 
 
 def _history(by: Acting, relationship: Relationship, from_status: str, note: str = "") -> None:
-    StatusChange.objects.create(
-        relationship=relationship,
-        from_status=from_status,
-        to_status=relationship.status,
-        occurred_at=timezone.now(),
-        by_user=by.user,
-        by_label=by.actor_label,
-        note=note.strip()[:500],
+    StatusChange.record(
+        by=by,
+        subject=relationship,
+        from_state=from_status,
+        to_state=relationship.status,
+        note=note,
     )
+
+
+def _supporter_organisations(
+    organisation: Organisation, others: Iterable[Organisation]
+) -> set[object]:
+    """The organisations supporters may come from: the one acted for, and those the caller
+    (matching, which knows who shares across the network: ADR-013) names, if they are of the
+    same network."""
+    allowed: set[object] = {organisation.pk}
+    if organisation.network_id is not None:
+        allowed |= {o.pk for o in others if o.network_id == organisation.network_id}
+    return allowed
 
 
 @transaction.atomic
@@ -86,35 +99,22 @@ def relationship_introduce(
     grace_days: int = 7,
     review_every_days: int = 91,
     referral: Referral | None = None,
-    matches: Sequence[Match] = (),
     introduced_on: dt.date | None = None,
     note: str = "",
-    across_network: bool = False,
+    supporter_organisations: Iterable[Organisation] = (),
 ) -> Relationship:
     """Introduce a person to one or two supporters (from accepted matches, or a coordinator's
     own choice). Support begins when the first contact happens or a coordinator starts it.
 
     The relationship belongs to the person's organisation (the one acted for). Supporters come
-    from it too, unless `across_network` is given explicitly: then a supporter may come from
-    another organisation of the same network when both organisations agree to share for
-    matching (kindred.matching.models.NetworkSharing, ADR-013)."""
-    from kindred.matching.models import NetworkSharing
-
+    from it too, or from one of `supporter_organisations` of the same network: the matching app
+    passes the organisations that agree to match across it (ADR-013); relationships itself does
+    not decide who shares."""
     organisation = _organisation(by)
     supporters = list(dict.fromkeys(volunteers))
     if not 1 <= len(supporters) <= 2:
         raise RelationshipError("Choose one or two supporters")
-    allowed = {organisation.pk}
-    if across_network and organisation.network_id is not None:
-        sharing = set(
-            NetworkSharing.objects.filter(
-                shares=True,
-                organisation__network_id=organisation.network_id,
-                organisation__is_active=True,
-            ).values_list("organisation_id", flat=True)
-        )
-        if organisation.pk in sharing:
-            allowed |= sharing
+    allowed = _supporter_organisations(organisation, supporter_organisations)
     if person.organisation_id != organisation.pk or any(
         v.organisation_id not in allowed for v in supporters
     ):
@@ -144,69 +144,93 @@ def relationship_introduce(
         introduced_on=today,
     )
     relationship.full_clean()
-    by_volunteer = {m.volunteer_id: m for m in matches}
     Supporter.objects.bulk_create(
-        Supporter(
-            relationship=relationship,
-            volunteer=volunteer,
-            match=by_volunteer.get(volunteer.pk),
-            joined_on=today,
-        )
+        Supporter(relationship=relationship, volunteer=volunteer, joined_on=today)
         for volunteer in supporters
     )
     _history(by, relationship, "", note or "Introduced")
     audit_record(
         by=by,
-        action="relationships.introduced",
+        action=audit_actions.RELATIONSHIP_INTRODUCED,
         target=relationship,
         detail={"supporters": len(supporters), "kind": kind},
     )
     return relationship
 
 
-def _locked(by: Acting, relationship_id: uuid.UUID, expected: str | None) -> Relationship:
+def relationship_lock(*, by: Acting, relationship_id: uuid.UUID) -> Relationship:
+    """The relationship of the organisation acted for, locked until the caller's transaction
+    ends (call it inside one): for another app's service that records something about a
+    relationship which must not change meanwhile (wellbeing's progress reviews)."""
     organisation = _organisation(by)
     try:
-        relationship = (
+        return (
             Relationship.objects.select_for_update()
             .select_related("person")
             .get(pk=relationship_id, organisation=organisation)
         )
     except Relationship.DoesNotExist as missing:
         raise RelationshipError("That relationship is not in this organisation") from missing
-    if expected is not None and relationship.status != expected:
-        raise RelationshipChanged(
-            "Someone else changed this relationship while you were looking at it: it is now "
-            f"'{relationship.get_status_display()}'."
-        )
-    return relationship
 
 
-def _check_move(relationship: Relationship, to: str) -> None:
-    if to not in TRANSITIONS[relationship.status]:
+@transaction.atomic
+def note_for_supporters_write(
+    *, by: Acting, relationship_id: uuid.UUID, based_on: int, text: str
+) -> NoteForSupporters:
+    """A coordinator writes, changes or (with blank text) takes away the note the relationship's
+    supporters see before they meet the person. Each version is kept and audited (ADR-098).
+    `based_on` is the version the coordinator was looking at (0 for none): if someone wrote a
+    newer one meanwhile, nothing is saved. Coordinators only: a supporter is refused, here as
+    well as at the route."""
+    organisation = _organisation(by)
+    if by.user is not None and not by.user.has_perm(
+        "relationships.write_note_for_supporters", organisation
+    ):
+        raise RelationshipError("Only a coordinator can change the note for supporters")
+    relationship = relationship_lock(by=by, relationship_id=relationship_id)
+    text = text.strip()
+    if len(text) > NOTE_FOR_SUPPORTERS_MAX:
         raise RelationshipError(
-            f"A relationship that is '{relationship.get_status_display().lower()}' cannot "
-            f"become '{Status(to).label.lower()}'"
+            f"The note must be {NOTE_FOR_SUPPORTERS_MAX} characters or fewer", field="text"
         )
+    current = note_for_supporters(relationship=relationship)
+    number = current.number if current is not None else 0
+    if based_on != number:
+        raise ChangedSinceYouLooked(
+            "Someone changed the note for supporters while you were looking at it: check it "
+            "and change it again."
+        )
+    if text == (current.text if current is not None else ""):
+        raise RelationshipError("The note is the same as before, so nothing was changed")
+    note = NoteForSupporters.objects.create(
+        relationship=relationship,
+        number=number + 1,
+        text=text,
+        written_at=timezone.now(),
+        written_by=by.user,
+        written_by_label=by.actor_label,
+    )
+    # The note's words stay out of the audit trail: the versions are its record.
+    audit_record(
+        by=by,
+        action=audit_actions.NOTE_FOR_SUPPORTERS_CHANGED,
+        target=relationship,
+        detail={"number": note.number, "taken_away": not text},
+    )
+    return note
 
 
 def _begin(by: Acting, relationship: Relationship, on: dt.date, note: str) -> None:
-    """Support has begun: dates set, the referral started, the matches marked started."""
+    """Support has begun: dates set, the referral started, and the apps above told (the
+    matching app marks its matches started)."""
     relationship.status = Status.ACTIVE
     relationship.started_on = on
     relationship.next_review_on = on + dt.timedelta(days=relationship.review_every_days)
     relationship.save(update_fields=["status", "started_on", "next_review_on", "updated_at"])
-    if relationship.referral_id is not None:
-        referral = Referral.objects.get(pk=relationship.referral_id)
-        if referral.status == ReferralStatus.WAITING:
-            from kindred.referrals.services import referral_start
-
-            referral_start(
-                by=by, referral_id=referral.pk, expected=ReferralStatus.WAITING, note=note
-            )
-    Match.objects.filter(
-        supporter_link__relationship=relationship, status=MatchStatus.INTRODUCED
-    ).update(status=MatchStatus.STARTED, started_at=timezone.now())
+    referral = relationship.referral
+    if referral is not None and referral.status == ReferralStatus.WAITING:
+        referral_start(by=by, referral_id=referral.pk, expected=ReferralStatus.WAITING, note=note)
+    signals.support_began.send(sender=Relationship, by=by, relationship=relationship)
 
 
 @transaction.atomic
@@ -220,10 +244,10 @@ def relationship_move(
     on: dt.date | None = None,
 ) -> Relationship:
     """Start, pause or resume a relationship (ending has its own service: it needs a reason)."""
-    relationship = _locked(by, relationship_id, expected)
+    relationship = relationship_lock(by=by, relationship_id=relationship_id)
     if to == Status.ENDED:
         raise RelationshipError("Say why the relationship is ending")
-    _check_move(relationship, to)
+    MACHINE.check(current=relationship.status, to=to, expected=expected)
     day = on or timezone.localdate()
     if to == Status.ACTIVE and relationship.status == Status.INTRODUCED:
         if day > timezone.localdate() or day < relationship.introduced_on:
@@ -235,7 +259,7 @@ def relationship_move(
     _history(by, relationship, expected, note)
     audit_record(
         by=by,
-        action="relationships.moved",
+        action=audit_actions.RELATIONSHIP_MOVED,
         target=relationship,
         detail={"from": expected, "to": to},
     )
@@ -254,15 +278,16 @@ def relationship_end(
     note: str = "",
 ) -> Relationship:
     """End a relationship with a reason, an outcome and the next step offered to the person.
-    Each supporter's place is freed and the matches that made it are ended."""
+    Each supporter's place is freed, and the apps above are told (the matching app ends the
+    matches that made it)."""
     if reason not in EndReason.values:
         raise RelationshipError("Choose why the relationship is ending")
     if outcome not in Outcome.values:
         raise RelationshipError("Choose how the person is now")
     if next_step not in NextStep.values:
         raise RelationshipError("Choose the next step offered")
-    relationship = _locked(by, relationship_id, expected)
-    _check_move(relationship, Status.ENDED)
+    relationship = relationship_lock(by=by, relationship_id=relationship_id)
+    MACHINE.check(current=relationship.status, to=Status.ENDED, expected=expected)
     today = timezone.localdate()
     relationship.status = Status.ENDED
     relationship.ended_on = today
@@ -272,13 +297,11 @@ def relationship_end(
         update_fields=["status", "ended_on", "end_reason", "outcome", "next_step", "updated_at"]
     )
     relationship.supporter_links.filter(left_on__isnull=True).update(left_on=today)
-    Match.objects.filter(supporter_link__relationship=relationship).exclude(
-        status=MatchStatus.ENDED
-    ).update(status=MatchStatus.ENDED)
+    signals.relationship_ended.send(sender=Relationship, by=by, relationship=relationship)
     _history(by, relationship, expected, note or EndReason(reason).label)
     audit_record(
         by=by,
-        action="relationships.ended",
+        action=audit_actions.RELATIONSHIP_ENDED,
         target=relationship,
         detail={"reason": reason, "outcome": outcome, "next_step": next_step},
     )
@@ -299,12 +322,13 @@ def contact_log(
     feeling: str = "",
     concern_kind: str = "",
     concern_detail: str = "",
+    concern_level: str = ConcernLevel.HIGH,
 ) -> Contact:
     """Record a contact (or a missed or cancelled one). The first contact that happens begins
     the support; the supporter's time goes into the volunteer hours ledger once. A concern
     raised from the same screen (`concern_kind`, `concern_detail`) is saved with the contact, or
     neither is."""
-    relationship = _locked(by, relationship_id, None)
+    relationship = relationship_lock(by=by, relationship_id=relationship_id)
     if relationship.status == Status.ENDED:
         raise RelationshipError("This relationship has ended, so no more contacts can be logged")
     if (
@@ -337,7 +361,7 @@ def contact_log(
             field="duration_minutes",
         )
     if concern_kind:
-        _check_concern(concern_kind, concern_detail)
+        _check_concern(concern_kind, concern_detail, concern_level)
     contact = Contact.objects.create(
         organisation=relationship.organisation,
         relationship=relationship,
@@ -353,14 +377,13 @@ def contact_log(
     if outcome == ContactOutcome.HAPPENED:
         if relationship.status == Status.INTRODUCED:
             expected = relationship.status
+            MACHINE.check(current=expected, to=Status.ACTIVE)
             _begin(by, relationship, happened_on, "First contact made, support started")
             _history(by, relationship, expected, "First contact made")
         if relationship.last_contact_on is None or happened_on > relationship.last_contact_on:
             relationship.last_contact_on = happened_on
             relationship.save(update_fields=["last_contact_on", "updated_at"])
         if volunteer is not None and duration_minutes:
-            from kindred.volunteers.services import hours_record
-
             hours_record(
                 by=by,
                 volunteer=volunteer,
@@ -372,7 +395,7 @@ def contact_log(
             )
     audit_record(
         by=by,
-        action="relationships.contact_logged",
+        action=audit_actions.CONTACT_LOGGED,
         target=contact,
         detail={"relationship": str(relationship.pk), "outcome": outcome, "feeling": feeling},
     )
@@ -382,14 +405,20 @@ def contact_log(
             relationship_id=relationship.pk,
             kind=concern_kind,
             detail=concern_detail,
+            level=concern_level,
             contact=contact,
         )
     return contact
 
 
-def _check_concern(kind: str, detail: str) -> None:
+def _check_concern(kind: str, detail: str, level: str) -> None:
     if kind not in ConcernKind.values:
         raise RelationshipError("Choose what kind of concern this is", field="concern_kind")
+    if level not in ConcernLevel.values:
+        raise RelationshipError(
+            "Choose how worried you are: low, medium, high or immediate danger",
+            field="concern_level",
+        )
     if not detail.strip():
         raise RelationshipError("Say what worries you", field="concern_detail")
 
@@ -401,99 +430,53 @@ def concern_raise(
     relationship_id: uuid.UUID,
     kind: str,
     detail: str,
+    level: str = ConcernLevel.HIGH,
     contact: Contact | None = None,
-) -> Concern:
-    """A supporter raises a worry for the coordinator (safeguarding or crisis follow-up). The
-    organisation's coordinators and safeguarding leads are told at once (no personal data in
-    the message: they sign in to read it)."""
-    _check_concern(kind, detail)
-    detail = detail.strip()
-    relationship = _locked(by, relationship_id, None)
+) -> safeguarding.Raised:
+    """A supporter raises a worry about the person they support (safeguarding or crisis
+    follow-up): raised through safeguarding's `concern_raise` (which reaches the lead, or whoever
+    stands in), then linked to this relationship and the contact it followed."""
+    _check_concern(kind, detail, str(level))
+    relationship = relationship_lock(by=by, relationship_id=relationship_id)
     if contact is not None and contact.relationship_id != relationship.pk:
         raise RelationshipError("That contact belongs to another relationship")
-    concern = Concern.objects.create(
-        organisation=relationship.organisation,
-        relationship=relationship,
-        contact=contact,
+    raised = safeguarding.concern_raise(
+        by=by,
+        level=str(level),
+        detail=detail,
         kind=kind,
-        detail=detail[:5000],
-        raised_by=by.user,
+        source=ConcernSource.CONTACT if contact is not None else ConcernSource.RELATIONSHIP,
+        person=relationship.person,
     )
-    audit_record(
-        by=by,
-        action="relationships.concern_raised",
-        target=concern,
-        detail={"relationship": str(relationship.pk), "kind": kind},
+    ConcernLink.objects.create(
+        id=raised.concern.pk, concern=raised.concern, relationship=relationship, contact=contact
     )
-    from kindred.notifications.services import notification_send
-    from kindred.relationships.selectors import recipients_of_concerns
-
-    subject = CONCERN_SUBJECTS[kind]
-    for recipient in recipients_of_concerns(organisation=relationship.organisation):
-        notification_send(
-            by=Acting.system("relationship concerns", organisation=relationship.organisation),
-            to=recipient.email,
-            subject=subject,
-            body=(
-                f"{subject} about someone your organisation supports. Sign in to Kindred to read "
-                "it and respond. If someone is in danger now, call 999."
-            ),
-            kind="relationships.concern_raised",
-            target=concern,
-        )
-    return concern
-
-
-@transaction.atomic
-def concern_respond(*, by: Acting, concern_id: uuid.UUID, response: str) -> Concern:
-    """A coordinator or safeguarding lead records what they did about a concern. If someone
-    else responded first, the second is told and nothing changes."""
-    organisation = _organisation(by)
-    response = response.strip()
-    if not response:
-        raise RelationshipError("Say what you have done or will do", field="response")
-    try:
-        concern = Concern.objects.select_for_update().get(pk=concern_id, organisation=organisation)
-    except Concern.DoesNotExist as missing:
-        raise RelationshipError("That concern is not in this organisation") from missing
-    if concern.acknowledged_at is not None:
-        raise RelationshipChanged(
-            "Someone else responded to this concern while you were looking at it. Read their "
-            "response below."
-        )
-    concern.acknowledged_at = timezone.now()
-    concern.acknowledged_by = by.user
-    concern.response = response[:5000]
-    concern.save(update_fields=["acknowledged_at", "acknowledged_by", "response", "updated_at"])
-    audit_record(
-        by=by,
-        action="relationships.concern_responded",
-        target=concern,
-        detail={"relationship": str(concern.relationship_id)},
-    )
-    return concern
+    return raised
 
 
 def relationship_viewed(*, by: Acting, relationships: Sequence[Relationship], where: str) -> None:
     """Someone read these relationships' records (the person's details with them): one audit
-    entry each, on the person, so the person's own audit trail shows it."""
+    entry each (`kindred.core.services.audit_view`), on the person, so the person's own audit
+    trail shows it."""
     for relationship in relationships:
-        audit_record(
+        audit_view(
             by=by,
-            action="relationships.viewed",
+            entity=audit_actions.RELATIONSHIP,
             target=relationship.person,
             detail={"relationship": str(relationship.pk), "where": where},
         )
 
 
-def access_refused(*, by: Acting, relationship: Relationship, route: str) -> None:
-    """Someone tried to open or act on a relationship they do not support: recorded, then
-    answered as if it did not exist."""
-    audit_record(
+def relationship_view_refused(*, by: Acting, relationship: Relationship, route: str) -> None:
+    """Someone tried to open or act on a relationship they do not support: recorded as a
+    refusal (never as a view), on the person so their trail shows the attempt, then answered
+    as if it did not exist."""
+    audit_view(
         by=by,
-        action="relationships.refused",
-        target=relationship,
-        detail={"route": route},
+        entity=audit_actions.RELATIONSHIP,
+        target=relationship.person,
+        refused=True,
+        detail={"relationship": str(relationship.pk), "route": route},
     )
 
 
@@ -501,12 +484,57 @@ def access_refused(*, by: Acting, relationship: Relationship, route: str) -> Non
 def relationship_reviewed(*, by: Acting, relationship_id: uuid.UUID, on: dt.date) -> Relationship:
     """A progress review was held on `on`: the next is planned `review_every_days` later.
     Called by the wellbeing app when a review is recorded."""
-    relationship = _locked(by, relationship_id, None)
+    relationship = relationship_lock(by=by, relationship_id=relationship_id)
     if relationship.status not in (Status.ACTIVE, Status.PAUSED):
         raise RelationshipError("Reviews are recorded for active or paused relationships")
     if on > timezone.localdate() or (relationship.started_on and on < relationship.started_on):
         raise RelationshipError("The review date must be between the start and today")
     relationship.next_review_on = on + dt.timedelta(days=relationship.review_every_days)
     relationship.save(update_fields=["next_review_on", "updated_at"])
-    audit_record(by=by, action="relationships.reviewed", target=relationship)
+    audit_record(by=by, action=audit_actions.RELATIONSHIP_REVIEWED, target=relationship)
     return relationship
+
+
+# Merging two records of one person (people.merging, ADR-090)
+
+
+def person_relationships_held(*, person: Person) -> int:
+    """How many relationships the record holds (what a merge moves)."""
+    return person.relationships.count()
+
+
+@transaction.atomic
+def person_relationships_move(*, by: Acting, merged: Person, survivor: Person) -> int:
+    """Two records of one person are being merged: the merged record's relationships (with
+    their supporters, contacts and concerns, which hang on them) move to the survivor, each
+    with a line in its history and its status unchanged. Called by
+    people.merging.person_merge only, inside its transaction. Returns how many moved."""
+    organisation = moving_between(by=by, merged=merged, survivor=survivor)
+    moving = list(
+        Relationship.objects.select_for_update()
+        .filter(organisation=organisation, person=merged)
+        .order_by("introduced_on", "created_at")
+    )
+    for relationship in moving:
+        relationship.person = survivor
+        relationship.save(update_fields=["person", "updated_at"])
+        _history(
+            by,
+            relationship,
+            relationship.status,
+            note="The person's record was merged into another record of the same person; the "
+            "relationship moved with it",
+        )
+    return len(moving)
+
+
+def person_relationships_note(*, merged: Person, survivor: Person) -> str:
+    """What a coordinator should know before merging: both records have support going on."""
+    if not all(
+        person.relationships.filter(status__in=OPEN).exists() for person in (merged, survivor)
+    ):
+        return ""
+    return (
+        "Both records have support going on. Both relationships move to the record that stays: "
+        "end one afterwards if the person now has the same support twice."
+    )

@@ -22,13 +22,6 @@ from kindred.relationships import selectors
 from kindred.relationships.models import QuietDigest, QuietReminder
 from kindred.volunteers.selectors import coordinators_of
 
-#: What a reminded supporter is asked to do: those who sign in log it themselves; the others
-#: (phone-first volunteers) tell their coordinator, who logs it for them.
-HOW_TO_LOG = {
-    True: "please log it on the My people page of Kindred",
-    False: "please let your coordinator know so they can record it",
-}
-
 
 def remind_quiet(organisation: Organisation, on: dt.date) -> int:
     """Tell the supporters of each relationship gone quiet; returns how many spells were new."""
@@ -66,16 +59,16 @@ def remind_quiet(organisation: Organisation, on: dt.date) -> int:
                     notification_send(
                         by=by,
                         to=volunteer.email,
-                        subject="It has been a while since you were in touch",
-                        body=(
-                            f"Hello {volunteer.given_name},\n\nNo contact has been logged for "
-                            f"{days} days with one of the people you support. If you have been "
-                            f"in touch, {HOW_TO_LOG[volunteer.user_id is not None]}. If "
-                            "something is getting in the way, your coordinator is there to "
-                            "help. Thank you for all you do."
-                        ),
+                        template="relationships/messages/gone_quiet.jinja",
+                        # Those who sign in log it themselves; the others (phone-first
+                        # volunteers) tell their coordinator, who logs it for them.
+                        context={
+                            "given_name": volunteer.given_name,
+                            "days": days,
+                            "signs_in": volunteer.user_id is not None,
+                        },
                         kind="relationships.gone_quiet",
-                        target=reminder,
+                        about=reminder,
                     )
         except IntegrityError:
             continue  # reminded already this spell (or by a run at the same moment)
@@ -98,11 +91,6 @@ def send_digest(organisation: Organisation, on: dt.date) -> int:
         return 0
     by = Acting.system("weekly relationships digest", organisation=organisation)
     week = week_starting(on)
-    lines = [
-        f"{quiet} {'relationship has' if quiet == 1 else 'relationships have'} gone quiet",
-        f"{overdue} {'review is' if overdue == 1 else 'reviews are'} overdue",
-        f"{concerns} {'concern is' if concerns == 1 else 'concerns are'} waiting for a response",
-    ]
     sent = 0
     for coordinator in coordinators_of(organisation=organisation).order_by("email"):
         try:
@@ -113,14 +101,15 @@ def send_digest(organisation: Organisation, on: dt.date) -> int:
                 notification_send(
                     by=by,
                     to=coordinator.email,
-                    subject=f"This week at {organisation.name}: relationships needing you",
-                    body=(
-                        "This week:\n\n"
-                        + "\n".join(f"- {line}" for line in lines)
-                        + "\n\nSign in to Kindred to see who, on your home page and caseload."
-                    ),
+                    template="relationships/messages/weekly_digest.jinja",
+                    context={
+                        "organisation": organisation.name,
+                        "quiet": quiet,
+                        "overdue": overdue,
+                        "concerns": concerns,
+                    },
                     kind="relationships.weekly_digest",
-                    target=digest,
+                    about=digest,
                 )
         except IntegrityError:
             continue  # this week's digest went already

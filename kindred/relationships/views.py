@@ -8,27 +8,28 @@ with 404, as if it did not exist, and the attempt is audited."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kindred.core.access import permission
+from kindred.core.http import OrganisationRequest
 from kindred.core.services import Acting
+from kindred.core.transitions import DomainError
 from kindred.people import selectors as people_selectors
 from kindred.people.models import Person
 from kindred.people.services import people_viewed
 from kindred.relationships import forms as rforms
 from kindred.relationships import selectors, services
+from kindred.relationships.links import ANOTHER_SUPPORTER, PERSON, links_for
 from kindred.relationships.models import (
-    TRANSITIONS,
-    Concern,
+    MACHINE,
     Contact,
     Feeling,
     Relationship,
@@ -46,38 +47,35 @@ MOVES = {
 }
 
 
-def _organisation(request: HttpRequest) -> Any:
-    return request.organisation  # type: ignore[attr-defined]
+def _is_coordinator(request: OrganisationRequest) -> bool:
+    return request.user.has_perm("relationships.manage", request.organisation)
 
 
-def _is_coordinator(request: HttpRequest) -> bool:
-    return bool(request.user.has_perm("relationships.manage", _organisation(request)))
-
-
-def _relationship_or_404(request: HttpRequest, relationship_id: uuid.UUID) -> Relationship:
+def _relationship_or_404(request: OrganisationRequest, relationship_id: uuid.UUID) -> Relationship:
     """The relationship, if it is this organisation's and the user may act on it. A supporter
     who does not support it gets 404, and the attempt is audited."""
     try:
         relationship = selectors.relationship_of(
-            organisation=_organisation(request), relationship_id=relationship_id
+            organisation=request.organisation, relationship_id=relationship_id
         )
     except Relationship.DoesNotExist as missing:
         raise Http404("No such relationship in this organisation") from missing
     if not request.user.has_perm("relationships.act_on", relationship):
         route = request.resolver_match.view_name if request.resolver_match else ""
-        services.access_refused(
+        services.relationship_view_refused(
             by=Acting.from_request(request), relationship=relationship, route=route
         )
         raise Http404("No such relationship in this organisation")
     return relationship
 
 
-def _refuse(form: forms.Form, error: services.RelationshipError) -> None:
+def _refuse(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal beside the field it is about, or in the summary."""
-    form.add_error(error.field if error.field in form.fields else None, str(error))
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, str(error))
 
 
-def _after_acting(request: HttpRequest, relationship: Relationship) -> HttpResponse:
+def _after_acting(request: OrganisationRequest, relationship: Relationship) -> HttpResponse:
     if _is_coordinator(request):
         return redirect("relationships:detail", relationship_id=relationship.pk)
     return redirect("relationships:mine")
@@ -87,11 +85,11 @@ def _after_acting(request: HttpRequest, relationship: Relationship) -> HttpRespo
 
 
 @permission("relationships.view_caseload")
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: OrganisationRequest) -> HttpResponse:
     form = rforms.CaseloadFilterForm(request.GET or None)
     today = timezone.localdate()
     relationships = selectors.caseload(
-        organisation=_organisation(request), today=today, filters=form.filters()
+        organisation=request.organisation, today=today, filters=form.filters()
     )
     page = Paginator(relationships, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -101,9 +99,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "relationship": r,
             "quiet": selectors.is_quiet(r, today),
             "next_due": selectors.next_contact_due(r),
-            "review_due": r.next_review_on is not None
-            and r.status in (Status.ACTIVE, Status.PAUSED)
-            and r.next_review_on <= today,
+            "review_due": selectors.is_review_due(r, today),
         }
         for r in page.object_list
     ]
@@ -120,18 +116,36 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @permission("relationships.view_caseload")
-def detail(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+def detail(request: OrganisationRequest, relationship_id: uuid.UUID) -> HttpResponse:
     relationship = _relationship_or_404(request, relationship_id)
     services.relationship_viewed(
         by=Acting.from_request(request), relationships=[relationship], where="record"
     )
+    return _detail_page(request, relationship)
+
+
+def _detail_page(
+    request: OrganisationRequest,
+    relationship: Relationship,
+    *,
+    note_form: rforms.NoteForSupportersForm | None = None,
+) -> HttpResponse:
+    """The relationship's record; the note for supporters' form, if it had errors, to show."""
     today = timezone.localdate()
     contacts = selectors.contacts_of(relationship=relationship)
     moves = [
         (to, MOVES[(relationship.status, to)])
-        for to in sorted(TRANSITIONS[relationship.status])
+        for to in sorted(MACHINE.allowed(relationship.status))
         if (relationship.status, to) in MOVES
     ]
+    notes = list(selectors.notes_for_supporters_of(relationship=relationship))
+    if note_form is None:
+        note_form = rforms.NoteForSupportersForm(
+            initial={
+                "based_on": notes[0].number if notes else 0,
+                "text": notes[0].text if notes else "",
+            }
+        )
     return render(
         request,
         "relationships/detail.jinja",
@@ -144,21 +158,55 @@ def detail(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
             "concerns": list(selectors.concerns_of(relationship=relationship)),
             "history": list(selectors.history_of(relationship=relationship)),
             "moves": moves,
-            "can_end": Status.ENDED in TRANSITIONS[relationship.status],
+            "can_end": MACHINE.can(relationship.status, Status.ENDED),
             "quiet": selectors.is_quiet(relationship, today),
             "next_due": selectors.next_contact_due(relationship),
-            "waiting_referral": selectors.waiting_referral_of(relationship=relationship)
+            "person_links": links_for(PERSON, request, relationship),
+            "another_supporter_links": links_for(ANOTHER_SUPPORTER, request, relationship)
             if relationship.status == Status.ENDED
-            else None,
+            else [],
             "move_form": rforms.MoveForm(),
+            "note": notes[0] if notes else None,
+            "earlier_notes": notes[1:],
+            "note_form": note_form,
+            "may_write_note": request.user.has_perm(
+                "relationships.write_note_for_supporters", request.organisation
+            ),
             "today": today,
         },
     )
 
 
+@permission("relationships.write_note_for_supporters")
+@require_POST
+def note_for_supporters(request: OrganisationRequest, relationship_id: uuid.UUID) -> HttpResponse:
+    """Write, change or take away the note the relationship's supporters see (ADR-098)."""
+    relationship = _relationship_or_404(request, relationship_id)
+    form = rforms.NoteForSupportersForm(request.POST)
+    if form.is_valid():
+        try:
+            note = services.note_for_supporters_write(
+                by=Acting.from_request(request),
+                relationship_id=relationship.pk,
+                based_on=form.cleaned_data["based_on"],
+                text=form.cleaned_data["text"],
+            )
+        except DomainError as refused:
+            _refuse(form, refused)
+        else:
+            messages.success(
+                request,
+                "The note for supporters has been saved"
+                if note.text
+                else "The note for supporters has been taken away",
+            )
+            return redirect("relationships:detail", relationship_id=relationship.pk)
+    return _detail_page(request, relationship, note_form=form)
+
+
 @permission("relationships.manage")
 @require_POST
-def move(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+def move(request: OrganisationRequest, relationship_id: uuid.UUID) -> HttpResponse:
     relationship = _relationship_or_404(request, relationship_id)
     form = rforms.MoveForm(request.POST)
     if not form.is_valid():
@@ -172,7 +220,7 @@ def move(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
             to=form.cleaned_data["to"],
             note=form.cleaned_data["note"],
         )
-    except services.RelationshipError as refused:
+    except DomainError as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, f"The relationship is now {moved.get_status_display().lower()}")
@@ -180,7 +228,7 @@ def move(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
 
 
 @permission("relationships.manage")
-def end(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+def end(request: OrganisationRequest, relationship_id: uuid.UUID) -> HttpResponse:
     relationship = _relationship_or_404(request, relationship_id)
     if relationship.status == Status.ENDED:
         messages.info(request, "This relationship has already ended")
@@ -194,7 +242,7 @@ def end(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"], next_step=form.cleaned_data["next_step"],
                 note=form.cleaned_data["note"],
             )  # fmt: skip
-        except services.RelationshipError as refused:
+        except DomainError as refused:
             _refuse(form, refused)
         else:
             messages.success(request, "The relationship has ended")
@@ -203,19 +251,19 @@ def end(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
     return render(request, "relationships/end.jinja", {"relationship": relationship, "form": form})
 
 
-def _person_or_404(request: HttpRequest, person_id: str) -> Person:
+def _person_or_404(request: OrganisationRequest, person_id: str) -> Person:
     try:
         return people_selectors.person_of(
-            organisation=_organisation(request), person_id=uuid.UUID(person_id)
+            organisation=request.organisation, person_id=uuid.UUID(person_id)
         )
     except (ValueError, Person.DoesNotExist) as missing:
         raise Http404("No such person in this organisation") from missing
 
 
 @permission("relationships.manage")
-def add(request: HttpRequest) -> HttpResponse:
+def add(request: OrganisationRequest) -> HttpResponse:
     """Introduce a person to one or two supporters by hand: first find the person, then choose."""
-    organisation = _organisation(request)
+    organisation = request.organisation
     person_id = request.GET.get("person", "")
     if not person_id:
         search = rforms.PersonSearchForm(request.GET or None)
@@ -247,7 +295,7 @@ def add(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"], usual_mode=data["usual_mode"],
                 rhythm_days=data["rhythm_days"], referral=data["referral"], note=data["note"],
             )  # fmt: skip
-        except services.RelationshipError as refused:
+        except DomainError as refused:
             _refuse(form, refused)
         else:
             names = " and ".join(v.display_name for v in data["supporters"])
@@ -265,7 +313,7 @@ def add(request: HttpRequest) -> HttpResponse:
 
 
 @permission("relationships.log_contact")
-def contact(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+def contact(request: OrganisationRequest, relationship_id: uuid.UUID) -> HttpResponse:
     relationship = _relationship_or_404(request, relationship_id)
     coordinator = _is_coordinator(request)
     if relationship.status == Status.ENDED:
@@ -287,7 +335,7 @@ def contact(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
                 by=Acting.from_request(request), relationship_id=relationship.pk,
                 volunteer=volunteer, **form.service_arguments(),
             )  # fmt: skip
-        except services.RelationshipError as refused:
+        except DomainError as refused:
             _refuse(form, refused)
         else:
             name = relationship.person.given_name
@@ -317,7 +365,7 @@ def _contact_or_none(relationship: Relationship, value: str) -> Contact | None:
 
 
 @permission("relationships.raise_concern")
-def concern(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
+def concern(request: OrganisationRequest, relationship_id: uuid.UUID) -> HttpResponse:
     relationship = _relationship_or_404(request, relationship_id)
     after = _contact_or_none(
         relationship, request.POST.get("contact") or request.GET.get("contact", "")
@@ -325,17 +373,16 @@ def concern(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
     form = rforms.ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.concern_raise(
+            raised = services.concern_raise(
                 by=Acting.from_request(request), relationship_id=relationship.pk,
-                kind=form.cleaned_data["kind"], detail=form.cleaned_data["detail"], contact=after,
+                kind=form.cleaned_data["kind"], detail=form.cleaned_data["detail"],
+                level=form.cleaned_data["level"], contact=after,
             )  # fmt: skip
-        except services.RelationshipError as refused:
+        except DomainError as refused:
             _refuse(form, refused)
         else:
-            messages.success(
-                request, "Your concern has been sent to your coordinator and safeguarding lead"
-            )
-            return _after_acting(request, relationship)
+            messages.success(request, raised.message)
+            return redirect("safeguarding:detail", concern_id=raised.concern.pk)
     people_viewed(
         by=Acting.from_request(request), people=relationship.person, page="raise a concern"
     )
@@ -347,65 +394,13 @@ def concern(request: HttpRequest, relationship_id: uuid.UUID) -> HttpResponse:
     )  # fmt: skip
 
 
-@permission("relationships.respond_concern")
-def concern_respond(request: HttpRequest, concern_id: uuid.UUID) -> HttpResponse:
-    organisation = _organisation(request)
-    try:
-        raised = selectors.concern_of(organisation=organisation, concern_id=concern_id)
-    except Concern.DoesNotExist as missing:
-        raise Http404("No such concern in this organisation") from missing
-    by = Acting.from_request(request)
-    services.relationship_viewed(by=by, relationships=[raised.relationship], where="concern")
-    form = rforms.ConcernResponseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_respond(
-                by=by, concern_id=raised.pk, response=form.cleaned_data["response"]
-            )
-        except services.RelationshipError as refused:
-            _refuse(form, refused)
-        else:
-            messages.success(request, "Your response has been recorded")
-            return redirect("relationships:concern_respond", concern_id=raised.pk)
-    return render(
-        request,
-        "relationships/concern_respond.jinja",
-        {
-            "concern": raised,
-            "relationship": raised.relationship,
-            "person": raised.relationship.person,
-            "form": form,
-            "can_see_record": request.user.has_perm("relationships.view_caseload", organisation),
-        },
-    )
-
-
 # The supporter's own pages
 
 
-def _sees_crisis_plan(request: HttpRequest, person: Person) -> bool:
-    """Whether the wellbeing app lets this user open the person's crisis and wellbeing plan (the
-    person decides whether their supporters may), so the link is shown only when it works."""
-    from kindred.wellbeing import selectors as wellbeing
-
-    organisation = _organisation(request)
-    if not request.user.has_perm("wellbeing.view_crisis_plan", organisation):
-        return False
-    plan = wellbeing.crisis_plan_of(organisation=organisation, person=person)
-    return wellbeing.crisis_plan_access(
-        organisation=organisation, user=request.user, person=person, plan=plan,
-        sharing=wellbeing.sharing_in_force(plan),
-    ).see  # fmt: skip
-
-
 @permission("relationships.support")
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: OrganisationRequest) -> HttpResponse:
     today = timezone.localdate()
-    people = selectors.my_people(
-        organisation=_organisation(request),
-        user=request.user,  # type: ignore[arg-type]
-        today=today,
-    )
+    people = selectors.my_people(organisation=request.organisation, user=request.user, today=today)
     services.relationship_viewed(
         by=Acting.from_request(request), relationships=people, where="my people"
     )
@@ -419,7 +414,9 @@ def mine(request: HttpRequest) -> HttpResponse:
                     "person": r.person,
                     "next_due": selectors.next_contact_due(r),
                     "quiet": selectors.is_quiet(r, today),
-                    "crisis_plan": _sees_crisis_plan(request, r.person),
+                    # The person's goals and plan (the wellbeing app's links, each only if this
+                    # supporter may follow it: the person decides who sees their plan).
+                    "links": links_for(PERSON, request, r),
                 }
                 for r in people
             ],
@@ -429,18 +426,14 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @permission("relationships.support")
-def ask_supervision(request: HttpRequest) -> HttpResponse:
+def ask_supervision(request: OrganisationRequest) -> HttpResponse:
     """Ask the coordinator for supervision or a talk: the volunteers app's support request. A
     supporter from another organisation of the network asks their own organisation's
     coordinators, through the volunteer record they support people here with."""
-    organisation = _organisation(request)
+    organisation = request.organisation
     volunteer = volunteer_selectors.volunteer_for_user(
-        organisation=organisation,
-        user=request.user,  # type: ignore[arg-type]
-    ) or selectors.supporting_record(
-        organisation=organisation,
-        user=request.user,  # type: ignore[arg-type]
-    )
+        organisation=organisation, user=request.user
+    ) or selectors.supporting_record(organisation=organisation, user=request.user)
     form = vforms.SupportRequestForm(request.POST or None)
     if request.method == "POST" and volunteer is not None and form.is_valid():
         try:

@@ -10,15 +10,18 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from kindred.accounts.models import User
+from kindred.accounts.models import Organisation, User
+from kindred.core.presenters import local_date
 from kindred.nhsuk_forms.honeypot import HoneypotForm
 from kindred.people.forms import PostcodeField
 from kindred.people.models import Person
-from kindred.volunteers import services
+from kindred.volunteers.errors import VolunteerError
 from kindred.volunteers.models import (
     AvailabilityWindow,
     DbsLevel,
     JourneyStep,
+    Reference,
+    ReferenceOutcome,
     Stage,
     SupervisionSession,
     TrainingCourse,
@@ -26,6 +29,8 @@ from kindred.volunteers.models import (
     VolunteeringRole,
     WellbeingCheckIn,
 )
+from kindred.volunteers.services.checks import validate_certificate_number
+from kindred.volunteers.services.recruitment import TRANSITIONS
 
 OFF = {"autocomplete": "off"}
 
@@ -127,14 +132,16 @@ class MoveForm(forms.Form):
         label="Note (needed if they are leaving: say why)", max_length=300, required=False,
         widget=forms.TextInput(attrs=OFF),
     )  # fmt: skip
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    #: The stage the coordinator saw: if someone else moves the volunteer first, the move is
+    #: refused and they are told where the volunteer is now.
+    expected = forms.ChoiceField(choices=Stage.choices, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, volunteer: Volunteer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = services.TRANSITIONS[volunteer.stage]
+        allowed = TRANSITIONS.allowed(volunteer.stage)
         choices = [(s.value, s.label) for s in Stage if s.value in allowed]
         self.fields["to_stage"].choices = choices  # type: ignore[attr-defined]
-        self.fields["version"].initial = volunteer.version
+        self.fields["expected"].initial = volunteer.stage
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -160,8 +167,8 @@ class DbsCheckForm(forms.Form):
 
     def clean_certificate_number(self) -> str:
         try:
-            return services.validate_certificate_number(self.cleaned_data["certificate_number"])
-        except services.VolunteerError as error:
+            return validate_certificate_number(self.cleaned_data["certificate_number"])
+        except VolunteerError as error:
             raise forms.ValidationError(str(error)) from error
 
     def clean_issued_on(self) -> dt.date | None:
@@ -176,7 +183,7 @@ class TrainingForm(forms.Form):
     completed_on = _date("Date completed", "Enter the date they completed it")
     expires_on = _date("Expiry date (optional)", "", required=False)
 
-    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = organisation.training_courses.order_by("name")  # type: ignore[attr-defined]
         self.fields[
@@ -194,13 +201,152 @@ class TrainingForm(forms.Form):
         return data
 
 
+class ReferenceForm(forms.Form):
+    referee_name = forms.CharField(
+        label="Referee's name", max_length=200, widget=forms.TextInput(attrs=OFF),
+        error_messages={"required": "Enter the referee's name",
+                        "max_length": "Enter the referee's name in 200 characters or fewer"},
+    )  # fmt: skip
+    relationship = forms.CharField(
+        label="How they know the volunteer", max_length=200, widget=forms.TextInput(attrs=OFF),
+        help_text="For example, former employer, tutor or someone they volunteered with",
+        error_messages={"required": "Enter how the referee knows the volunteer",
+                        "max_length": "Enter how they know the volunteer in 200 characters or fewer"},
+    )  # fmt: skip
+    contact = forms.CharField(
+        label="How to contact the referee", max_length=254, widget=forms.TextInput(attrs=OFF),
+        help_text="An email address, phone number or postal address",
+        error_messages={"required": "Enter how to contact the referee",
+                        "max_length": "Enter how to contact the referee in 254 characters or fewer"},
+    )  # fmt: skip
+    requested_on = _date("Date you asked for it", "Enter the date you asked for the reference")
+
+    def clean_requested_on(self) -> dt.date | None:
+        return _not_future(self.cleaned_data.get("requested_on"), "The date you asked for it")
+
+
+class ReferenceReceivedForm(forms.Form):
+    received_on = _date("Date it was received", "Enter the date the reference was received")
+    outcome = forms.ChoiceField(
+        label="Is the reference satisfactory?", choices=ReferenceOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the reference is satisfactory",
+                        "invalid_choice": "Choose whether the reference is satisfactory"},
+    )  # fmt: skip
+    notes = forms.CharField(
+        label="Notes (needed unless it is simply satisfactory)", max_length=1000, required=False,
+        help_text="What the referee said that matters. Keep to the facts.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Enter notes in 1,000 characters or fewer"},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, reference: Reference, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reference = reference
+
+    def clean_received_on(self) -> dt.date | None:
+        received = _not_future(self.cleaned_data.get("received_on"), "The date it was received")
+        if received is not None and received < self.reference.requested_on:
+            raise forms.ValidationError(
+                "The date it was received must be on or after the date it was asked for, "
+                f"{local_date(self.reference.requested_on)}"
+            )
+        return received
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        outcome = data.get("outcome")
+        if (
+            outcome
+            and outcome != ReferenceOutcome.SATISFACTORY
+            and not data.get("notes", "").strip()
+        ):
+            self.add_error("notes", "Enter notes on what the reference said")
+        return data
+
+
+class ChooseCourseForm(forms.Form):
+    """Which course, and (optionally) which stage, to list the volunteers who still need it."""
+
+    course = forms.ModelChoiceField(
+        label="Course", queryset=TrainingCourse.objects.none(), empty_label="Choose a course",
+        error_messages={"required": "Choose the course", "invalid_choice": "Choose the course"},
+    )  # fmt: skip
+    stage = forms.ChoiceField(
+        label="Who to list", required=False,
+        choices=[("", "Everyone who has not left"),
+                 *[(s.value, f"At {s.label.lower()}") for s in Stage if s != Stage.LEFT]],
+        error_messages={"invalid_choice": "Choose who to list"},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = organisation.training_courses.order_by("name")  # type: ignore[attr-defined]
+
+
+def _needs_label(volunteer: Volunteer) -> str:
+    """A volunteer in the attendance list: their name, stage and where they are with the course."""
+    done: dt.date | None = getattr(volunteer, "last_completed", None)
+    expires: dt.date | None = getattr(volunteer, "last_expires", None)
+    if done is None:
+        status = "not done yet"
+    elif expires is not None and expires <= timezone.localdate():
+        status = f"ran out on {local_date(expires)}"
+    elif expires is not None:
+        status = f"runs out on {local_date(expires)}"
+    else:
+        status = f"last done {local_date(done)}"
+    return f"{volunteer.display_name} ({volunteer.get_stage_display().lower()}, {status})"
+
+
+class _ChosenVolunteersField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Ticked volunteers; a value that is not even an id (a tampered form) gets the same plain
+    message as any other choice that is not on the list."""
+
+    def clean(self, value: Any) -> Any:
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            if error.code in {"required", "invalid_choice", "invalid_pk_value", "invalid_list"}:
+                raise
+            raise forms.ValidationError(
+                self.error_messages["invalid_pk_value"], code="invalid_pk_value"
+            ) from error
+
+
+class BulkTrainingForm(forms.Form):
+    """Who attended one course on one day. `needing` is everyone who may be ticked (checked on
+    POST); `shown` are those listed, at most a page of them."""
+
+    completed_on = _date("Date of the course", "Enter the date of the course")
+    volunteers = _ChosenVolunteersField(
+        label="Who attended", queryset=Volunteer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People who have not done it, or whose training has run out or runs out soon",
+        error_messages={"required": "Choose who attended",
+                        "invalid_choice": "Choose from the list: the course may have been recorded "
+                                          "for someone since you opened this page",
+                        "invalid_pk_value": "Choose from the list",
+                        "invalid_list": "Choose from the list"},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, needing: Any, shown: list[Volunteer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["volunteers"]
+        field.queryset = needing  # type: ignore[attr-defined]
+        field.choices = [(str(v.pk), _needs_label(v)) for v in shown]  # type: ignore[attr-defined]
+
+    def clean_completed_on(self) -> dt.date | None:
+        return _not_future(self.cleaned_data.get("completed_on"), "The date of the course")
+
+
 class RoleAssignForm(forms.Form):
     role = forms.ModelChoiceField(
         label="Role", queryset=VolunteeringRole.objects.none(), widget=forms.RadioSelect,
         error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
     )  # fmt: skip
 
-    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].queryset = organisation.volunteering_roles.order_by("name")  # type: ignore[attr-defined]
 
@@ -236,14 +382,28 @@ class RoleRequirementsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
 
-    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["courses"].queryset = organisation.training_courses.order_by("name")  # type: ignore[attr-defined]
 
 
+class PersonSearchForm(forms.Form):
+    """The first step of linking records: find their support record by name, postcode, phone
+    number, NHS number or email address (people.selectors.people_of)."""
+
+    q = forms.CharField(
+        label="Search by name, postcode, phone number, NHS number or email address",
+        required=False, max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )  # fmt: skip
+
+
 class PersonLinkForm(forms.Form):
+    """The second step: the record chosen from the search (a hidden field, checked against the
+    organisation's current records by its id alone: no list of everyone is ever built)."""
+
     person = forms.ModelChoiceField(
-        label="Their support record", queryset=Person.objects.none(), empty_label="Choose the person",
+        label="Their support record", queryset=Person.objects.none(), widget=forms.HiddenInput,
         error_messages={"required": "Choose their support record", "invalid_choice": "Choose their support record"},
     )  # fmt: skip
     consent_confirmed = forms.BooleanField(
@@ -340,6 +500,15 @@ class ProgrammeForm(forms.Form):
             "required": "Enter how often supervision is due, in days",
             "invalid": "Enter a number of days, like 31",
             "min_value": "Enter 7 days or more", "max_value": "Enter 365 days or fewer",
+        },
+    )  # fmt: skip
+    references_needed = forms.IntegerField(
+        label="Satisfactory references needed before the DBS check", min_value=1, max_value=5,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-2", **OFF}),
+        error_messages={
+            "required": "Enter how many satisfactory references a volunteer needs",
+            "invalid": "Enter a number of references, like 2",
+            "min_value": "Enter 1 reference or more", "max_value": "Enter 5 references or fewer",
         },
     )  # fmt: skip
 

@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from kindred.accounts.models import Role
+from kindred.core.http import OrganisationRequest
 from kindred.core.pages import home_panel, nav_item
 from kindred.volunteers import selectors
 
 nav_item("Volunteers", "volunteers:board", permission="volunteers.view_volunteer", order=30)
 nav_item("My volunteering", "volunteers:me", permission="volunteers.self_service", order=30)
+
+
+@home_panel(
+    "volunteers-new-enquiries",
+    heading="New volunteer enquiries",
+    template="volunteers/home/enquiries.jinja",
+    roles={Role.COORDINATOR},
+    order=25,
+)
+def new_enquiries(request: OrganisationRequest) -> dict[str, Any]:
+    """Enquiries from people who want to volunteer, shown as soon as they arrive (ADR-096)."""
+    shown = list(selectors.new_enquiries_counted(organisation=request.organisation)[:10])
+    return {
+        "count": getattr(shown[0], "enquiry_total", len(shown)) if shown else 0,
+        "volunteers": shown,
+    }
 
 
 @home_panel(
@@ -22,8 +38,8 @@ nav_item("My volunteering", "volunteers:me", permission="volunteers.self_service
     roles={Role.COORDINATOR},
     order=30,
 )
-def overdue_supervision(request: HttpRequest) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def overdue_supervision(request: OrganisationRequest) -> dict[str, Any]:
+    organisation = request.organisation
     return {
         "overdue": selectors.overdue_supervision(organisation=organisation)[:10],
         "requests": list(selectors.open_support_requests(organisation=organisation)[:10]),
@@ -38,10 +54,11 @@ def overdue_supervision(request: HttpRequest) -> dict[str, Any]:
     roles={Role.COORDINATOR},
     order=31,
 )
-def due(request: HttpRequest) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def due(request: OrganisationRequest) -> dict[str, Any]:
+    organisation = request.organisation
     today = timezone.localdate()
-    return {"items": selectors.due_soon(organisation=organisation, on=today)[:15], "today": today}
+    due = selectors.due_soon_shown(organisation=organisation, on=today, limit=15)
+    return {"items": due.items, "total": due.total, "today": today}
 
 
 @home_panel(
@@ -51,11 +68,8 @@ def due(request: HttpRequest) -> dict[str, Any]:
     roles={Role.VOLUNTEER, Role.FACILITATOR},
     order=20,
 )
-def mine(request: HttpRequest) -> dict[str, Any]:
-    volunteer = selectors.volunteer_for_user(
-        organisation=request.organisation,  # type: ignore[attr-defined]
-        user=request.user,  # type: ignore[arg-type]
-    )
+def mine(request: OrganisationRequest) -> dict[str, Any]:
+    volunteer = selectors.volunteer_for_user(organisation=request.organisation, user=request.user)
     if volunteer is None:
         return {"volunteer": None}
     today = timezone.localdate()

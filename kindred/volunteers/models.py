@@ -11,7 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
+from kindred.core.models import BaseModel
+from kindred.core.transitions import TransitionRecord
 from kindred.volunteers.encryption import EncryptedCharField
 
 
@@ -50,6 +51,11 @@ class RoleKind(models.TextChoices):
     DRIVER = "driver", "Driver"
 
 
+#: Satisfactory references a volunteer needs before their DBS check, unless the organisation's
+#: programme says otherwise (ADR-095).
+REFERENCES_NEEDED = 2
+
+
 class Programme(BaseModel):
     """An organisation's volunteering settings: what an hour is worth, how often supervision."""
 
@@ -61,6 +67,11 @@ class Programme(BaseModel):
         help_text="What an hour of volunteering is worth, in pounds",
     )  # fmt: skip
     supervision_every_days = models.PositiveSmallIntegerField(default=31)
+    references_needed = models.PositiveSmallIntegerField(
+        default=REFERENCES_NEEDED,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="Satisfactory references received before a volunteer moves on to the DBS check",
+    )
 
     def __str__(self) -> str:
         return f"Volunteering at {self.organisation}"
@@ -137,14 +148,15 @@ class Volunteer(BaseModel):
     roles: models.ManyToManyField[VolunteeringRole, RoleAssignment] = models.ManyToManyField(
         VolunteeringRole, through="RoleAssignment", blank=True, related_name="volunteers"
     )
-    enquiry_source = models.CharField(max_length=64, blank=True, help_text="Hashed address")
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["family_name", "given_name"]
         indexes = [
             models.Index(fields=["organisation", "stage"], name="volunteer_org_stage_idx"),
-            models.Index(fields=["enquiry_source", "created_at"], name="volunteer_enquiry_idx"),
+            # The volunteers list's default order (ADR-100).
+            models.Index(
+                fields=["organisation", "family_name", "given_name"], name="volunteer_org_name_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -161,31 +173,27 @@ class Volunteer(BaseModel):
         return f"{self.given_name} {self.family_name}".strip()
 
 
-class HistoryIsAppendOnly(AppendOnlyError, ValueError):
-    """Raised on any attempt to change or remove a stage change."""
+class StageChange(TransitionRecord):
+    """Append-only: who moved a volunteer from one stage to another, when and why (ADR-083).
+    `from_state` is empty for the step that made the record."""
 
-
-class StageChange(AppendOnlyModel):
-    """Append-only: who moved a volunteer from one stage to another, when and why."""
-
+    # Kept from before the transition record: the table takes no UPDATE, so its rows keep their ids.
     id = models.BigAutoField(primary_key=True)
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="history")
-    from_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
-    to_stage = models.CharField(max_length=20, choices=Stage.choices)
-    occurred_at = models.DateTimeField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    by_label = models.CharField(max_length=254)
-    note = models.CharField(max_length=500, blank=True)
 
-    append_only_error = HistoryIsAppendOnly
+    subject_field = "volunteer"
 
     class Meta:
         ordering = ["occurred_at", "id"]
 
-    def __str__(self) -> str:
-        return f"{self.from_stage or 'new'} to {self.to_stage}"
+    @property
+    def to_label(self) -> str:
+        return str(Stage(self.to_state).label)
+
+
+# What happened to a volunteer (their history, checks, training, supervision, check-ins, requests
+# for support, hours, expenses and journey) is PROTECTed: removing a volunteer never takes it with
+# it. Only working state (roles held, availability, reminders and prompts sent) goes with them.
 
 
 class RoleAssignment(BaseModel):
@@ -205,7 +213,7 @@ class DbsCheck(BaseModel):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="dbs_checks"
     )
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="dbs_checks")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="dbs_checks")
     level = models.CharField(max_length=20, choices=DbsLevel.choices)
     certificate_number = EncryptedCharField()
     certificate_last_digits = models.CharField(max_length=4)
@@ -217,16 +225,80 @@ class DbsCheck(BaseModel):
 
     class Meta:
         ordering = ["-issued_on"]
+        indexes = [
+            # The home page's "running out" panel: each volunteer's latest check (ADR-100).
+            models.Index(fields=["volunteer", "-issued_on", "-created_at"], name="dbs_latest_idx"),
+            models.Index(fields=["organisation", "issued_on"], name="dbs_org_issued_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} DBS check ending {self.certificate_last_digits}"
+
+
+class ReferenceOutcome(models.TextChoices):
+    SATISFACTORY = "satisfactory", "Satisfactory"
+    WITH_NOTES = "with_notes", "Satisfactory, with notes"
+    NOT_SATISFACTORY = "not_satisfactory", "Not satisfactory"
+
+
+#: The outcomes that count towards the references a volunteer needs (ADR-095).
+SATISFACTORY_OUTCOMES = (ReferenceOutcome.SATISFACTORY, ReferenceOutcome.WITH_NOTES)
+
+
+class Reference(BaseModel):
+    """A reference asked for from someone who knows the volunteer, and (once it comes back) what
+    it said. Kept: the request is never removed, and once received it is not changed."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="volunteer_references"
+    )
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="references")
+    referee_name = models.CharField(max_length=200)
+    relationship = models.CharField(
+        "How they know the volunteer", max_length=200, help_text="For example, former employer"
+    )
+    contact = models.CharField(
+        "How to contact the referee", max_length=254, help_text="Email, phone or postal address"
+    )
+    requested_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=ReferenceOutcome.choices, blank=True)
+    notes = models.CharField(max_length=1000, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_on", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(received_on__isnull=True) & Q(outcome=""))
+                | (
+                    Q(received_on__isnull=False)
+                    & Q(received_on__gte=models.F("requested_on"))
+                    & Q(outcome__in=ReferenceOutcome.values)
+                ),
+                name="reference_received_with_an_outcome",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reference from {self.referee_name}"
+
+    @property
+    def is_satisfactory(self) -> bool:
+        return self.outcome in SATISFACTORY_OUTCOMES
 
 
 class TrainingRecord(BaseModel):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="training_records"
     )
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="training")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="training")
     course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="records")
     completed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
@@ -236,7 +308,14 @@ class TrainingRecord(BaseModel):
 
     class Meta:
         ordering = ["-completed_on"]
-        indexes = [models.Index(fields=["organisation", "expires_on"], name="training_expiry_idx")]
+        indexes = [
+            models.Index(fields=["organisation", "expires_on"], name="training_expiry_idx"),
+            # Whether a record is the volunteer's latest of its course (ADR-100).
+            models.Index(
+                fields=["volunteer", "course", "-completed_on", "-created_at"],
+                name="training_latest_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gt=models.F("completed_on")),
@@ -300,7 +379,9 @@ class SupervisionSession(BaseModel):
     )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ONE_TO_ONE)
     held_on = models.DateField()
-    volunteers = models.ManyToManyField(Volunteer, related_name="supervision_sessions")
+    volunteers: models.ManyToManyField[Volunteer, SupervisionAttendance] = models.ManyToManyField(
+        Volunteer, through="SupervisionAttendance", related_name="supervision_sessions"
+    )
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -310,12 +391,30 @@ class SupervisionSession(BaseModel):
         ordering = ["-held_on"]
 
 
+class SupervisionAttendance(models.Model):
+    """Who was at a supervision session. It was the M2M's own table, which it keeps (with its
+    columns and ids); being explicit lets it PROTECT the volunteer side."""
+
+    id = models.BigAutoField(primary_key=True)
+    session = models.ForeignKey(
+        SupervisionSession, on_delete=models.CASCADE, db_column="supervisionsession_id"
+    )
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT)
+
+    class Meta:
+        db_table = "volunteers_supervisionsession_volunteers"
+        unique_together = [("session", "volunteer")]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} at the supervision of {self.session.held_on}"
+
+
 class SupportRequest(BaseModel):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="volunteer_support_requests"
     )
     volunteer = models.ForeignKey(
-        Volunteer, on_delete=models.CASCADE, related_name="support_requests"
+        Volunteer, on_delete=models.PROTECT, related_name="support_requests"
     )
     message = models.CharField(max_length=1000)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -335,7 +434,7 @@ class WellbeingCheckIn(BaseModel):
         GOOD = 4, "Good"
         GREAT = 5, "Really good"
 
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="check_ins")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="check_ins")
     month = models.DateField(help_text="The first day of the month it is for")
     feeling = models.PositiveSmallIntegerField(choices=Feeling.choices)
     comment = models.CharField(max_length=1000, blank=True)
@@ -374,7 +473,7 @@ class VolunteerHours(BaseModel):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="volunteer_hours"
     )
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="hours")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="hours")
     source = models.CharField(max_length=10, choices=HoursSource.choices)
     source_ref = models.CharField(max_length=64)
     worked_on = models.DateField()
@@ -408,7 +507,7 @@ class Expense(BaseModel):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="volunteer_expenses"
     )
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="expenses")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="expenses")
     spent_on = models.DateField()
     amount = models.DecimalField(max_digits=8, decimal_places=2)
     description = models.CharField(max_length=200)
@@ -433,7 +532,7 @@ class JourneyEvent(BaseModel):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="journey_events"
     )
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="journey")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="journey")
     step = models.CharField(max_length=20, choices=JourneyStep.choices)
     occurred_on = models.DateField()
     note = models.CharField(max_length=300, blank=True)

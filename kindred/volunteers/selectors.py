@@ -7,20 +7,46 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from kindred.accounts.models import Organisation, Role, User
+from kindred.accounts import selectors as accounts_selectors
+from kindred.accounts.models import Invitation, Organisation, Role, User
+from kindred.people import selectors as people_selectors
 from kindred.people.models import Person
 from kindred.volunteers import eligibility
 from kindred.volunteers.models import (
+    REFERENCES_NEEDED,
+    SATISFACTORY_OUTCOMES,
     DbsCheck,
     Expense,
     JourneyEvent,
     JourneyStep,
     Programme,
+    Reference,
+    RoleAssignment,
     Stage,
     StageChange,
     SupervisionSession,
@@ -47,6 +73,35 @@ def programme_of(*, organisation: Organisation) -> Programme:
     return programme
 
 
+def references_needed(*, organisation: Organisation) -> int:
+    """How many satisfactory references a volunteer needs before their DBS check (ADR-095): the
+    organisation's programme says, or 2 if it has none yet."""
+    needed = (
+        Programme.objects.filter(organisation=organisation)
+        .values_list("references_needed", flat=True)
+        .first()
+    )
+    return REFERENCES_NEEDED if needed is None else needed
+
+
+def references_of(*, volunteer: Volunteer) -> QuerySet[Reference]:
+    return volunteer.references.select_related("recorded_by", "outcome_recorded_by").order_by(
+        "requested_on", "created_at"
+    )
+
+
+def reference_of(*, volunteer: Volunteer, reference_id: uuid.UUID) -> Reference:
+    """One of the volunteer's references; Reference.DoesNotExist for anyone else's."""
+    return volunteer.references.get(pk=reference_id)
+
+
+def satisfactory_references(*, volunteer: Volunteer) -> int:
+    """References received whose outcome counts towards what the volunteer needs."""
+    return volunteer.references.filter(
+        received_on__isnull=False, outcome__in=SATISFACTORY_OUTCOMES
+    ).count()
+
+
 def volunteers_of(
     *, organisation: Organisation, stage: str = "", search: str = ""
 ) -> QuerySet[Volunteer]:
@@ -60,6 +115,16 @@ def volunteers_of(
             | Q(email__icontains=word)
         )
     return volunteers.order_by("family_name", "given_name")
+
+
+def new_enquiries_counted(*, organisation: Organisation) -> QuerySet[Volunteer]:
+    """Volunteer enquiries nobody has moved on yet, oldest first, shown as soon as they arrive
+    (ADR-096). Each row carries `enquiry_total` (all of them), so a panel needs one query."""
+    return (
+        organisation.volunteers.filter(stage=Stage.ENQUIRY)
+        .annotate(enquiry_total=Window(expression=Count("id")))
+        .order_by("stage_changed_at", "pk")
+    )
 
 
 def volunteer_of(*, organisation: Organisation, volunteer_id: uuid.UUID) -> Volunteer:
@@ -95,7 +160,7 @@ def pipeline_board(*, organisation: Organisation, per_stage: int = 20) -> list[B
 
 
 def stage_history_of(*, volunteer: Volunteer) -> QuerySet[StageChange]:
-    return volunteer.history.select_related("by").order_by("occurred_at", "id")
+    return volunteer.history.select_related("by_user").order_by("occurred_at", "id")
 
 
 def roles_of(*, organisation: Organisation) -> QuerySet[VolunteeringRole]:
@@ -110,8 +175,43 @@ def courses_of(*, organisation: Organisation) -> QuerySet[TrainingCourse]:
     return organisation.training_courses.order_by("name")
 
 
+def course_of(*, organisation: Organisation, course_id: uuid.UUID) -> TrainingCourse:
+    return organisation.training_courses.get(pk=course_id)
+
+
+def volunteers_needing_course(
+    *,
+    organisation: Organisation,
+    course: TrainingCourse,
+    on: dt.date | None = None,
+    stage: str = "",
+) -> QuerySet[Volunteer]:
+    """Volunteers (anyone who has not left, or those at `stage`) who still need `course`: never
+    done it, or theirs has run out or runs out within REMINDER_DAYS. Each carries the dates of
+    their latest record of it (`last_completed`, `last_expires`; None if never done). One query."""
+    on = on or timezone.localdate()
+    horizon = on + dt.timedelta(days=REMINDER_DAYS)
+    records = TrainingRecord.objects.filter(volunteer=OuterRef("pk"), course=course)
+    current = records.filter(completed_on__lte=on).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gt=horizon)
+    )
+    latest = records.order_by("-completed_on", "-created_at")
+    volunteers = (
+        organisation.volunteers.exclude(stage=Stage.LEFT)
+        .filter(~Exists(current))
+        .annotate(
+            last_completed=Subquery(latest.values("completed_on")[:1]),
+            last_expires=Subquery(latest.values("expires_on")[:1]),
+        )
+    )
+    if stage:
+        volunteers = volunteers.filter(stage=stage)
+    return volunteers.order_by("family_name", "given_name", "pk")
+
+
 def people_for_linking(*, organisation: Organisation) -> QuerySet[Person]:
-    return organisation.people.order_by("family_name", "given_name")
+    """Current records only: never one merged into another (ADR-090)."""
+    return people_selectors.people_of(organisation=organisation)
 
 
 def sign_ins_without_record(*, organisation: Organisation) -> QuerySet[User]:
@@ -126,6 +226,37 @@ def sign_ins_without_record(*, organisation: Organisation) -> QuerySet[User]:
         .exclude(volunteer_records__organisation=organisation)
         .distinct()
         .order_by("full_name", "email")
+    )
+
+
+def volunteer_sign_in_held(*, volunteer: Volunteer) -> bool:
+    """Whether the volunteer already signs in here with the volunteer role: the sign-in linked
+    to their record, or one with the email on it."""
+    if not volunteer.email and volunteer.user_id is None:
+        return False
+    whose = Q(user_id=volunteer.user_id) if volunteer.user_id is not None else Q()
+    if volunteer.email:
+        whose |= Q(user__email__iexact=volunteer.email)
+    return (
+        accounts_selectors.contacts_with_role(
+            organisation=volunteer.organisation, roles=[Role.VOLUNTEER]
+        )
+        .filter(whose)
+        .exists()
+    )
+
+
+def sign_in_invitation_waiting(*, volunteer: Volunteer) -> Invitation | None:
+    """An invitation to the volunteer role sent to the email on their record and not yet
+    answered (nor run out), if there is one."""
+    if not volunteer.email:
+        return None
+    return (
+        accounts_selectors.invitations_pending_for(organisation=volunteer.organisation)
+        .filter(role=Role.VOLUNTEER)
+        .filter(Q(email__iexact=volunteer.email) | Q(user__email__iexact=volunteer.email))
+        .order_by("-created_at")
+        .first()
     )
 
 
@@ -252,33 +383,167 @@ def due_for(*, volunteer: Volunteer, on: dt.date | None = None, days: int = 365)
     return sorted(items, key=lambda item: item.expires_on)
 
 
+class _AddYears(Func):
+    """`date` plus a whole number of `years` (an expression), in SQL, exactly as
+    eligibility.add_years: 29 February becomes 28 February in a common year."""
+
+    output_field = DateField()
+    arity = 2
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        # PostgreSQL's date + interval already keeps 29 February as 28 February.
+        sql, params = self.as_sql(
+            compiler, connection, template="(%(expressions)s))::date",
+            arg_joiner=" + make_interval(years => ", **extra,
+        )  # fmt: skip
+        return sql, list(params)
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        day_sql, day_params = compiler.compile(self.source_expressions[0])
+        years_sql, years_params = compiler.compile(self.source_expressions[1])
+        later = f"date({day_sql}, '+' || ({years_sql}) || ' years')"
+        # SQLite rolls 29 February on to 1 March in a common year: step back a day then.
+        sql = (
+            f"CASE WHEN strftime('%%m-%%d', {day_sql}) = '02-29' "
+            f"AND strftime('%%m-%%d', {later}) = '03-01' "
+            f"THEN date({later}, '-1 day') ELSE {later} END"
+        )
+        later_params = [*day_params, *years_params]
+        return sql, [*day_params, *later_params, *later_params, *later_params]
+
+
+# The stages whose training and checks are watched for running out.
+_WATCHED_STAGES = (Stage.ACTIVE, Stage.PAUSED, Stage.INDUCTION)
+
+
+def _training_running_out(organisation: Organisation, horizon: dt.date) -> QuerySet[TrainingRecord]:
+    """Each watched volunteer's latest record of each course, where it runs out by `horizon`,
+    soonest first: filtered, ordered and counted in SQL (ADR-100)."""
+    later = TrainingRecord.objects.filter(
+        organisation=OuterRef("organisation"),
+        volunteer=OuterRef("volunteer"),
+        course=OuterRef("course"),
+    ).filter(
+        Q(completed_on__gt=OuterRef("completed_on"))
+        | Q(completed_on=OuterRef("completed_on"), created_at__gt=OuterRef("created_at"))
+    )
+    return (
+        TrainingRecord.objects.filter(
+            organisation=organisation,
+            expires_on__lte=horizon,
+            volunteer__stage__in=_WATCHED_STAGES,
+        )
+        .exclude(Exists(later))
+        .select_related("volunteer", "course")
+        .order_by("expires_on", "volunteer__given_name", "volunteer__family_name", "pk")
+    )
+
+
+def _dbs_checks_running_out(organisation: Organisation, horizon: dt.date) -> QuerySet[DbsCheck]:
+    """Each watched volunteer's latest DBS check, carrying `renew_on` (the strictest renewal
+    policy among their roles, `eligibility.DEFAULT_RENEWAL_YEARS` if none asks for a check),
+    where that is by `horizon`, soonest first. The certificate number is never read: nothing
+    here shows it, so nothing is decrypted (ADR-100)."""
+    later = DbsCheck.objects.filter(
+        organisation=OuterRef("organisation"), volunteer=OuterRef("volunteer")
+    ).filter(
+        Q(issued_on__gt=OuterRef("issued_on"))
+        | Q(issued_on=OuterRef("issued_on"), created_at__gt=OuterRef("created_at"))
+    )
+    strictest = (
+        RoleAssignment.objects.filter(volunteer=OuterRef("volunteer"))
+        .exclude(role__dbs_level="")
+        .values("volunteer")
+        .annotate(years=Min("role__dbs_renewal_years"))
+        .values("years")
+    )
+    years = Coalesce(
+        Subquery(strictest, output_field=IntegerField()),
+        Value(eligibility.DEFAULT_RENEWAL_YEARS),
+    )
+    # Only checks old enough to be due under the shortest policy any check here can have are
+    # looked at (a range of dbs_org_issued_idx); the exact date is worked out for those alone.
+    shortest = min(
+        VolunteeringRole.objects.filter(organisation=organisation)
+        .exclude(dbs_level="")
+        .aggregate(years=Min("dbs_renewal_years"))["years"]
+        or eligibility.DEFAULT_RENEWAL_YEARS,
+        eligibility.DEFAULT_RENEWAL_YEARS,
+    )
+    old_enough = eligibility.add_years(horizon, -shortest) + dt.timedelta(days=1)
+    return (
+        DbsCheck.objects.filter(
+            organisation=organisation,
+            issued_on__lte=old_enough,
+            volunteer__stage__in=_WATCHED_STAGES,
+        )
+        .exclude(Exists(later))
+        .annotate(renew_on=_AddYears(F("issued_on"), years))
+        .filter(renew_on__lte=horizon)
+        .defer("certificate_number")
+        .select_related("volunteer")
+        .order_by("renew_on", "volunteer__given_name", "volunteer__family_name", "pk")
+    )
+
+
+def _training_item(record: TrainingRecord) -> DueItem:
+    assert record.expires_on is not None  # filtered on it
+    return DueItem(
+        f"training:{record.pk}", record.volunteer, f"{record.course.name} training",
+        record.expires_on,
+    )  # fmt: skip
+
+
+def _dbs_item(check: DbsCheck) -> DueItem:
+    renew_on: dt.date = check.renew_on  # type: ignore[attr-defined]
+    return DueItem(f"dbs:{check.pk}", check.volunteer, "DBS check", renew_on)
+
+
+def _due_order(item: DueItem) -> tuple[dt.date, str, str]:
+    return (item.expires_on, item.volunteer.display_name, item.subject)
+
+
 def due_soon(
     *, organisation: Organisation, on: dt.date | None = None, days: int = REMINDER_DAYS
 ) -> list[DueItem]:
-    """Across current volunteers: training and checks that run out within `days` or have run out.
-    Five queries however many volunteers there are."""
+    """Across current volunteers: training and checks that run out within `days` or have run out,
+    soonest first: what due_for says of each of them, worked out in SQL. Three queries."""
     on = on or timezone.localdate()
     horizon = on + dt.timedelta(days=days)
-    # A DBS check can only be due if it is at least a year old (the shortest renewal policy).
-    candidates = organisation.volunteers.filter(
-        stage__in=[Stage.ACTIVE, Stage.PAUSED, Stage.INDUCTION]
-    ).filter(
-        Exists(TrainingRecord.objects.filter(volunteer=OuterRef("pk"), expires_on__lte=horizon))
-        | Exists(
-            DbsCheck.objects.filter(
-                volunteer=OuterRef("pk"), issued_on__lte=horizon - dt.timedelta(days=365)
-            )
-        )
-    )
-    volunteers = candidates.prefetch_related(
-        "roles",
-        "dbs_checks",
-        Prefetch("training", queryset=TrainingRecord.objects.select_related("course")),
-    )
-    items: list[DueItem] = []
-    for volunteer in volunteers:
-        items.extend(due_for(volunteer=volunteer, on=on, days=days))
-    return sorted(items, key=lambda item: (item.expires_on, item.volunteer.display_name))
+    items = [_training_item(r) for r in _training_running_out(organisation, horizon)]
+    items += [_dbs_item(c) for c in _dbs_checks_running_out(organisation, horizon)]
+    return sorted(items, key=_due_order)
+
+
+@dataclass(frozen=True)
+class DueSoon:
+    """The soonest few of due_soon, and how many there are in all."""
+
+    items: list[DueItem]
+    total: int
+
+
+def due_soon_shown(
+    *,
+    organisation: Organisation,
+    on: dt.date | None = None,
+    days: int = REMINDER_DAYS,
+    limit: int = 15,
+) -> DueSoon:
+    """The `limit` soonest of due_soon and the count of all of them, with only those shown read
+    from the database and nothing decrypted: five queries however many volunteers (ADR-100)."""
+    on = on or timezone.localdate()
+    horizon = on + dt.timedelta(days=days)
+    training = _training_running_out(organisation, horizon)
+    checks = _dbs_checks_running_out(organisation, horizon)
+    items = [_training_item(r) for r in training[:limit]]
+    items += [_dbs_item(c) for c in checks[:limit]]
+    total = training.count() + checks.count()
+    return DueSoon(sorted(items, key=_due_order)[:limit], total)
 
 
 def overdue_supervision(
@@ -414,23 +679,6 @@ def supporters_who_received_support(*, organisation: Organisation) -> QuerySet[V
             | Q(has_had_support=True)
         )
         .distinct()
-    )
-
-
-def volunteers_available(
-    organisation: Organisation, *, weekday: int, starts_at: dt.time, ends_at: dt.time
-) -> QuerySet[Volunteer]:
-    """Active volunteers who said they are free for the whole of this period on this weekday
-    (0 is Monday). For matching and the rota, alongside eligible_volunteers."""
-    return (
-        organisation.volunteers.filter(
-            stage=Stage.ACTIVE,
-            availability__weekday=weekday,
-            availability__starts_at__lte=starts_at,
-            availability__ends_at__gte=ends_at,
-        )
-        .distinct()
-        .order_by("family_name", "given_name")
     )
 
 

@@ -39,26 +39,27 @@ def remind_organisation(organisation: Organisation, on: dt.date) -> int:
                     notification_send(
                         by=by,
                         to=item.volunteer.email,
-                        subject=f"Your {item.what} needs renewing by {when}",
-                        body=(
-                            f"Hello {item.volunteer.given_name},\n\nYour {item.what} runs out on "
-                            f"{when}. Your coordinator will help you renew it. Thank you for all "
-                            "you do."
-                        ),
+                        template="volunteers/messages/expiry_reminder.jinja",
+                        context={
+                            "given_name": item.volunteer.given_name,
+                            "what": item.what,
+                            "when": when,
+                        },
                         kind="volunteer.expiry_reminder",
-                        target=reminder,
+                        about=reminder,
                     )
                 for coordinator in coordinators:
                     notification_send(
                         by=by,
                         to=coordinator.email,
-                        subject=f"{item.volunteer.display_name}'s {item.what} runs out on {when}",
-                        body=(
-                            f"{item.volunteer.display_name}'s {item.what} runs out on {when}. "
-                            "After that they will not be offered for roles that need it."
-                        ),
+                        template="volunteers/messages/expiry_reminder_coordinator.jinja",
+                        context={
+                            "volunteer": item.volunteer.display_name,
+                            "what": item.what,
+                            "when": when,
+                        },
                         kind="volunteer.expiry_reminder",
-                        target=reminder,
+                        about=reminder,
                     )
         except IntegrityError:
             continue  # reminded already (or by a run happening at the same moment)
@@ -84,15 +85,10 @@ def prompt_check_ins(organisation: Organisation, on: dt.date, url: str = "") -> 
                 notification_send(
                     by=by,
                     to=volunteer.email,
-                    subject="How are you finding volunteering?",
-                    body=(
-                        f"Hello {volunteer.given_name},\n\nHow are you finding it this month? "
-                        "Tell us in a minute on the Supervision and support page of Kindred"
-                        f"{(': ' + url) if url else ''}. If you would like support, ask at any "
-                        "time. Thank you for all you do."
-                    ),
+                    template="volunteers/messages/check_in_prompt.jinja",
+                    context={"given_name": volunteer.given_name, "url": url},
                     kind="volunteer.check_in_prompt",
-                    target=prompt,
+                    about=prompt,
                 )
         except IntegrityError:
             continue

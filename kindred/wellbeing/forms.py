@@ -203,6 +203,14 @@ def _audiences() -> forms.MultipleChoiceField:
     )
 
 
+def _own_decision() -> forms.BooleanField:
+    """The coordinator confirms the choice is the person's own (ADR-098); kept with it."""
+    return forms.BooleanField(
+        label="This is the person's own decision, and I am recording what they told me",
+        error_messages={"required": "Confirm that this is the person's own decision"},
+    )
+
+
 def sharing_from(audiences: list[str]) -> Sharing:
     chosen = set(audiences)
     return Sharing(
@@ -235,6 +243,7 @@ class CrisisPlanForm(forms.Form):
         self.new = new
         if new:
             self.fields["audiences"] = _audiences()
+            self.fields["own_decision"] = _own_decision()
 
     @staticmethod
     def initial_from(version: CrisisPlanVersion | None) -> dict[str, Any]:
@@ -260,6 +269,7 @@ class CrisisPlanForm(forms.Form):
 
 class SharingForm(forms.Form):
     audiences = _audiences()
+    own_decision = _own_decision()
     based_on = forms.IntegerField(min_value=0, widget=forms.HiddenInput, error_messages=STALE)
 
     @staticmethod

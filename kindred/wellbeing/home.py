@@ -1,15 +1,19 @@
-"""The wellbeing app's parts of the person page and of the person's own copy of their data."""
+"""The wellbeing app's parts of the person page, of a relationship's pages (links to the
+person's goals and plan) and of the person's own copy of their data."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.urls import reverse
 
+from kindred.core.http import OrganisationRequest
 from kindred.people.models import Person
 from kindred.people.sections import person_section
 from kindred.people.subject_access import subject_access_part
+from kindred.relationships.links import PERSON, Link, relationship_link
+from kindred.relationships.models import Relationship
 from kindred.wellbeing import selectors
 from kindred.wellbeing.models import PLAN_FIELDS, GoalStatus, Progress
 
@@ -21,8 +25,10 @@ from kindred.wellbeing.models import PLAN_FIELDS, GoalStatus, Progress
     permission="wellbeing.hold_record",
     order=40,
 )
-def person_goals(request: HttpRequest, person: Person) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def person_goals(request: OrganisationRequest, person: Person) -> dict[str, Any]:
+    # The person page is behind @permission, so this is an OrganisationRequest (the people
+    # app's SectionContext does not say so yet).
+    organisation = request.organisation
     goals = list(selectors.goals_of(organisation=organisation, person=person))
     seen = selectors.relationships_of(organisation=organisation, person=person, user=request.user)
     return {
@@ -43,15 +49,48 @@ def person_goals(request: HttpRequest, person: Person) -> dict[str, Any]:
     permission="wellbeing.hold_record",
     order=41,
 )
-def person_crisis_plan(request: HttpRequest, person: Person) -> dict[str, Any]:
+def person_crisis_plan(request: OrganisationRequest, person: Person) -> dict[str, Any]:
     """When it was last saved and who may see it; never the plan itself, which is only shown
     on its own page, where each look is audited."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     plan = selectors.crisis_plan_of(organisation=organisation, person=person)
     return {
         "current": selectors.current_version(plan),
         "sharing": selectors.sharing_in_force(plan),
     }
+
+
+@relationship_link(PERSON, "wellbeing-goals", order=10)
+def goals_link(request: OrganisationRequest, relationship: Relationship) -> Link | None:
+    if not request.user.has_perm("wellbeing.view_goals", request.organisation):
+        return None
+    return Link(
+        href=reverse("wellbeing:goals", kwargs={"person_id": relationship.person_id}),
+        text=f"{relationship.person.given_name}'s goals and progress reviews",
+    )
+
+
+@relationship_link(PERSON, "wellbeing-crisis-plan", order=20)
+def crisis_plan_link(request: OrganisationRequest, relationship: Relationship) -> Link | None:
+    """Only for those the person lets open their plan (ADR-045), so the link always works."""
+    organisation = request.organisation
+    if not request.user.has_perm("wellbeing.view_crisis_plan", organisation):
+        return None
+    person = relationship.person
+    plan = selectors.crisis_plan_of(organisation=organisation, person=person)
+    access = selectors.crisis_plan_access(
+        organisation=organisation,
+        user=request.user,
+        person=person,
+        plan=plan,
+        sharing=selectors.sharing_in_force(plan),
+    )
+    if not access.see:
+        return None
+    return Link(
+        href=reverse("wellbeing:crisis_plan", kwargs={"person_id": relationship.person_id}),
+        text=f"{person.given_name}'s crisis and wellbeing plan",
+    )
 
 
 def _when(value: Any) -> str | None:
@@ -71,8 +110,8 @@ def goals_held(person: Person) -> dict[str, Any]:
                 "history": [
                     {
                         "when": _when(change.occurred_at),
-                        "from": GoalStatus(change.from_status).label if change.from_status else "",
-                        "to": GoalStatus(change.to_status).label,
+                        "from": change.from_state_label(),
+                        "to": change.to_state_label(),
                         "by": change.by_label,
                         "note": change.note,
                     }

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
+from kindred.core.transitions import TransitionRecord, lower_labels, machine
 from kindred.volunteers.encryption import EncryptedCharField
 
 GOAL_MAX = 500
@@ -24,6 +25,14 @@ class GoalStatus(models.TextChoices):
     WORKING_ON = "working_on", "Working on it"
     ACHIEVED = "achieved", "Achieved"
     DROPPED = "dropped", "No longer a goal"
+
+
+#: A goal may move from any status to any other (kindred.core.transitions, ADR-083).
+GOAL_MACHINE = machine(
+    "goal",
+    {status: {other for other in GoalStatus if other != status} for status in GoalStatus},
+    label=lower_labels(GoalStatus),
+)
 
 
 class Progress(models.IntegerChoices):
@@ -72,23 +81,21 @@ class Goal(BaseModel):
         return f"Goal {self.pk} ({self.get_status_display()})"
 
 
-class GoalChange(BaseModel, AppendOnlyModel):
-    """A goal's status changed: who, when, from what to what."""
+class GoalChange(BaseModel, TransitionRecord):
+    """A goal's status changed: who, when, from what to what (kindred.core.transitions)."""
 
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="history")
-    from_status = models.CharField(max_length=12, choices=GoalStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=GoalStatus.choices)
-    occurred_at = models.DateTimeField()
-    by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    by_label = models.CharField(max_length=254)
-    note = models.CharField(max_length=200, blank=True)
 
-    append_only_error = WellbeingRecordIsAppendOnly
+    subject_field = "goal"
 
     class Meta:
         ordering = ["occurred_at", "created_at"]
+
+    def from_state_label(self) -> str:
+        return str(GoalStatus(self.from_state).label) if self.from_state else ""
+
+    def to_state_label(self) -> str:
+        return str(GoalStatus(self.to_state).label)
 
 
 class ProgressReview(BaseModel, AppendOnlyModel):
@@ -240,6 +247,9 @@ class CrisisPlanSharing(BaseModel, AppendOnlyModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_by_label = models.CharField(max_length=254)
+    #: The coordinator who recorded it confirmed it is the person's own decision (ADR-098).
+    #: False on choices recorded before this was asked, or by the system (demo data, imports).
+    persons_own_decision = models.BooleanField(default=False)
 
     append_only_error = WellbeingRecordIsAppendOnly
 

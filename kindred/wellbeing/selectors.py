@@ -77,8 +77,11 @@ def goals_for_review(*, relationship: Relationship) -> QuerySet[Goal]:
 
 
 def reviews_of(*, organisation: Organisation, person: Person) -> QuerySet[ProgressReview]:
+    """The person's progress reviews, with those recorded on records merged into theirs (reviews
+    are append-only and stay where they were recorded, ADR-090)."""
     return (
-        ProgressReview.objects.filter(organisation=organisation, person=person)
+        ProgressReview.objects.filter(organisation=organisation)
+        .filter(Q(person=person) | Q(person__merged_into=person))
         .select_related("relationship")
         .prefetch_related(
             Prefetch("progress", queryset=GoalProgress.objects.select_related("goal"))
@@ -110,6 +113,18 @@ def reviewable(relationships_seen: list[Relationship]) -> list[Relationship]:
 
 def crisis_plan_of(*, organisation: Organisation, person: Person) -> CrisisPlan | None:
     return CrisisPlan.objects.filter(organisation=organisation, person=person).first()
+
+
+def merged_crisis_plans(*, organisation: Organisation, person: Person) -> list[CrisisPlan]:
+    """Written plans of records merged into this person's, kept there because their record
+    had a plan of its own (ADR-090), oldest merge first."""
+    return list(
+        CrisisPlan.objects.filter(
+            organisation=organisation, person__merged_into=person, version_count__gt=0
+        )
+        .select_related("person")
+        .order_by("person__merged_at")
+    )
 
 
 def current_version(plan: CrisisPlan | None) -> CrisisPlanVersion | None:
@@ -167,16 +182,17 @@ def crisis_plan_access(
     plan: CrisisPlan | None,
     sharing: CrisisPlanSharing | None,
 ) -> PlanAccess:
-    """Coordinators always see and change the plan: they hold the record. The person's
-    supporters see and change it if the person lets them (and may write the first version with
-    the person); group facilitators only see it, if the person lets them (ADR-045)."""
+    """Coordinators always see and change the plan: they hold the record, and they write its
+    first version, which records who the person says may see it (ADR-098: a supporter never
+    decides that). The person's supporters see and change it if the person lets them; group
+    facilitators only see it, if the person lets them (ADR-045)."""
     if person.organisation_id != organisation.pk:
         return NO_ACCESS
     roles = roles_of(organisation=organisation, user=user)
     if Role.COORDINATOR in roles:
         return PlanAccess(see=True, change=True, because="coordinator")
     written = plan is not None and plan.version_count > 0
-    let_supporters = not written or (sharing is not None and sharing.supporters)
+    let_supporters = written and sharing is not None and sharing.supporters
     if (
         Role.VOLUNTEER in roles
         and let_supporters

@@ -14,12 +14,15 @@ from django.utils import timezone
 
 from kindred.accounts.models import Organisation
 from kindred.core.services import Acting, audit_record
+from kindred.core.transitions import ChangedSinceYouLooked, DomainError
+from kindred.people.merging import moving_between
 from kindred.people.models import Person
 from kindred.relationships.models import Relationship
 from kindred.relationships.selectors import supports
-from kindred.relationships.services import RelationshipError, relationship_reviewed
-from kindred.wellbeing import selectors
+from kindred.relationships.services import relationship_lock, relationship_reviewed
+from kindred.wellbeing import audit_actions, selectors
 from kindred.wellbeing.models import (
+    GOAL_MACHINE,
     GOAL_MAX,
     PLAN_FIELD_MAX,
     PLAN_FIELDS,
@@ -37,15 +40,11 @@ from kindred.wellbeing.models import (
 )
 
 
-class WellbeingError(Exception):
+class WellbeingError(DomainError):
     """A goal, review or plan change that cannot be made; the message says why, plainly."""
 
 
-class GoalChanged(WellbeingError):
-    """Someone else changed the goal while this user was looking at it."""
-
-
-class PlanChanged(WellbeingError):
+class PlanChanged(WellbeingError, ChangedSinceYouLooked):
     """Someone saved a newer version of the plan than the one this save was based on. Nothing
     was saved; `newer` is the version to merge with."""
 
@@ -54,7 +53,7 @@ class PlanChanged(WellbeingError):
         self.newer = newer
 
 
-class SharingChanged(WellbeingError):
+class SharingChanged(WellbeingError, ChangedSinceYouLooked):
     """Someone recorded a newer choice about who may see the plan."""
 
     def __init__(self, message: str, *, current: CrisisPlanSharing) -> None:
@@ -181,17 +180,10 @@ def goal_add(
         added_by=by.user,
         added_by_label=by.actor_label,
     )
-    GoalChange.objects.create(
-        goal=goal,
-        to_status=goal.status,
-        occurred_at=timezone.now(),
-        by_user=by.user,
-        by_label=by.actor_label,
-        note="Goal set",
-    )
+    GoalChange.record(by=by, subject=goal, from_state="", to_state=goal.status, note="Goal set")
     audit_record(
         by=by,
-        action="wellbeing.goal_added",
+        action=audit_actions.GOAL_ADDED,
         target=person,
         detail={"goal": str(goal.pk), "relationship": str(relationship.pk) if relationship else ""},
     )
@@ -202,15 +194,7 @@ def _goal_moved(by: Acting, goal: Goal, to: str, note: str) -> None:
     before = goal.status
     goal.status = to
     goal.save(update_fields=["status", "updated_at"])
-    GoalChange.objects.create(
-        goal=goal,
-        from_status=before,
-        to_status=to,
-        occurred_at=timezone.now(),
-        by_user=by.user,
-        by_label=by.actor_label,
-        note=note[:200],
-    )
+    GoalChange.record(by=by, subject=goal, from_state=before, to_state=to, note=note)
 
 
 @transaction.atomic
@@ -230,17 +214,13 @@ def goal_status_change(
     except Goal.DoesNotExist as missing:
         raise WellbeingError("That goal is not in this organisation") from missing
     _check_person(by, goal.person)
-    if goal.status != expected:
-        raise GoalChanged(
-            "Someone else changed this goal while you were looking at it: it is now "
-            f"'{goal.get_status_display().lower()}'."
-        )
-    if to == goal.status:
+    if to == goal.status == expected:
         raise WellbeingError(f"The goal is already '{goal.get_status_display().lower()}'")
+    GOAL_MACHINE.check(current=goal.status, to=to, expected=expected)
     _goal_moved(by, goal, to, note.strip())
     audit_record(
         by=by,
-        action="wellbeing.goal_changed",
+        action=audit_actions.GOAL_CHANGED,
         target=goal.person,
         detail={"goal": str(goal.pk), "from": expected, "to": to},
     )
@@ -264,12 +244,10 @@ def review_record(
     planned from it (unless an earlier review is being recorded late)."""
     organisation = _organisation(by)
     try:
-        relationship = (
-            Relationship.objects.select_for_update()
-            .select_related("person")
-            .get(pk=relationship_id, organisation=organisation)
-        )
-    except Relationship.DoesNotExist as missing:
+        # Locked by the relationships app until this transaction ends: the review and the next
+        # review date it sets are recorded against support that does not change meanwhile.
+        relationship = relationship_lock(by=by, relationship_id=relationship_id)
+    except DomainError as missing:
         raise WellbeingError("That support is not in this organisation") from missing
     person = relationship.person
     _check_person(by, person)
@@ -316,7 +294,7 @@ def review_record(
     if latest is None or held_on > latest:
         try:
             relationship_reviewed(by=by, relationship_id=relationship.pk, on=held_on)
-        except RelationshipError as refused:
+        except DomainError as refused:
             raise WellbeingError(str(refused)) from refused
     review = ProgressReview.objects.create(
         organisation=organisation,
@@ -347,7 +325,7 @@ def review_record(
             )
     audit_record(
         by=by,
-        action="wellbeing.review_recorded",
+        action=audit_actions.REVIEW_RECORDED,
         target=person,
         detail={
             "review": str(review.pk),
@@ -385,6 +363,18 @@ def _plan_access(by: Acting, organisation: Organisation, person: Person, plan: C
         )
 
 
+def _may_record_sharing(by: Acting, organisation: Organisation, person: Person) -> None:
+    """Who may see the plan is the person's own decision, recorded by a coordinator (or the
+    system, for demo data and imports): a supporter is refused (ADR-098)."""
+    if by.user is not None and not by.user.has_perm(
+        "wellbeing.record_crisis_plan_sharing", organisation
+    ):
+        raise WellbeingError(
+            f"Only a coordinator, recording {person.given_name or 'the person'}'s own decision, "
+            "can say who may see the plan"
+        )
+
+
 def _when(value: dt.datetime) -> str:
     local = timezone.localtime(value)
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"
@@ -398,12 +388,16 @@ def crisis_plan_save(
     based_on: int,
     content: PlanContent,
     sharing: Sharing | None = None,
+    own_decision: bool = False,
 ) -> CrisisPlanVersion:
     """Save a new version of the person's plan. `based_on` is the version the person saving
     was looking at (0 for a new plan): if someone saved a newer one meanwhile, nothing is saved
     and PlanChanged carries the newer version so they can merge. The first version needs the
-    person's choice of who may see it."""
+    person's choice of who may see it, which only a coordinator records (`own_decision`: they
+    confirmed it is the person's own decision, kept with the choice)."""
     organisation = _in_organisation(by, person)
+    if sharing is not None:
+        _may_record_sharing(by, organisation, person)
     content = content.tidied()
     labels = {name: label for name, label, _hint in PLAN_FIELDS}
     for name, value in content.as_dict().items():
@@ -439,44 +433,59 @@ def crisis_plan_save(
     plan.version_count = version.number
     changed = ["version_count", "updated_at"]
     if plan.sharing_count == 0 and sharing is not None:
-        _sharing_add(by, plan, sharing)
+        _sharing_add(by, plan, sharing, own_decision)
         changed.append("sharing_count")
     plan.save(update_fields=changed)
     audit_record(
         by=by,
-        action="wellbeing.crisis_plan_saved",
+        action=audit_actions.CRISIS_PLAN_SAVED,
         target=person,
         detail={"plan": str(plan.pk), "version": version.number},
     )
     return version
 
 
-def _sharing_add(by: Acting, plan: CrisisPlan, sharing: Sharing) -> CrisisPlanSharing:
+def _sharing_add(
+    by: Acting, plan: CrisisPlan, sharing: Sharing, own_decision: bool
+) -> CrisisPlanSharing:
     record = CrisisPlanSharing.objects.create(
         plan=plan,
         number=plan.sharing_count + 1,
         recorded_at=timezone.now(),
         recorded_by=by.user,
         recorded_by_label=by.actor_label,
+        persons_own_decision=own_decision,
         **sharing.as_dict(),
     )
     plan.sharing_count = record.number
     audit_record(
         by=by,
-        action="wellbeing.crisis_plan_sharing_recorded",
+        action=audit_actions.CRISIS_PLAN_SHARING_RECORDED,
         target=plan.person,
-        detail={"plan": str(plan.pk), "number": record.number, **sharing.as_dict()},
+        detail={
+            "plan": str(plan.pk),
+            "number": record.number,
+            "persons_own_decision": own_decision,
+            **sharing.as_dict(),
+        },
     )
     return record
 
 
 @transaction.atomic
 def crisis_plan_sharing_record(
-    *, by: Acting, person: Person, based_on: int, sharing: Sharing
+    *, by: Acting, person: Person, based_on: int, sharing: Sharing, own_decision: bool = False
 ) -> CrisisPlanSharing:
     """Record who the person now says may see their plan. `based_on` is the choice the person
-    recording it was looking at; a newer one recorded meanwhile is not silently overwritten."""
+    recording it was looking at; a newer one recorded meanwhile is not silently overwritten.
+    Only a coordinator records it, confirming (`own_decision`) that it is the person's own
+    decision, which is kept with it; a supporter is refused (ADR-098)."""
     organisation = _in_organisation(by, person)
+    _may_record_sharing(by, organisation, person)
+    if by.user is not None and not own_decision:
+        raise WellbeingError(
+            f"Confirm that this is {person.given_name or 'the person'}'s own decision"
+        )
     plan = _plan_locked(organisation, person)
     if plan.version_count == 0:
         raise WellbeingError("Write the plan first: who may see it is asked then")
@@ -490,34 +499,58 @@ def crisis_plan_sharing_record(
         )
     if current is not None and Sharing.of(current) == sharing:
         raise WellbeingError("Nothing has changed in who may see the plan")
-    record = _sharing_add(by, plan, sharing)
+    record = _sharing_add(by, plan, sharing, own_decision)
     plan.save(update_fields=["sharing_count", "updated_at"])
     return record
 
 
-def crisis_plan_viewed(
-    *,
-    by: Acting,
-    person: Person,
-    page: str,
-    shown: bool,
-    because: str,
-    version: int | None = None,
-) -> None:
-    """Every look at a plan is audited, and so is every refused attempt."""
-    audit_record(
-        by=by,
-        action="wellbeing.crisis_plan_viewed",
-        target=person,
-        detail={"page": page, "shown": shown, "because": because, "version": version},
-    )
+# Merging two records of one person (people.merging, ADR-090)
 
 
-def goals_viewed(*, by: Acting, person: Person, page: str, shown: bool) -> None:
-    """Reading a person's goals and reviews is audited, and so is a refused attempt."""
-    audit_record(
-        by=by,
-        action="wellbeing.goals_viewed",
-        target=person,
-        detail={"page": page, "shown": shown},
+def person_wellbeing_held(*, person: Person) -> int:
+    """How many goals, and crisis plans (one or none), the record holds."""
+    return person.goals.count() + CrisisPlan.objects.filter(person=person).count()
+
+
+@transaction.atomic
+def person_wellbeing_move(*, by: Acting, merged: Person, survivor: Person) -> int:
+    """Two records of one person are being merged: the merged record's goals (with their
+    history) move to the survivor, and so does its crisis plan (with every version and sharing
+    choice) if the survivor has none. If both have a plan, the survivor's stays the plan in
+    force and the other stays with the merged record, unchanged, shown to coordinators on the
+    survivor's plan page (`selectors.merged_crisis_plans`). Progress reviews are append-only and
+    stay where they were recorded; reads of the survivor include them. Called by
+    people.merging.person_merge only, inside its transaction. Returns how many moved."""
+    organisation = moving_between(by=by, merged=merged, survivor=survivor)
+    goals = list(Goal.objects.select_for_update().filter(organisation=organisation, person=merged))
+    for goal in goals:
+        goal.person = survivor
+        goal.save(update_fields=["person", "updated_at"])
+    moved = len(goals)
+    plan = CrisisPlan.objects.select_for_update().filter(person=merged).first()
+    if plan is not None and not CrisisPlan.objects.filter(person=survivor).exists():
+        plan.person = survivor
+        plan.save(update_fields=["person", "updated_at"])
+        audit_record(
+            by=by,
+            action=audit_actions.CRISIS_PLAN_MOVED,
+            target=survivor,
+            detail={"plan": str(plan.pk), "from": str(merged.pk)},
+        )
+        moved += 1
+    return moved
+
+
+def person_wellbeing_note(*, merged: Person, survivor: Person) -> str:
+    """What a coordinator should know before merging: both records have a written plan."""
+    written = [
+        CrisisPlan.objects.filter(person=p, version_count__gt=0).exists()
+        for p in (merged, survivor)
+    ]
+    if not all(written):
+        return ""
+    return (
+        "Both records have a crisis and wellbeing plan. The plan of the record that stays stays "
+        "in force; the other is kept as it is, and shown to coordinators on the plan page of "
+        "the record that stays, so anything still needed can be copied in with the person."
     )

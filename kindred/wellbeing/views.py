@@ -9,18 +9,20 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from kindred.core.access import permission
-from kindred.core.services import Acting
+from kindred.core.http import OrganisationRequest
+from kindred.core.services import Acting, audit_view
+from kindred.core.transitions import DomainError
 from kindred.people import selectors as people
 from kindred.people.models import Person
 from kindred.people.services import people_viewed
 from kindred.relationships.models import Relationship
-from kindred.wellbeing import selectors, services
+from kindred.wellbeing import audit_actions, selectors, services
 from kindred.wellbeing.forms import (
     CrisisPlanForm,
     GoalForm,
@@ -32,33 +34,42 @@ from kindred.wellbeing.forms import (
 from kindred.wellbeing.models import PLAN_FIELDS, CrisisPlan, CrisisPlanSharing, Goal
 
 
-def _organisation(request: HttpRequest) -> Any:
-    return request.organisation  # type: ignore[attr-defined]
-
-
-def _person_or_404(request: HttpRequest, person_id: uuid.UUID) -> Person:
+def _person_or_404(request: OrganisationRequest, person_id: uuid.UUID) -> Person:
     try:
-        return people.person_of(organisation=_organisation(request), person_id=person_id)
+        return people.person_of(organisation=request.organisation, person_id=person_id)
     except Person.DoesNotExist as missing:
         raise Http404("No such person in this organisation") from missing
 
 
-def _working_with_or_404(request: HttpRequest, person: Person, page: str) -> None:
+def _goals_viewed(request: OrganisationRequest, person: Person, page: str) -> None:
+    audit_view(
+        by=Acting.from_request(request),
+        entity=audit_actions.GOALS,
+        target=person,
+        detail={"page": page},
+    )
+
+
+def _working_with_or_404(request: OrganisationRequest, person: Person, page: str) -> None:
     """Coordinators, and the volunteers supporting the person; anyone else is told the page is
-    not there, and the attempt is audited."""
+    not there, and the attempt is audited as refused."""
     if not selectors.may_work_with(
-        organisation=_organisation(request), user=request.user, person=person
+        organisation=request.organisation, user=request.user, person=person
     ):
-        services.goals_viewed(
-            by=Acting.from_request(request), person=person, page=page, shown=False
+        audit_view(
+            by=Acting.from_request(request),
+            entity=audit_actions.GOALS,
+            target=person,
+            refused=True,
+            detail={"page": page},
         )
         raise Http404("No such person among the people you support")
 
 
-def _back(request: HttpRequest, person: Person) -> dict[str, str]:
+def _back(request: OrganisationRequest, person: Person) -> dict[str, str]:
     """Where the back link goes: the person page for those who may see it, a supporter's own
     list of the people they support, else home."""
-    organisation = _organisation(request)
+    organisation = request.organisation
     if request.user.has_perm("people.view_person", organisation):
         return {"href": reverse("people:detail", args=[person.pk]), "text": "Back to their record"}
     if request.user.has_perm("relationships.support", organisation):
@@ -70,11 +81,11 @@ def _back(request: HttpRequest, person: Person) -> dict[str, str]:
 
 
 @permission("wellbeing.view_goals")
-def goals(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    organisation = _organisation(request)
+def goals(request: OrganisationRequest, person_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation
     person = _person_or_404(request, person_id)
     _working_with_or_404(request, person, "goals")
-    services.goals_viewed(by=Acting.from_request(request), person=person, page="goals", shown=True)
+    _goals_viewed(request, person, "goals")
     seen = selectors.relationships_of(organisation=organisation, person=person, user=request.user)
     return render(
         request,
@@ -91,8 +102,8 @@ def goals(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 
 @permission("wellbeing.change_goals")
-def goal_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    organisation = _organisation(request)
+def goal_add(request: OrganisationRequest, person_id: uuid.UUID) -> HttpResponse:
+    organisation = request.organisation
     person = _person_or_404(request, person_id)
     _working_with_or_404(request, person, "goal_add")
     seen = selectors.relationships_of(organisation=organisation, person=person, user=request.user)
@@ -107,7 +118,7 @@ def goal_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 relationship=form.chosen_relationship(),
                 set_on=form.cleaned_data["set_on"],
             )
-        except services.WellbeingError as refused:
+        except DomainError as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(request, f"Goal added for {person.given_name}")
@@ -121,17 +132,15 @@ def _today() -> dict[str, Any]:
 
 
 @permission("wellbeing.change_goals")
-def goal_change(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
+def goal_change(request: OrganisationRequest, goal_id: uuid.UUID) -> HttpResponse:
     try:
-        goal = selectors.goal_of(organisation=_organisation(request), goal_id=goal_id)
+        goal = selectors.goal_of(organisation=request.organisation, goal_id=goal_id)
     except Goal.DoesNotExist as missing:
         raise Http404("No such goal in this organisation") from missing
     person = goal.person
     _working_with_or_404(request, person, "goal_change")
     if request.method == "GET":
-        services.goals_viewed(
-            by=Acting.from_request(request), person=person, page="goal_change", shown=True
-        )
+        _goals_viewed(request, person, "goal_change")
     form = GoalStatusForm(
         request.POST or None, initial={"status": goal.status, "expected": goal.status}
     )
@@ -144,7 +153,7 @@ def goal_change(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
                 to=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
             )
-        except services.WellbeingError as refused:
+        except DomainError as refused:
             # Show the goal as it is now; their choice stays, ready to save again.
             goal.refresh_from_db()
             form = GoalStatusForm({**form.cleaned_data, "expected": goal.status})
@@ -161,16 +170,14 @@ def goal_change(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
 
 
 @permission("wellbeing.change_goals")
-def review_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def review_add(request: OrganisationRequest, person_id: uuid.UUID) -> HttpResponse:
     """Record a progress review. With more than one support that can be reviewed, first choose
     which (the goals talked about depend on it)."""
-    organisation = _organisation(request)
+    organisation = request.organisation
     person = _person_or_404(request, person_id)
     _working_with_or_404(request, person, "review_add")
     if request.method == "GET":
-        services.goals_viewed(
-            by=Acting.from_request(request), person=person, page="review_add", shown=True
-        )
+        _goals_viewed(request, person, "review_add")
     seen = selectors.relationships_of(organisation=organisation, person=person, user=request.user)
     reviewable = selectors.reviewable(seen)
     chosen = _chosen(request, reviewable)
@@ -197,7 +204,7 @@ def review_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 progress=form.entries(),
                 what_next=form.cleaned_data["what_next"],
             )
-        except services.WellbeingError as refused:
+        except DomainError as refused:
             form.add_error(None, str(refused))
         else:
             chosen.refresh_from_db()
@@ -225,7 +232,7 @@ def review_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     )
 
 
-def _chosen(request: HttpRequest, reviewable: list[Relationship]) -> Relationship | None:
+def _chosen(request: OrganisationRequest, reviewable: list[Relationship]) -> Relationship | None:
     wanted = request.GET.get("relationship", "")
     if wanted:
         found = next((r for r in reviewable if str(r.pk) == wanted), None)
@@ -238,12 +245,38 @@ def _chosen(request: HttpRequest, reviewable: list[Relationship]) -> Relationshi
 # Crisis and wellbeing plans
 
 
+def _plan_viewed(
+    request: OrganisationRequest,
+    person: Person,
+    page: str,
+    because: str,
+    *,
+    version: int | None = None,
+    refused: bool = False,
+    merged_plans: list[str] | None = None,
+) -> None:
+    """Every look at a plan is audited: `crisis_plan.viewed` once it is shown, or
+    `crisis_plan.view_refused` when it was not (never recorded as a view)."""
+    detail: dict[str, Any] = {"page": page, "because": because}
+    if not refused:
+        detail["version"] = version
+    if merged_plans:
+        detail["merged_plans"] = merged_plans
+    audit_view(
+        by=Acting.from_request(request),
+        entity=audit_actions.CRISIS_PLAN,
+        target=person,
+        refused=refused,
+        detail=detail,
+    )
+
+
 def _plan_context(
-    request: HttpRequest, person_id: uuid.UUID, page: str, *, change: bool = False
+    request: OrganisationRequest, person_id: uuid.UUID, page: str, *, change: bool = False
 ) -> tuple[Person, CrisisPlan | None, CrisisPlanSharing | None, selectors.PlanAccess]:
     """The person, their plan and who may see it, if this user may; otherwise page not found,
-    and the refused attempt is audited."""
-    organisation = _organisation(request)
+    and the refused attempt is audited as refused."""
+    organisation = request.organisation
     person = _person_or_404(request, person_id)
     plan = selectors.crisis_plan_of(organisation=organisation, person=person)
     sharing = selectors.sharing_in_force(plan)
@@ -251,28 +284,33 @@ def _plan_context(
         organisation=organisation, user=request.user, person=person, plan=plan, sharing=sharing
     )
     if not (access.change if change else access.see):
-        services.crisis_plan_viewed(
-            by=Acting.from_request(request),
-            person=person,
-            page=page,
-            shown=False,
-            because=access.because,
-        )
+        _plan_viewed(request, person, page, access.because, refused=True)
         raise Http404("No such plan that you may see")
     return person, plan, sharing, access
 
 
 @permission("wellbeing.view_crisis_plan")
-def crisis_plan(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def crisis_plan(request: OrganisationRequest, person_id: uuid.UUID) -> HttpResponse:
     person, plan, sharing, access = _plan_context(request, person_id, "plan")
     versions = selectors.versions_of(plan)
-    services.crisis_plan_viewed(
-        by=Acting.from_request(request),
-        person=person,
-        page="plan",
-        shown=True,
-        because=access.because,
+    # Plans of records merged into this one that had their own (ADR-090): coordinators only.
+    merged = (
+        [
+            (kept, selectors.current_version(kept))
+            for kept in selectors.merged_crisis_plans(
+                organisation=request.organisation, person=person
+            )
+        ]
+        if access.coordinator
+        else []
+    )
+    _plan_viewed(
+        request,
+        person,
+        "plan",
+        access.because,
         version=versions[0].number if versions else None,
+        merged_plans=[str(kept.pk) for kept, _version in merged],
     )
     return render(
         request,
@@ -286,12 +324,13 @@ def crisis_plan(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             "access": access,
             "parts": PLAN_FIELDS,
             "back": _back(request, person),
+            "merged": merged,
         },
     )
 
 
 @permission("wellbeing.change_crisis_plan")
-def crisis_plan_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def crisis_plan_edit(request: OrganisationRequest, person_id: uuid.UUID) -> HttpResponse:
     person, plan, _sharing, access = _plan_context(request, person_id, "edit", change=True)
     current = selectors.current_version(plan)
     by = Acting.from_request(request)
@@ -307,6 +346,7 @@ def crisis_plan_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
                 based_on=form.cleaned_data["based_on"],
                 content=form.content(),
                 sharing=form.sharing(),
+                own_decision=bool(form.cleaned_data.get("own_decision")),
             )
         except services.PlanChanged as stale:
             # Keep what they wrote; base it on the newer version, shown beside each part the
@@ -327,7 +367,7 @@ def crisis_plan_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
                     "Who may see the plan was recorded with their version. Check it on the plan "
                     "page after you save.",
                 )
-        except services.WellbeingError as refused:
+        except DomainError as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(
@@ -335,13 +375,8 @@ def crisis_plan_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
             )
             return redirect("wellbeing:crisis_plan", person_id=person.pk)
     if request.method == "GET":
-        services.crisis_plan_viewed(
-            by=by,
-            person=person,
-            page="edit",
-            shown=True,
-            because=access.because,
-            version=current.number if current else None,
+        _plan_viewed(
+            request, person, "edit", access.because, version=current.number if current else None
         )
     return render(
         request,
@@ -356,8 +391,8 @@ def crisis_plan_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
     )
 
 
-@permission("wellbeing.change_crisis_plan")
-def crisis_plan_sharing(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+@permission("wellbeing.record_crisis_plan_sharing")
+def crisis_plan_sharing(request: OrganisationRequest, person_id: uuid.UUID) -> HttpResponse:
     person, plan, sharing, _access = _plan_context(request, person_id, "sharing", change=True)
     if plan is None or plan.version_count == 0:
         messages.info(request, "Write the plan first: you will be asked who may see it then")
@@ -371,6 +406,7 @@ def crisis_plan_sharing(request: HttpRequest, person_id: uuid.UUID) -> HttpRespo
                 person=person,
                 based_on=form.cleaned_data["based_on"],
                 sharing=form.sharing(),
+                own_decision=form.cleaned_data["own_decision"],
             )
         except services.SharingChanged as stale:
             # Keep their choice, based now on the newer one, which the page shows.
@@ -380,7 +416,7 @@ def crisis_plan_sharing(request: HttpRequest, person_id: uuid.UUID) -> HttpRespo
             form = SharingForm(data)
             form.is_valid()
             form.add_error(None, str(stale))
-        except services.WellbeingError as refused:
+        except DomainError as refused:
             form.add_error(None, str(refused))
         else:
             messages.success(request, f"Who may see {person.given_name}'s plan has been recorded")
@@ -394,19 +430,16 @@ def crisis_plan_sharing(request: HttpRequest, person_id: uuid.UUID) -> HttpRespo
 
 
 @permission("wellbeing.print_crisis_plan")
-def crisis_plan_print(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    """A printable copy for the person's GP, only if the person agreed to share it with them."""
+def crisis_plan_print(request: OrganisationRequest, person_id: uuid.UUID) -> HttpResponse:
+    """A printable copy for the person's GP, only if the person agreed to share it with them:
+    otherwise the page says so, and the attempt is audited as refused."""
     person, plan, sharing, access = _plan_context(request, person_id, "print")
     current = selectors.current_version(plan)
     agreed = sharing is not None and sharing.gp and current is not None
-    services.crisis_plan_viewed(
-        by=Acting.from_request(request),
-        person=person,
-        page="print",
-        shown=agreed,
-        because=access.because if agreed else "GP sharing not agreed",
-        version=current.number if agreed and current else None,
-    )
+    if agreed and current is not None:
+        _plan_viewed(request, person, "print", access.because, version=current.number)
+    else:
+        _plan_viewed(request, person, "print", "GP sharing not agreed", refused=True)
     return render(
         request,
         "wellbeing/crisis_plan_print.jinja",

@@ -25,6 +25,12 @@ ROUTES = {
     "accounts:two_factor_reset": {Role.ORGANISATION_ADMIN},
     "accounts:forgotten_password": PUBLIC,
     "accounts:set_password": PUBLIC,
+    "accounts:audit_log": {Role.ORGANISATION_ADMIN},
+    # A network admin's pages of their network (ADR-091); every organisation role is refused.
+    "accounts:network": {Role.NETWORK_ADMIN},
+    "accounts:network_admin_invite": {Role.NETWORK_ADMIN},
+    "accounts:network_invitation_withdraw": {Role.NETWORK_ADMIN},
+    "accounts:network_roles": {Role.NETWORK_ADMIN},
 }
 POST_ONLY = {
     "accounts:sign_out",
@@ -32,6 +38,7 @@ POST_ONLY = {
     "accounts:two_factor_reset",
     "accounts:invitation_withdraw",
     "accounts:invitation_answer",
+    "accounts:network_invitation_withdraw",
 }
 SECRET = "Bartholomew Quince"
 
@@ -50,6 +57,7 @@ def url_kwargs(organisation):
     )
     return {
         "membership_id": membership.pk,
+        "organisation_id": organisation.pk,
         "invitation_id": invitation.pk,
         "uid": "MTIz",
         "token": "not-a-real-token",

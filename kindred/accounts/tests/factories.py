@@ -1,6 +1,7 @@
 import factory
 
 from kindred.accounts.models import Membership, Network, Organisation, Role, User
+from kindred.core.tests.names import PlainName
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -31,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
-    full_name = factory.Faker("name", locale="en_GB")
+    full_name = PlainName("name")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

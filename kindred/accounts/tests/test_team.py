@@ -19,7 +19,9 @@ def admin_client(client_as):
 
 
 def link_in(message) -> str:
-    return re.search(r"http://testserver(/set-password/\S+/)", message["body"]).group(1)
+    found = re.search(r"http://testserver(/set-password/\S+/)", message["body"])
+    assert found is not None, message["body"]
+    return found.group(1)
 
 
 def test_an_admin_adds_someone_new_who_then_sets_their_password(admin_client, organisation, outbox):

@@ -48,7 +48,9 @@ def test_first_sign_in_sets_up_an_app_and_nothing_is_reachable_before(
 
     page = client.get(reverse("accounts:two_factor")).content.decode()
     assert "Set up two-step verification" in page and "data:image/svg+xml" in page
-    key = re.search(r"<code>([A-Z2-7 ]+)</code>", page).group(1)
+    shown = re.search(r"<code>([A-Z2-7 ]+)</code>", page)
+    assert shown is not None
+    key = shown.group(1)
     device = TOTPDevice.objects.get(user=coordinator)
     assert not device.confirmed and key.replace(" ", "") and len(key.replace(" ", "")) >= 32
 

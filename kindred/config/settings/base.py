@@ -7,7 +7,7 @@ from pathlib import Path
 import nhsuk_frontend_jinja
 from csp.constants import NONCE, NONE, SELF
 
-from kindred.config.settings.environment import (
+from kindred.core.environment import (
     database_from_url,
     env,
     env_bool,
@@ -41,12 +41,14 @@ INSTALLED_APPS = [
     "kindred.accounts",
     "kindred.people",
     "kindred.notifications",
+    "kindred.safeguarding",
     "kindred.referrals",
     "kindred.fhir",
     "kindred.volunteers",
     "kindred.matching",
     "kindred.relationships",
     "kindred.wellbeing",
+    "kindred.groups",
     "kindred.nonprod",  # demo and scale data; removed in production settings
 ]
 
@@ -65,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "kindred.core.middleware.CurrentOrganisationMiddleware",
+    "kindred.accounts.middleware.CurrentOrganisationMiddleware",
     "kindred.core.access.AccessMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -83,7 +85,7 @@ TEMPLATES = [
             "environment": "kindred.config.jinja2_env.environment",
             "context_processors": [
                 "django.contrib.messages.context_processors.messages",
-                "kindred.core.context_processors.acting_for",
+                "kindred.accounts.context_processors.acting_for",
             ],
         },
     },
@@ -197,9 +199,22 @@ CACHES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Notifications: "console" (the log) or "file" (JSON lines). See kindred/notifications/backends.py.
+# Notifications: "console" (the log), "file" (JSON lines), "smtp" (email through the EMAIL_*
+# settings below) or "notify" (GOV.UK Notify). See docs/notifications.md and ADR-103.
 KINDRED_NOTIFICATIONS_BACKEND = env("KINDRED_NOTIFICATIONS_BACKEND", "console")
 KINDRED_NOTIFICATIONS_FILE = env("KINDRED_NOTIFICATIONS_FILE", str(VAR_DIR / "notifications.jsonl"))
+EMAIL_HOST = env("EMAIL_HOST", "localhost") or "localhost"
+EMAIL_PORT = int(env("EMAIL_PORT", "25") or "25")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 15
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "kindred@localhost") or "kindred@localhost"
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", "") or ""
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "") or ""
+NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", "") or ""
+NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", "") or ""
 
 KINDRED_SERVICE_NAME = "Kindred"
 
@@ -214,7 +229,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"refusals_on_one_line": {"()": "kindred.core.logs.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # A 403 is one line, not a traceback (kindred.core.logs).
+        "django.request": {"filters": ["refusals_on_one_line"]},
+    },
 }

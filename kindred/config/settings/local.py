@@ -1,7 +1,7 @@
 """Running Kindred on one machine (`make run`): SQLite by default, debug pages off by default."""
 
 from kindred.config.settings.base import *
-from kindred.config.settings.environment import (
+from kindred.core.environment import (
     LOCAL_FIELD_ENCRYPTION_KEY,
     LOCAL_SECRET_KEY,
     env,

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from kindred.config.settings.base import *
-from kindred.config.settings.environment import env, env_bool
+from kindred.core.environment import env, env_bool
 
 DEBUG = False
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "kindred.nonprod"]

@@ -1,7 +1,7 @@
 """The test suite: same database choice as everywhere (DATABASE_URL, SQLite by default)."""
 
 from kindred.config.settings.base import *
-from kindred.config.settings.environment import TEST_FIELD_ENCRYPTION_KEY, TEST_SECRET_KEY
+from kindred.core.environment import TEST_FIELD_ENCRYPTION_KEY, TEST_SECRET_KEY
 
 DEBUG = False
 SECRET_KEY = TEST_SECRET_KEY

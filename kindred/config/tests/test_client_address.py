@@ -6,6 +6,7 @@ the whole public. The client address now comes from the trusted proxy's header o
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -14,8 +15,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kindred.config.settings.environment import env_proxies
 from kindred.core.addresses import client_address, parse_address, trusted_networks
+from kindred.core.environment import env_proxies
 from kindred.core.models import AuditEvent
 from kindred.core.services import client_ip
 from kindred.referrals.models import Referral
@@ -42,7 +43,7 @@ def through_proxy(client_address: str, *, forged: str = "") -> dict[str, str]:
     return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": chain}
 
 
-def address_of(**meta: str) -> str | None:
+def address_of(**meta: Any) -> str | None:
     return client_ip(RequestFactory().get("/", **meta))
 
 
@@ -151,7 +152,7 @@ def test_https_is_believed_only_from_the_proxy(client):
 # Sign-in lockout (django-axes through AXES_CLIENT_IP_CALLABLE)
 
 
-def sign_in(email: str, password: str, **meta: str):
+def sign_in(email: str, password: str, **meta: Any):
     return Client().post(
         reverse("accounts:sign_in"), {"email": email, "password": password}, **meta
     )

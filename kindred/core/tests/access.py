@@ -7,7 +7,6 @@ ROUTES = {
     "core:root": PUBLIC,
     "core:health": PUBLIC,
     "core:home": frozenset(Role),
-    "core:audit_log": {Role.ORGANISATION_ADMIN},
 }
 
 

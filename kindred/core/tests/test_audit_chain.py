@@ -8,8 +8,8 @@ import datetime as dt
 import itertools
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 import pytest
 from django.core.management import call_command
@@ -183,17 +183,20 @@ def test_verify_reports_a_missing_trigger_and_an_unknown_organisation(logged, ca
     assert code == 1 and "no organisation has the slug 'nobody-by-this-name'" in out
 
 
-text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+#: Surrogates cannot be encoded, and PostgreSQL's text holds no NUL.
+SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
+storable = st.characters(exclude_categories=SURROGATES, exclude_characters="\x00")
+text = st.text(storable)
 json_values = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(min_value=-(2**53), max_value=2**53)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")),
+    | st.text(storable),
     lambda children: (
         st.lists(children, max_size=4)
         | st.dictionaries(
-            st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")),
+            st.text(storable),
             children,
             max_size=4,
         )
@@ -210,7 +213,7 @@ json_values = st.recursive(
 def test_the_hash_written_is_the_hash_read_back_whatever_the_detail(ours, detail):
     """The hash is over what the database hands back (jsonb reorders keys and rewrites
     numbers): no honest entry ever reads as edited."""
-    entry = audit_record(by=ours, action="test.detail", detail=detail)
+    entry = audit_record(by=ours, action="test.recorded", detail=detail)
     stored = AuditEvent.objects.get(pk=entry.pk)
     assert audit_chain.link_hash(stored.previous_hash, stored) == stored.entry_hash
 
@@ -263,10 +266,10 @@ def test_entries_written_before_the_chain_are_numbered_in_the_order_they_happene
 # --- concurrency (PostgreSQL) --------------------------------------------------------------
 
 
-def in_threads(jobs: list[Callable[[], None]]) -> list[BaseException]:
+def in_threads(jobs: Sequence[Callable[[], object]]) -> list[BaseException]:
     errors: list[BaseException] = []
 
-    def run(job: Callable[[], None]) -> None:
+    def run(job: Callable[[], object]) -> None:
         try:
             job()
         except BaseException as error:  # reported to the test
@@ -311,7 +314,7 @@ def test_an_organisation_writing_does_not_hold_up_another():
 
     def hold_a() -> None:
         with transaction.atomic():
-            audit_record(by=Acting.system("holder", a), action="test.hold")
+            audit_record(by=Acting.system("holder", a), action="test.held")
             holding.set()
             release.wait(timeout=30)
 
@@ -319,13 +322,17 @@ def test_an_organisation_writing_does_not_hold_up_another():
         def job() -> None:
             holding.wait(timeout=30)
             started = time.monotonic()
-            audit_record(by=Acting.system(name, organisation), action="test.other")
+            audit_record(by=Acting.system(name, organisation), action="test.repeated")
             timings[name] = time.monotonic() - started
 
         return job
 
+    def then_close(job: Callable[[], None]) -> None:
+        job()
+        connections.close_all()
+
     threads = [
-        threading.Thread(target=lambda j=j: (j(), connections.close_all()))
+        threading.Thread(target=then_close, args=(j,))
         for j in (hold_a, write_to(b, "b"), write_to(a, "a"))
     ]
     for thread in threads:
@@ -343,4 +350,4 @@ def test_an_organisation_writing_does_not_hold_up_another():
     assert not a_done_while_a_held and timings["a"] >= 0.5
     assert list(
         AuditEvent.objects.filter(organisation=a).order_by("sequence").values_list("action")
-    ) == [("test.hold",), ("test.other",)]
+    ) == [("test.held",), ("test.repeated",)]

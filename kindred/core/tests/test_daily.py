@@ -34,3 +34,48 @@ def test_every_registered_job_runs_even_when_one_fails(monkeypatch):
 
 def test_the_volunteer_reminders_are_a_daily_job():
     assert "kindred.volunteers.tasks.queue_daily_reminders" in daily.jobs()
+
+
+def _waiting():
+    from django_tasks_db.models import DBTaskResult
+
+    return list(
+        DBTaskResult.objects.filter(task_path=daily.daily_jobs_due.module_path, status="READY")
+    )
+
+
+def test_the_daily_run_is_a_durable_task_with_exactly_one_waiting(db, settings, monkeypatch):
+    import time_machine
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ran = []
+    monkeypatch.setattr(daily, "_jobs", {"reminders": lambda: ran.append("reminders")})
+
+    def worker_runs_what_is_due() -> None:
+        """Claim and run each due task as `kindred worker` does (Worker.run() would close the
+        test's database connection between tasks)."""
+        worker = Worker(
+            queue_names=["*"], interval=0, batch=True, backend_name="default",
+            startup_delay=False, max_tasks=None, worker_id="test", excluded_queue_names=[],
+        )  # fmt: skip
+        while (due := DBTaskResult.objects.ready().get_locked()) is not None:
+            due.claim(worker.worker_id)
+            worker.run_task(due)
+
+    with time_machine.travel(dt.datetime(2026, 1, 5, 12, 0, tzinfo=LONDON), tick=False) as clock:
+        # A new site: the first run is now; starting again (or a second worker) adds none.
+        assert daily.schedule_daily_jobs() is True
+        assert daily.schedule_daily_jobs() is False
+        worker_runs_what_is_due()
+        assert ran == ["reminders"]
+        [waiting] = _waiting()
+        assert waiting.run_after == dt.datetime(2026, 1, 6, 7, 0, tzinfo=LONDON)
+        # No worker runs for two days; the next to start runs the missed day once, not twice.
+        clock.move_to(dt.datetime(2026, 1, 8, 9, 0, tzinfo=LONDON))
+        assert daily.schedule_daily_jobs() is False
+        worker_runs_what_is_due()
+        assert ran == ["reminders", "reminders"]
+        [waiting] = _waiting()
+        assert waiting.run_after == dt.datetime(2026, 1, 9, 7, 0, tzinfo=LONDON)

@@ -10,13 +10,16 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from kindred.core import append_only
+
+if TYPE_CHECKING:
+    from psycopg import Connection
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="roles and privileges are PostgreSQL's"
@@ -41,18 +44,19 @@ def app_role(transactional_db) -> Iterator[str]:
             cursor.execute(f"DROP ROLE {role}")
 
 
-def connect_as(role: str) -> psycopg.Connection[Any]:
+def connect_as(role: str) -> Connection[Any]:
     settings = connection.settings_dict
-    return psycopg.connect(
+    connected: Connection[Any] = psycopg.connect(
         host=settings["HOST"] or "localhost",
         port=settings["PORT"] or 5432,
         dbname=settings["NAME"],
         user=role,
         autocommit=True,
     )
+    return connected
 
 
-def refused_as(db, statement: Any) -> str:  # type: ignore[no-untyped-def]
+def refused_as(db: Connection[Any], statement: Any) -> str:
     with pytest.raises(psycopg.Error) as error:
         db.execute(statement)
     return str(error.value)
@@ -72,9 +76,11 @@ def test_the_application_role_can_add_to_the_log_and_cannot_rewrite_it(app_role,
         "from kindred.accounts.models import Organisation\n"
         "from kindred.core.services import Acting, audit_record\n"
         "from kindred.core import audit_chain\n"
+        "from kindred.core.audit_actions import audit_action\n"
+        "wrote = audit_action('test.recorded', \"Written by Kindred's own tests\")\n"
         "o = Organisation.objects.create(slug='app-role', name='App role')\n"
         "o.name = 'App role renamed'; o.save()\n"
-        "for i in range(3): audit_record(by=Acting.system('app', o), action='app.wrote')\n"
+        "for i in range(3): audit_record(by=Acting.system('app', o), action=wrote)\n"
         "assert all(r.holds for r in audit_chain.verify()), audit_chain.verify()\n"
         "print('wrote as', __import__('django.db').db.connection.cursor().connection.info.user)\n"
     )

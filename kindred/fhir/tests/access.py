@@ -7,6 +7,7 @@ a token, with a revoked token and with another organisation's token)."""
 
 from kindred.accounts.models import Role
 from kindred.core.access import PUBLIC
+from kindred.referrals.tests.factories import ReferralFactory
 
 ROUTES = {
     "fhir:metadata": PUBLIC,
@@ -27,6 +28,4 @@ TOKEN_PROTECTED = [
 
 
 def url_kwargs(organisation):
-    from kindred.referrals.tests.factories import ReferralFactory
-
     return {"resource_id": str(ReferralFactory(organisation=organisation).pk)}

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import threading
 import urllib.request
+from typing import Any
 
 import pytest
 from django.db import connection
 
 from kindred.fhir.tests.conftest import EXAMPLE
+from kindred.people.identifiers import nhs_number_check_digit
+from kindred.people.models import Person
 from kindred.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,8 +54,6 @@ ROUNDS = 5
 
 
 def _valid_nhs_numbers(count: int) -> list[str]:
-    from kindred.people.identifiers import nhs_number_check_digit
-
     found: list[str] = []
     start = 401023213
     while len(found) < count:
@@ -63,10 +64,10 @@ def _valid_nhs_numbers(count: int) -> list[str]:
     return found
 
 
-def _one_round(url: str, token: str, round_number: int, nhs_number: str) -> list[dict]:
+def _one_round(url: str, token: str, round_number: int, nhs_number: str) -> list[dict[str, Any]]:
     """THREADS different referrals of the same person, posted at the same moment."""
     template = json.loads(EXAMPLE.read_bytes())
-    answers: list[dict] = []
+    answers: list[dict[str, Any]] = []
     failures: list[BaseException] = []
     start = threading.Barrier(THREADS)
 
@@ -103,8 +104,6 @@ def test_simultaneous_referrals_of_a_new_nhs_number_make_one_person(live_server,
     """Issue 10 item 7: 8 referrals (different identifiers) of the same new NHS number at the
     same moment, round after round: each round makes exactly one person, all 8 referrals linked
     to them, and every sender is answered 201 with what it sent."""
-    from kindred.people.models import Person
-
     for round_number, nhs_number in enumerate(_valid_nhs_numbers(ROUNDS)):
         answers = _one_round(live_server.url, token, round_number, nhs_number)
         assert len(answers) == THREADS

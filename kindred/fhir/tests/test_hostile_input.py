@@ -8,15 +8,18 @@ from __future__ import annotations
 import copy
 import json
 import logging
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
 from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.servicerequest import ServiceRequest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from kindred.fhir.parse import MAX_DEPTH, MAX_VALUES
 from kindred.fhir.tests.conftest import EXAMPLE, post
+from kindred.fhir.views import fhir_api
 from kindred.people.models import Person
 from kindred.referrals.models import Referral
 
@@ -30,7 +33,9 @@ def refused(response, status: int) -> list[tuple[str, str, str]]:
     response.content.decode("ascii")  # no charset is needed: the body is ASCII
     parsed = OperationOutcome.model_validate(json.loads(response.content))
     assert parsed.issue, "an OperationOutcome without an issue says nothing"
-    return [(i.code, (i.expression or [""])[0], i.diagnostics or "") for i in parsed.issue]
+    return [
+        (str(i.code), str((i.expression or [""])[0]), i.diagnostics or "") for i in parsed.issue
+    ]
 
 
 def nothing_stored() -> None:
@@ -339,8 +344,6 @@ def test_a_missing_or_bad_token_gets_401_as_an_outcome(db, example, authorizatio
 )
 @pytest.mark.parametrize("search", ["/fhir/Task?based-on=", "/fhir/Communication?recipient="])
 def test_odd_search_parameters_get_a_fhir_answer(api, search, value):
-    from urllib.parse import quote
-
     response = api.get(search + quote(value))
     assert response.status_code in (200, 400, 403), response.content[:300]
     assert response["Content-Type"] == FHIR_JSON
@@ -414,8 +417,6 @@ def test_a_wrong_method_gets_405_as_an_outcome(api, method, path, allow):
 
 
 def test_a_bug_behind_the_api_is_a_logged_500_outcome_that_reveals_nothing(rf, caplog):
-    from kindred.fhir.views import fhir_api
-
     @fhir_api("GET")
     def broken(request):
         raise RuntimeError("secret detail of a server bug")
@@ -433,8 +434,6 @@ def test_a_failure_inside_the_fhir_models_is_a_logged_400_not_a_500(
 ):
     # The last guard while reading: whatever the models raise is the sender's unreadable input,
     # but it is logged at ERROR with its traceback so that the gap gets closed.
-    from fhir.resources.R4B.servicerequest import ServiceRequest
-
     def broken(*_args, **_kwargs):
         raise KeyError("R4.SpaceshipType")
 

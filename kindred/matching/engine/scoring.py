@@ -288,8 +288,12 @@ def _point(profile: Profile) -> tuple[float, float] | None:
 
 
 def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Straight-line distance in km between two points in metres (eastings, northings)."""
-    return math.hypot(a[0] - b[0], a[1] - b[1]) / 1000.0
+    """Straight-line distance in km between two points in metres (eastings, northings). The
+    square root of the sum of squares, not `math.hypot`: numpy does the same operations, so
+    the vectorised scores (engine.vectorised) and the hard rules agree with these to the bit."""
+    dx = a[0] - b[0]
+    dy = a[1] - b[1]
+    return math.sqrt(dx * dx + dy * dy) / 1000.0
 
 
 def overlap(
@@ -343,22 +347,16 @@ def explain(parts: Components, weights: Weights = DEFAULT_WEIGHTS) -> str:
     for face-to-face pairs the distance is always given."""
     sentences: list[str] = []
     if parts.shared_experiences and weights.shared_experience > 0:
-        if len(parts.shared_experiences) == 1 and parts.shared_experiences[0] in _BOTH:
-            sentences.append(_BOTH[parts.shared_experiences[0]])
-        else:
-            sentences.append(f"Both have lived experience of {_and(parts.shared_experiences)}")
+        sentences.append(shared_experience_words(parts.shared_experiences))
     if parts.distance is not None:
         if parts.distance_km is None:
             sentences.append("Distance not known")
         else:
-            sentences.append(f"{_km(parts.distance_km)} apart")
+            sentences.append(f"{km_words(parts.distance_km)} apart")
     if parts.shared_interests and weights.interests > 0:
-        sentences.append(f"Both enjoy {_and(parts.shared_interests)}")
+        sentences.append(f"Both enjoy {and_list(parts.shared_interests)}")
     if parts.free_together and weights.availability > 0:
-        times = [f"{DAY_NAMES[day]} {part}s" for day, part in parts.free_together]
-        if len(times) > 3:
-            times = [*times[:3], "other times"]
-        sentences.append(f"Both free {_and(times)}")
+        sentences.append(free_together_words(parts.free_together))
     if parts.waiting_days > 0 and weights.waiting > 0:
         days = parts.waiting_days
         sentences.append(f"Waiting {days} day{'' if days == 1 else 's'}")
@@ -367,14 +365,34 @@ def explain(parts: Components, weights: Weights = DEFAULT_WEIGHTS) -> str:
     return " ".join(f"{sentence}." for sentence in sentences)
 
 
-def _and(items: Iterable[str]) -> str:
+def shared_experience_words(shared: Iterable[str]) -> str:
+    """Shared lived experience in words: "Both stroke survivors", "Both have lived experience of
+    COPD and stroke"."""
+    names = tuple(shared)
+    if len(names) == 1 and names[0] in _BOTH:
+        return _BOTH[names[0]]
+    return f"Both have lived experience of {and_list(names)}"
+
+
+def free_together_words(together: Iterable[tuple[int, str]]) -> str:
+    """Times both are free in words: "Both free Tuesday afternoons and Friday mornings" (at most
+    three times, then "other times")."""
+    times = [f"{DAY_NAMES[day]} {part}s" for day, part in together]
+    if len(times) > 3:
+        times = [*times[:3], "other times"]
+    return f"Both free {and_list(times)}"
+
+
+def and_list(items: Iterable[str], *, joiner: str = "and") -> str:
+    """Words in a list: "a", "a and b", "a, b and c" (or with another joiner: "a, b or c")."""
     words = list(items)
-    if len(words) == 1:
-        return words[0]
-    return f"{', '.join(words[:-1])} and {words[-1]}"
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {joiner} {words[-1]}"
 
 
-def _km(km: float) -> str:
+def km_words(km: float) -> str:
+    """A distance as a coordinator reads it: "Less than 0.1 km", "1.2 km", "14 km"."""
     if km < 0.1:
         return "Less than 0.1 km"
     return f"{km:.1f} km" if km < 10 else f"{km:.0f} km"
@@ -389,9 +407,13 @@ __all__ = [
     "ScoredPair",
     "Weights",
     "Window",
+    "and_list",
     "components",
     "explain",
+    "free_together_words",
+    "km_words",
     "score_arrays",
     "score_pair",
+    "shared_experience_words",
     "weighted_score",
 ]

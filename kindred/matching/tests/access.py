@@ -29,7 +29,11 @@ ROUTES = {
     "matching:network_reject": NETWORK_ADMIN,
     "matching:sharing": {Role.ORGANISATION_ADMIN},
 }
-POST_ONLY = {"matching:accept", "matching:start", "matching:network_accept"}
+POST_ONLY = {
+    "matching:accept",
+    "matching:start",
+    "matching:network_accept",
+}
 
 # A name that, if it appears on a page Charlie (another organisation) can open, means a leak.
 SECRET = "Perpetua"
@@ -43,13 +47,6 @@ def url_kwargs(organisation):
     referral = ReferralFactory(organisation=organisation, person=person, status=Status.WAITING)
     volunteer = VolunteerFactory(organisation=organisation, given_name=SECRET)
     introduced = ReferralFactory(organisation=organisation, status=Status.WAITING)
-    match = Match.objects.create(
-        organisation=organisation,
-        referral=introduced,
-        volunteer=volunteer,
-        score=0.5,
-        explanation="Both stroke survivors.",
-    )
     relationship = RelationshipFactory(
         organisation=organisation,
         person=introduced.person,
@@ -59,11 +56,16 @@ def url_kwargs(organisation):
         next_review_on=None,
         supporters=[],
     )
-    Supporter.objects.create(
-        relationship=relationship,
+    link = Supporter.objects.create(
+        relationship=relationship, volunteer=volunteer, joined_on=relationship.introduced_on
+    )
+    Match.objects.create(
+        organisation=organisation,
+        referral=introduced,
         volunteer=volunteer,
-        match=match,
-        joined_on=relationship.introduced_on,
+        score=0.5,
+        explanation="Both stroke survivors.",
+        supporter_link=link,
     )
     return {
         "referral_id": referral.pk,

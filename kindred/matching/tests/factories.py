@@ -1,9 +1,14 @@
+import datetime as dt
+
 import factory
+from django.utils import timezone
 
 from kindred.matching.models import Conflict, ConflictReason, SupporterProfile, WaitingProfile
 from kindred.referrals.models import Status
 from kindred.referrals.tests.factories import ReferralFactory
-from kindred.volunteers.tests.factories import VolunteerFactory
+from kindred.volunteers.tests.factories import DbsCheckFactory, RoleFactory, VolunteerFactory
+
+# factory_boy has no types (mypy skips it), so its base class is Any: the ignores below say so.
 
 
 class WaitingProfileFactory(factory.django.DjangoModelFactory):
@@ -48,8 +53,6 @@ class ConflictFactory(factory.django.DjangoModelFactory):
 def eligible_supporter(organisation, given_name="Sam", **profile):
     """A volunteer with a matching profile, eligible for the organisation's befriender role
     (basic DBS check), so that suggestions may use them."""
-    from kindred.volunteers.tests.factories import DbsCheckFactory, RoleFactory
-
     role = RoleFactory(organisation=organisation, dbs_level="basic")
     volunteer = SupporterProfileFactory(
         volunteer__organisation=organisation, volunteer__given_name=given_name, **profile
@@ -61,10 +64,6 @@ def eligible_supporter(organisation, given_name="Sam", **profile):
 
 def waiting_referral(organisation, given_name="Ada", days=10, **profile):
     """A referral waiting for a match `days` days, with a matching profile."""
-    import datetime as dt
-
-    from django.utils import timezone
-
     return WaitingProfileFactory(
         referral__organisation=organisation,
         referral__person__given_name=given_name,

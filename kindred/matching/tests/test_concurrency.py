@@ -13,7 +13,13 @@ from kindred.accounts.models import Role
 from kindred.core.services import Acting
 from kindred.matching import services
 from kindred.matching.models import Match
-from kindred.matching.tests.factories import SupporterProfileFactory, WaitingProfileFactory
+from kindred.matching.tests.factories import (
+    SupporterProfileFactory,
+    WaitingProfileFactory,
+    eligible_supporter,
+    waiting_referral,
+)
+from kindred.relationships.selectors import supporter_load
 from kindred.volunteers.tests.factories import DbsCheckFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -85,9 +91,6 @@ def _race(acceptances) -> tuple[list[object], list[str]]:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_a_pair_and_a_single_racing_for_one_place_never_exceed_it(organisation, make_user):
-    from kindred.matching.tests.factories import eligible_supporter, waiting_referral
-    from kindred.relationships.selectors import supporter_load
-
     sam = eligible_supporter(organisation, "Sam", capacity=2)
     tom = eligible_supporter(organisation, "Tom", capacity=1)
     pair = waiting_referral(organisation, "Ada", supporters_needed=2)
@@ -112,9 +115,6 @@ def test_a_pair_and_a_single_racing_for_one_place_never_exceed_it(organisation, 
 def test_two_pairs_naming_the_same_supporters_in_opposite_order_do_not_deadlock(
     organisation, make_user
 ):
-    from kindred.matching.tests.factories import eligible_supporter, waiting_referral
-    from kindred.relationships.selectors import supporter_load
-
     sam = eligible_supporter(organisation, "Sam", capacity=1)
     tom = eligible_supporter(organisation, "Tom", capacity=1)
     first = waiting_referral(organisation, "Ada", supporters_needed=2)

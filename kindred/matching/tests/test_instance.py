@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -31,9 +32,9 @@ def changed(change) -> object:
 def setting(path: str, value: object):
     """A change that sets e.g. "candidates.3.supporter" to value."""
 
-    def change(data: dict) -> None:
+    def change(data: dict[str, Any]) -> None:
         *parents, last = path.split(".")
-        target: object = data
+        target: Any = data
         for key in parents:
             target = target[int(key)] if isinstance(target, list) else target[key]
         if isinstance(target, list):
@@ -45,9 +46,9 @@ def setting(path: str, value: object):
 
 
 def removing(path: str):
-    def change(data: dict) -> None:
+    def change(data: dict[str, Any]) -> None:
         *parents, last = path.split(".")
-        target: object = data
+        target: Any = data
         for key in parents:
             target = target[int(key)] if isinstance(target, list) else target[key]
         del target[last]
@@ -55,7 +56,7 @@ def removing(path: str):
     return change
 
 
-def two_problems(data: dict) -> None:
+def two_problems(data: dict[str, Any]) -> None:
     """A score out of range at candidates[3], and an unknown supporter before it."""
     setting("candidates.3.score", 7)(data)
     setting("candidates.1.supporter", "nobody")(data)

@@ -35,13 +35,13 @@ def test_a_dry_run_prints_the_proposals_with_why(organisation, pair):
     out = run("--organisation", organisation.slug, "--dry-run")
     assert "Ada" in out and "Sam" in out and "Both stroke survivors." in out
     assert "1 proposed, 0 without a supporter" in out
-    assert not AuditEvent.objects.filter(action="matching.proposed").exists()
+    assert not AuditEvent.objects.filter(action="match.proposed").exists()
     assert not Match.objects.exists()
 
 
 def test_without_dry_run_proposals_are_recorded_never_accepted(organisation, pair):
     run("--organisation", organisation.slug)
-    assert AuditEvent.objects.filter(action="matching.proposed").count() == 1
+    assert AuditEvent.objects.filter(action="match.proposed").count() == 1
     assert not Match.objects.exists()
 
 

@@ -44,9 +44,19 @@ def test_someone_who_needs_two_is_proposed_a_pair_with_both_explanations(organis
     [proposal] = suggest(organisation=organisation).proposals
     assert proposal.referral == ada and proposal.is_pair
     assert [c.volunteer for c in proposal.supporters] == [sam, tom]  # best first
-    assert [c.explanation for c in proposal.supporters] == [
-        "Both stroke survivors. Both enjoy chess and gardening. Waiting 5 days.",
-        "Both stroke survivors. Both enjoy chess. Waiting 5 days.",
+    assert [c.reasons for c in proposal.supporters] == [
+        (
+            "Both stroke survivors",
+            "Both enjoy chess and gardening",
+            "Both speak English",
+            "Has room for 2 more people",
+        ),
+        (
+            "Both stroke survivors",
+            "Both enjoy chess",
+            "Both speak English",
+            "Has room for 2 more people",
+        ),
     ]
     assert [c.volunteer.given_name for c in proposal.alternatives] == ["Una"]
 
@@ -74,7 +84,7 @@ def test_a_coordinator_accepts_a_pair_in_one_decision(client_as, organisation):
         zip([sam, tom], matches, strict=True)
     )
     assert relationship.referral == ada and relationship.organisation == organisation
-    events = AuditEvent.objects.filter(action="matching.match_accepted")
+    events = AuditEvent.objects.filter(action="match.accepted")
     assert events.count() == 2 and all(e.detail["pair"] for e in events)
     # Nobody is proposed for Ada again, and the pair shows as one introduction.
     assert "as a pair" not in client.get(reverse("matching:suggest")).content.decode()

@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from kindred.accounts.models import Role
 from kindred.core.models import AuditEvent
-from kindred.matching import selectors
-from kindred.matching.models import SupporterProfile, WaitingProfile
+from kindred.core.services import Acting
+from kindred.matching import selectors, services
+from kindred.matching.models import Conflict, SupporterProfile, WaitingProfile
 from kindred.matching.tests.factories import (
     ConflictFactory,
     SupporterProfileFactory,
@@ -44,7 +45,7 @@ def test_a_coordinator_saves_a_waiting_persons_profile(client_as, organisation):
     assert profile.languages == ["English", "Urdu"]
     assert profile.modes == ["visit", "phone"]
     assert profile.gender_preference == "woman"
-    event = AuditEvent.objects.get(action="matching.waiting_profile_saved")
+    event = AuditEvent.objects.get(action="waiting_profile.saved")
     assert "Urdu" not in str(event.detail)
 
 
@@ -93,7 +94,7 @@ def test_a_coordinator_saves_a_supporters_profile_located_by_postcode(client_as,
     assert response.status_code == 302
     profile = SupporterProfile.objects.get(volunteer=volunteer)
     assert (profile.capacity, profile.max_travel_km, profile.gender) == (3, 8, "man")
-    assert AuditEvent.objects.filter(action="matching.supporter_profile_saved").count() == 1
+    assert AuditEvent.objects.filter(action="supporter_profile.saved").count() == 1
 
 
 @pytest.mark.parametrize(
@@ -182,8 +183,6 @@ def test_supporters_are_checked_against_every_hard_rule(organisation):
 
 
 def test_a_coordinator_records_a_conflict_and_the_pair_is_refused(client_as, organisation):
-    from kindred.matching.models import Conflict
-
     referral = ReferralFactory(organisation=organisation, status=Status.WAITING)
     volunteer = VolunteerFactory(organisation=organisation, given_name="Sam")
     url = reverse("matching:conflict_add", kwargs={"referral_id": referral.pk})
@@ -201,8 +200,6 @@ def test_a_coordinator_records_a_conflict_and_the_pair_is_refused(client_as, org
 def test_a_conflict_with_another_organisations_supporter_is_refused(
     client_as, organisation, other_organisation
 ):
-    from kindred.matching.models import Conflict
-
     referral = ReferralFactory(organisation=organisation, status=Status.WAITING)
     theirs = VolunteerFactory(organisation=other_organisation)
     url = reverse("matching:conflict_add", kwargs={"referral_id": referral.pk})
@@ -211,3 +208,17 @@ def test_a_conflict_with_another_organisations_supporter_is_refused(
     )
     assert "Select a supporter from the list" in response.content.decode()
     assert not Conflict.objects.exists()
+
+
+def test_a_supporters_place_comes_from_their_postcode_or_is_given(organisation, coordinator):
+    by = Acting(coordinator, organisation)
+    nowhere = VolunteerFactory(organisation=organisation, postcode="")
+    profile = services.supporter_profile_save(
+        by=by, volunteer=nowhere, details=services.SupporterDetails()
+    )
+    assert (profile.easting, profile.northing) == (None, None)
+    profile = services.supporter_profile_save(
+        by=by, volunteer=nowhere, details=services.SupporterDetails(), place=(389_000, 390_000)
+    )
+    profile.refresh_from_db()
+    assert (profile.easting, profile.northing) == (389_000, 390_000)

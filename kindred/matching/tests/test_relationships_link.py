@@ -4,13 +4,16 @@ a supporter from before, and a relationship that ended badly never matched again
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from kindred.accounts.models import Role
 from kindred.core.services import Acting
 from kindred.matching import selectors, services
-from kindred.matching.models import Match
+from kindred.matching.models import Match, MatchStatus
 from kindred.matching.suggest import suggest
 from kindred.matching.tests.factories import eligible_supporter, waiting_referral
+from kindred.relationships import services as relationships
 from kindred.relationships.models import Kind, Relationship, Status
 from kindred.relationships.tests.factories import RelationshipFactory
 from kindred.volunteers.models import VolunteeringRole
@@ -44,9 +47,11 @@ def test_a_supporter_who_supported_them_before_comes_first_and_says_so(organisat
     [proposal] = suggest(organisation=organisation).proposals
     [chosen] = proposal.supporters
     assert chosen.volunteer == tom
-    assert chosen.explanation == "Both stroke survivors. Waiting 10 days. Supported them before."
+    name = ada.person.given_name
+    assert chosen.reasons[:2] == ("Both stroke survivors", f"Supported {name} before")
     [other] = proposal.alternatives
-    assert other.explanation == "Both stroke survivors. Waiting 10 days."
+    assert other.reasons[0] == "Both stroke survivors"
+    assert f"Supported {name} before" not in other.reasons
     assert chosen.score > other.score
 
 
@@ -55,7 +60,7 @@ def test_continuity_is_kept_when_the_match_is_accepted(by, organisation):
     ada = waiting_referral(organisation, "Ada", days=10, interests=[])
     ended(organisation, ada.person, tom, "goals_met")
     accepted = services.match_accept(by=by, referral_id=ada.pk, volunteer_id=tom.pk)
-    assert accepted.matches[0].explanation.endswith("Supported them before.")
+    assert f"Supported {ada.person.given_name} before." in accepted.matches[0].explanation
 
 
 def test_a_pair_whose_support_ended_because_it_was_not_right_is_never_matched_again(
@@ -115,9 +120,6 @@ def test_a_relationship_error_leaves_nothing_behind(by, organisation):
 def test_the_supporters_page_shows_places_taken_without_n_plus_one(
     client_as, organisation, django_assert_max_num_queries
 ):
-    from django.urls import reverse
-
-    from kindred.accounts.models import Role
 
     sam = eligible_supporter(organisation, "Sam", capacity=3)
     for _ in range(6):
@@ -129,3 +131,52 @@ def test_the_supporters_page_shows_places_taken_without_n_plus_one(
     with django_assert_max_num_queries(15):
         body = client.get(reverse("matching:supporters")).content.decode()
     assert "1 of 3" in body and "People supported now" in body
+
+
+def test_matches_follow_their_relationship_through_matchings_own_services(by, organisation):
+    """Relationships tells (kindred.relationships.signals); matching's receivers mark its own
+    matches started, then ended. Another relationship's matches are left alone."""
+    sam, tom = (eligible_supporter(organisation, name) for name in ("Sam", "Tom"))
+    ada, bea = (waiting_referral(organisation, name) for name in ("Ada", "Bea"))
+    mine = services.match_accept(by=by, referral_id=ada.pk, volunteer_id=sam.pk)
+    other = services.match_accept(by=by, referral_id=bea.pk, volunteer_id=tom.pk)
+    [match], [untouched] = mine.matches, other.matches
+    assert match.supporter_link == mine.relationship.supporter_links.get()
+
+    relationships.relationship_move(
+        by=by,
+        relationship_id=mine.relationship.pk,
+        expected=Status.INTRODUCED,
+        to=Status.ACTIVE,
+    )
+    match.refresh_from_db()
+    assert match.status == MatchStatus.STARTED and match.started_at is not None
+    relationships.relationship_end(
+        by=by,
+        relationship_id=mine.relationship.pk,
+        expected=Status.ACTIVE,
+        reason="goals_met",
+        outcome="better",
+        next_step="none",
+    )
+    match.refresh_from_db()
+    untouched.refresh_from_db()
+    assert match.status == MatchStatus.ENDED
+    assert (untouched.status, untouched.started_at) == (MatchStatus.INTRODUCED, None)
+
+
+def test_a_match_introduced_then_ended_before_support_began_ends_too(by, organisation):
+    sam = eligible_supporter(organisation, "Sam")
+    ada = waiting_referral(organisation, "Ada")
+    accepted = services.match_accept(by=by, referral_id=ada.pk, volunteer_id=sam.pk)
+    relationships.relationship_end(
+        by=by,
+        relationship_id=accepted.relationship.pk,
+        expected=Status.INTRODUCED,
+        reason="not_right",
+        outcome="not_known",
+        next_step="another_supporter",
+    )
+    [match] = accepted.matches
+    match.refresh_from_db()
+    assert (match.status, match.started_at) == (MatchStatus.ENDED, None)

@@ -64,9 +64,16 @@ def test_the_best_pair_is_proposed_with_why_and_the_next_best(organisation, supp
     [proposal] = result.proposals
     assert proposal.referral == referral
     assert proposal.supporters[0].volunteer == stroke
-    assert (
-        proposal.supporters[0].explanation
-        == "Both stroke survivors. Both enjoy gardening. Waiting 41 days."
+    assert proposal.supporters[0].reasons == (
+        "Both stroke survivors",
+        "Both enjoy gardening",
+        "Both speak English",
+        "Has room for 2 more people",
+    )
+    # What the coordinator read is what a match records.
+    assert proposal.supporters[0].explanation == (
+        "Both stroke survivors. Both enjoy gardening. Both speak English. "
+        "Has room for 2 more people."
     )
     assert [c.volunteer.given_name for c in proposal.alternatives] == ["Tom"]
 
@@ -93,10 +100,8 @@ def test_face_to_face_candidates_are_the_nearest_within_travel(organisation, sup
     referral.person.save()
     [proposal] = suggest(organisation=organisation).proposals
     assert proposal.supporters[0].volunteer == near
-    assert (
-        "1 km apart" in proposal.supporters[0].explanation
-        or "1.0 km apart" in proposal.supporters[0].explanation
-    )
+    assert "1.0 km away" in proposal.supporters[0].reasons
+    assert proposal.supporters[0].meeting == "home visits"
     assert proposal.alternatives == []  # 9 km is beyond Far's 5 km
 
 
@@ -110,8 +115,9 @@ def test_availability_from_the_volunteers_app_is_used(organisation, supporter):
             free_times=["1-afternoon", "4-morning"])  # fmt: skip
     [proposal] = suggest(organisation=organisation).proposals
     assert proposal.supporters[0].volunteer == sam
-    assert proposal.supporters[0].explanation == (
-        "Both stroke survivors. Both free Tuesday afternoons. Waiting 3 days."
+    assert proposal.supporters[0].reasons[:2] == (
+        "Both stroke survivors",
+        "Both free Tuesday afternoons",
     )
     assert proposal.supporters[0].score > proposal.alternatives[0].score
 
@@ -136,6 +142,8 @@ def test_a_coordinator_accepts_and_then_support_starts(client_as, organisation, 
     client = client_as(Role.COORDINATOR)
     page = client.get(reverse("matching:suggest")).content.decode()
     assert "Ada" in page and "Accept match with Sam" in page
+    [seen] = AuditEvent.objects.filter(action__startswith="match_suggestions.")
+    assert (seen.action, seen.detail) == ("match_suggestions.viewed", {"proposals": 1})
     response = client.post(
         reverse("matching:accept", kwargs={"referral_id": referral.pk, "volunteer_id": sam.pk}),
         follow=True,
@@ -176,14 +184,14 @@ def test_a_coordinator_accepts_and_then_support_starts(client_as, organisation, 
     assert match.status == MatchStatus.STARTED and referral.status == Status.STARTED
     assert relationship.status == RelationshipStatus.ACTIVE
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"matching.match_accepted", "relationships.introduced", "relationships.moved"} <= actions
+    assert {"match.accepted", "relationship.introduced", "relationship.moved"} <= actions
     # Starting twice is refused plainly, not a server error.
     again = client.post(
         reverse("matching:start", kwargs={"relationship_id": relationship.pk}), follow=True
     )
     assert again.status_code == 200
     body = again.content.decode()
-    assert "kindred-message--error" in body and "is now &#39;Active&#39;" in body
+    assert "kindred-message--error" in body and "is now &#39;active&#39;" in body
 
 
 def test_swapping_accepts_an_alternative(client_as, organisation, supporter):

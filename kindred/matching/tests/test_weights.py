@@ -5,9 +5,13 @@ from django.urls import reverse
 
 from kindred.accounts.models import Role
 from kindred.core.models import AuditEvent
-from kindred.matching import selectors
+from kindred.core.services import Acting
+from kindred.matching import selectors, services
 from kindred.matching.engine.scoring import DEFAULT_WEIGHTS
 from kindred.matching.models import MatchingWeights
+from kindred.matching.suggest import suggest
+from kindred.matching.tests.factories import SupporterProfileFactory, WaitingProfileFactory
+from kindred.volunteers.tests.factories import DbsCheckFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +35,7 @@ def test_the_engines_defaults_apply_until_an_organisation_changes_them(
     assert response.status_code == 302
     assert selectors.weights_of(organisation=organisation).waiting == 0
     assert selectors.weights_of(organisation=other_organisation) == DEFAULT_WEIGHTS
-    assert AuditEvent.objects.filter(action="matching.weights_saved").count() == 1
+    assert AuditEvent.objects.filter(action="matching_weights.saved").count() == 1
 
 
 def test_weights_must_make_sense(client_as, organisation):
@@ -47,12 +51,6 @@ def test_weights_must_make_sense(client_as, organisation):
 
 
 def test_suggestions_use_the_organisations_weights(organisation):
-    from kindred.core.services import Acting
-    from kindred.matching import services
-    from kindred.matching.suggest import suggest
-    from kindred.matching.tests.factories import SupporterProfileFactory, WaitingProfileFactory
-    from kindred.volunteers.tests.factories import DbsCheckFactory, RoleFactory
-
     role = RoleFactory(organisation=organisation, dbs_level="basic")
     for name, experiences, interests in [
         ("Sam", ["stroke"], []),

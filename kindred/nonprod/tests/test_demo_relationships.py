@@ -7,11 +7,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from kindred.accounts.middleware import SESSION_KEY
 from kindred.accounts.models import Organisation, User
-from kindred.core.middleware import SESSION_KEY
 from kindred.nonprod.constants import demo_email
 from kindred.relationships import selectors
-from kindred.relationships.models import Concern, Contact, Relationship, Status
+from kindred.relationships.models import Contact, Relationship, Status
+from kindred.safeguarding.models import Concern
 
 
 def test_demo_relationships(db):
@@ -29,11 +30,17 @@ def test_demo_relationships(db):
     toms = selectors.my_people(organisation=leeds, user=tom, today=today)
     assert len(toms) == 2
     assert any(selectors.is_quiet(r, today) for r in toms)
-    assert all(r.my_contacts for r in toms)  # he logged them himself
+    assert all(r.contacts.filter(logged_by=tom).exists() for r in toms)  # he logged them
     assert selectors.gone_quiet(organisation=leeds, today=today).count() >= 2
     assert selectors.reviews_overdue(organisation=leeds, today=today).exists()
     assert selectors.worried_contacts(organisation=leeds, today=today).exists()
     assert selectors.open_concerns(organisation=leeds).count() == 1
+    # Safeguarding (issue 16): the befriender's concern reached the named lead; others are under
+    # enquiry and closed.
+    from_visit = selectors.open_concerns(organisation=leeds).get().concern
+    assert from_visit.timeline.filter(told__email=demo_email("safeguarding-lead")).exists()
+    assert set(leeds.concerns.values_list("status", flat=True)) == {"raised", "enquiry", "closed"}
+    assert leeds.concerns.get(status="enquiry").timeline.filter(kind="section_42").exists()
     statuses = set(leeds.relationships.values_list("status", flat=True))
     assert statuses == {Status.INTRODUCED, Status.ACTIVE, Status.PAUSED, Status.ENDED}
     pairs = [r for r in leeds.relationships.all() if r.supporter_links.count() == 2]

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
 
 from kindred.accounts.models import Membership, Organisation, Role, User
+from kindred.core.models import AuditEvent
+from kindred.matching.models import SupporterProfile, WaitingProfile
 from kindred.nonprod.constants import DEMO_PASSWORD
 from kindred.nonprod.demo import sign_ins
+from kindred.nonprod.scale import sign_in_email
 from kindred.people.identifiers import lookup
 from kindred.people.models import Person
+from kindred.referrals.models import Referral
+from kindred.referrals.models import Status as ReferralStatus
+from kindred.relationships.models import Contact
+from kindred.volunteers.models import DbsCheck, Stage, TrainingRecord
 
 
 def test_demo_data_is_a_believable_network_and_seeding_twice_changes_nothing(db):
@@ -26,7 +36,10 @@ def test_demo_data_is_a_believable_network_and_seeding_twice_changes_nothing(db)
     ) == counts
 
     assert Organisation.objects.count() == 3
-    assert {o.network.slug for o in Organisation.objects.all()} == {"people-helping-people"}
+    assert {o.network.slug for o in Organisation.objects.all() if o.network} == {
+        "people-helping-people"
+    }
+    assert not Organisation.objects.filter(network=None).exists()
     assert Person.objects.count() == 300
     volunteers = User.objects.filter(memberships__role=Role.VOLUNTEER).distinct().count()
     assert 35 <= volunteers <= 45
@@ -43,11 +56,122 @@ def test_every_demo_sign_in_works(db):
     assert roles == {r.label for r in Role}
 
 
-def test_scale_data_is_bulk_inserted_with_the_counts_asked_for(db):
-    call_command(
-        "seed", "scale", "--people=1200", "--volunteers=150", "--organisations=4", verbosity=0
+SMALL = [
+    "--people=400",
+    "--referrals=300",
+    "--volunteers=30",
+    "--relationships=90",
+    "--contacts=3",
+    "--organisations=3",
+    "--smaller-share=0.5",
+]
+
+
+def _fingerprint(slug: str = "scale-1-city") -> list[tuple[object, ...]]:
+    return sorted(
+        Referral.objects.filter(organisation__slug=slug).values_list(
+            "id", "status", "person__family_name", "first_contact_due"
+        )
     )
-    assert Person.objects.count() == 1200
-    assert Membership.objects.filter(role=Role.VOLUNTEER).count() == 150
-    per_organisation = sorted(o.people.count() for o in Organisation.objects.all())
-    assert per_organisation == [300, 300, 300, 300]
+
+
+def test_scale_data_fills_every_app_with_the_sizes_asked_for(db):
+    call_command("seed", "scale", *SMALL, verbosity=0)
+    city = Organisation.objects.get(slug="scale-1-city")
+    smaller = Organisation.objects.filter(network=city.network).exclude(pk=city.pk)
+    assert [o.people.count() for o in smaller] == [200, 200]
+    assert city.people.count() == 400
+    assert city.referrals.count() == 300
+    # Referrals in every state, each with its history from "received" to where it is now.
+    assert set(city.referrals.values_list("status", flat=True)) == set(ReferralStatus.values)
+    for referral in city.referrals.prefetch_related("history"):
+        steps = [e.to_state for e in sorted(referral.history.all(), key=lambda e: e.occurred_at)]
+        assert steps[0] == "received" and steps[-1] == referral.status
+    joined = city.referrals.filter(status="joined")
+    assert all(r.joined_to and r.joined_to.person_id == r.person_id for r in joined)
+    assert WaitingProfile.objects.filter(referral__status="waiting").count() == (
+        WaitingProfile.objects.count()
+    )
+    # Active befrienders with a sign-in, a DBS check (encrypted, read back whole), training for
+    # each course their role needs and a matching profile; a tenth as many still recruiting.
+    active = city.volunteers.filter(stage=Stage.ACTIVE)
+    assert active.count() == 30
+    assert city.volunteers.exclude(stage=Stage.ACTIVE).count() == 3
+    check = DbsCheck.objects.filter(organisation=city).first()
+    assert check is not None and check.certificate_number.endswith(check.certificate_last_digits)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT certificate_number FROM {DbsCheck._meta.db_table} WHERE id = %s",  # noqa: S608
+            [check.pk.hex if connection.vendor == "sqlite" else check.pk],
+        )
+        (stored,) = cursor.fetchone()
+    assert stored and check.certificate_number not in stored
+    befriender = city.volunteering_roles.get(kind="befriender")
+    assert TrainingRecord.objects.filter(organisation=city).count() == (
+        30 * befriender.courses.count()
+    )
+    assert SupporterProfile.objects.filter(organisation=city).count() == 30
+    assert all(v.user_id for v in active)
+    # Relationships from started (open) and closed (ended) referrals, with supporters, history
+    # and contacts; the supporter sign-in supports some of them.
+    assert city.relationships.count() == 90
+    assert city.relationships.filter(status="ended").count() == 54
+    for relationship in city.relationships.all():
+        assert relationship.referral is not None
+        assert relationship.referral.status == (
+            "closed" if relationship.status == "ended" else "started"
+        )
+    assert Contact.objects.filter(organisation=city).exists()
+    supporter = User.objects.get(email=sign_in_email("supporter", city.slug))
+    assert supporter.check_password(DEMO_PASSWORD)
+    assert city.relationships.filter(supporters__user=supporter).count() >= 5
+    coordinator = User.objects.get(email=sign_in_email("coordinator", city.slug))
+    assert coordinator.memberships.get().role == Role.COORDINATOR
+    commissioner = User.objects.get(email=sign_in_email("commissioner", "scale-1"))
+    assert commissioner.memberships.get().network == city.network
+    # The bulk rows are one audit entry per organisation, in its chain.
+    assert AuditEvent.objects.filter(organisation=city, action="scale_data.seeded").count() == 1
+
+
+class _Undo(Exception):
+    """Rolls a seeding back, so that the same seed can be tried again."""
+
+
+def test_scale_data_is_the_same_for_the_same_seed_and_a_seed_is_used_once(db):
+    prints = []
+    for _ in range(2):
+        with pytest.raises(_Undo), transaction.atomic():
+            call_command("seed", "scale", *SMALL, "--organisations=1", verbosity=0)
+            prints.append(_fingerprint())
+            raise _Undo
+    assert prints[0] == prints[1] and len(prints[0]) == 300
+    call_command("seed", "scale", *SMALL, "--organisations=1", verbosity=0)
+    with pytest.raises(CommandError, match="already here"):
+        call_command("seed", "scale", *SMALL, "--organisations=1", verbosity=0)
+    call_command("seed", "scale", *SMALL, "--organisations=1", "--seed=2", verbosity=0)
+    second = _fingerprint("scale-2-city")
+    assert len(second) == 300 and second != prints[0]
+
+
+def test_scale_options_that_cannot_fit_together_are_refused(db):
+    with pytest.raises(CommandError, match="relationships need as many referrals"):
+        call_command("seed", "scale", "--referrals=10", "--relationships=20", verbosity=0)
+    with pytest.raises(CommandError, match="organisations must be 1 or more"):
+        call_command("seed", "scale", "--organisations=0", verbosity=0)
+    assert not Organisation.objects.exists()
+
+
+def test_the_demo_lists_its_public_pages_and_they_open_without_signing_in(db, client, capsys):
+    call_command("seed", "demo", verbosity=0)
+    call_command("demo_sign_ins", "--base-url", "http://127.0.0.1:8000")
+    printed = capsys.readouterr().out
+    public = [
+        word
+        for word in printed.split()
+        if word.startswith("http://127.0.0.1:8000/") and "/fhir/" not in word
+    ]
+    assert len(public) >= 3 and any("/network/" in address for address in public)
+    for address in public:
+        assert client.get(address.removeprefix("http://127.0.0.1:8000")).status_code == 200
+    # The sign-ins come after the public pages: the last thing printed before the address
+    assert printed.rindex("Demo sign-ins") > printed.rindex("refer yourself")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -70,3 +71,29 @@ def test_an_unknown_backend_is_a_clear_configuration_error(settings):
     settings.KINDRED_NOTIFICATIONS_BACKEND = "pigeon"
     with pytest.raises(ImproperlyConfigured, match="'pigeon' is not one of: console, file"):
         backends.backend()
+
+
+def test_the_file_backend_names_the_record_a_message_is_about(outbox, coordinator, organisation):
+    sent = notification_send(
+        by=Acting(coordinator, organisation),
+        to="nurse@practice.example",
+        template="referrals/messages/urgent.jinja",
+        context={
+            "organisation": "Crafty Needles",
+            "priority": "urgent",
+            "due": dt.date(2026, 3, 2),
+        },
+        kind="referral.urgent",
+        about=organisation,
+    )
+    [line] = lines(outbox)
+    assert line["about"] == str(organisation.pk) == sent.about
+    assert (line["to"], line["channel"], line["subject"]) == (
+        "nurse@practice.example",
+        "email",
+        "An urgent referral for Crafty Needles",
+    )
+    assert line["body"] == (
+        "Crafty Needles has received a referral marked urgent. Someone should be in touch by "
+        "Monday 02 March 2026. Sign in to Kindred to see it."
+    )

@@ -10,6 +10,11 @@ ROUTES = {
     "people:audit": {Role.COORDINATOR, Role.SAFEGUARDING_LEAD},
     "people:export": {Role.COORDINATOR},
     "people:consents": {Role.COORDINATOR},
+    "people:change": {Role.COORDINATOR},
+    # Merging two records of one person (ADR-090): choose, compare, confirm (GET shows, POST merges).
+    "people:merge": {Role.COORDINATOR},
+    "people:merge_compare": {Role.COORDINATOR},
+    "people:merge_confirm": {Role.COORDINATOR},
 }
 
 # Names that, if they appear on a page Charlie (another organisation) can open, mean a leak.
@@ -19,4 +24,10 @@ SECRET = "Winifred"
 def url_kwargs(organisation):
     """A record of `organisation` for each URL argument the routes take."""
     person = PersonFactory(organisation=organisation, given_name=SECRET, family_name="Oakhampton")
-    return {"person_id": person.pk, "file_format": "json"}
+    other = PersonFactory(organisation=organisation, given_name=SECRET, family_name="Okehampton")
+    return {
+        "person_id": person.pk,
+        "file_format": "json",
+        "part": "gp-practice",
+        "other_id": other.pk,
+    }

@@ -20,9 +20,8 @@ from kindred.people.identifiers import PostcodeError
 def test_real_postcodes_are_normalised_and_located(typed, normalised):
     found = identifiers.lookup(typed)
     assert found.postcode == normalised
-    assert (
-        0 < found.easting < 700_000 and 0 < found.northing < 1_300_000
-    )  # metres on the National Grid
+    assert found.easting is not None and found.northing is not None
+    assert 0 < found.easting < 700_000 and 0 < found.northing < 1_300_000  # metres, National Grid
     assert found.local_authority.startswith(("E", "W", "S", "N"))
 
 
@@ -57,3 +56,44 @@ def test_formatting_never_crashes_and_is_idempotent(text):
         return
     assert identifiers.format_postcode(once) == once
     assert once.replace(" ", "") == identifiers.compact(text)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "0161 496 0000",
+        "01614960000",
+        "0161-496-0000",
+        "(0161) 496 0000",
+        "+44 161 496 0000",
+        "+441614960000",
+        "+44 (0)161 496 0000",
+        "0044 161 496 0000",
+        " 0161 496 0000 ",
+    ],
+)
+def test_the_ways_people_write_a_uk_phone_number_give_one_key(written):
+    assert identifiers.phone_key(written) == "01614960000"
+
+
+def test_other_countries_keep_their_code_and_nothing_is_nothing():
+    assert identifiers.phone_key("+353 1 234 5678") == "0035312345678"
+    assert identifiers.phone_key("00353 1 234 5678") == "0035312345678"
+    assert identifiers.phone_key("") == identifiers.phone_key("ask at the desk") == ""
+
+
+@given(st.from_regex(r"\A[1-9][0-9]{9}\Z"), st.sampled_from(["{0}", "+44{1}", "0044 {1}"]))
+def test_a_number_written_nationally_or_internationally_is_the_same_key(national, shape):
+    written = shape.format("0" + national, national)
+    assert identifiers.phone_key(written) == "0" + national
+
+
+@pytest.mark.parametrize(("typed", "code"), [("p84001", "P84001"), (" Y02345 ", "Y02345")])
+def test_ods_codes_are_upper_case(typed, code):
+    assert identifiers.normalise_ods_code(typed) == code
+
+
+@pytest.mark.parametrize("typed", ["P8", "P8-4001", "P84001P84001", "", "\uff3084001"])
+def test_an_ods_code_of_the_wrong_shape_is_refused(typed):
+    with pytest.raises(identifiers.OdsCodeError):
+        identifiers.normalise_ods_code(typed)

@@ -8,6 +8,14 @@ from kindred.people import identifiers
 from kindred.people.identifiers import NhsNumberError
 
 
+def is_valid(value: str) -> bool:
+    try:
+        identifiers.normalise_nhs_number(value)
+    except NhsNumberError:
+        return False
+    return True
+
+
 @pytest.mark.parametrize(
     ("typed", "normalised"),
     [("9434765919", "9434765919"), ("943 476 5919", "9434765919"), ("943-476-5870", "9434765870")],
@@ -47,10 +55,10 @@ def test_a_remainder_of_ten_can_never_be_valid():
 def test_appending_the_check_digit_always_gives_a_valid_number(first_nine):
     check = identifiers.nhs_number_check_digit(first_nine)
     if check is None:
-        assert not any(identifiers.is_valid_nhs_number(first_nine + str(d)) for d in range(10))
+        assert not any(is_valid(first_nine + str(d)) for d in range(10))
     else:
         number = first_nine + str(check)
-        assert identifiers.is_valid_nhs_number(number)
+        assert is_valid(number)
         assert identifiers.format_nhs_number(number).replace(" ", "") == number
 
 
@@ -58,11 +66,11 @@ def test_appending_the_check_digit_always_gives_a_valid_number(first_nine):
     st.text(alphabet="0123456789", min_size=10, max_size=10), st.integers(0, 9), st.integers(1, 9)
 )
 def test_changing_any_one_digit_is_caught(number, position, change):
-    if not identifiers.is_valid_nhs_number(number):
+    if not is_valid(number):
         return
     digits = list(number)
     digits[position] = str((int(digits[position]) + change) % 10)
-    assert not identifiers.is_valid_nhs_number("".join(digits))
+    assert not is_valid("".join(digits))
 
 
 @given(st.text(max_size=14))

@@ -8,6 +8,7 @@ from kindred.people.tests.factories import PersonFactory
 from kindred.referrals.models import Channel, Referral, Source, Status
 
 
+# factory_boy is untyped (Any) to mypy: subclassing it is what a factory is.
 class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral

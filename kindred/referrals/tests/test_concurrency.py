@@ -10,6 +10,7 @@ from django.db import connection, connections
 
 from kindred.accounts.models import Role
 from kindred.core.services import Acting
+from kindred.core.transitions import ChangedSinceYouLooked
 from kindred.referrals import services
 from kindred.referrals.models import ReferralEvent
 from kindred.referrals.tests.factories import ReferralFactory
@@ -35,10 +36,14 @@ def test_one_of_two_simultaneous_decisions_wins_and_the_other_is_told(organisati
                 services.referral_accept(by=by, referral_id=referral.pk, expected="received")
             else:
                 services.referral_decline(
-                    by=by, referral_id=referral.pk, expected="received", reason="Not for us"
+                    by=by,
+                    referral_id=referral.pk,
+                    expected="received",
+                    category="no_capacity",
+                    reason="Not for us",
                 )
             won.append("accepted" if accept else "declined")
-        except services.ReferralChanged as told:
+        except ChangedSinceYouLooked as told:
             refused.append(str(told))
         finally:
             connections.close_all()

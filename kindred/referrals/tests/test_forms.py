@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kindred.accounts.models import Role
+from kindred.core.services import Acting
 from kindred.people.models import Person
 from kindred.people.tests.factories import PersonFactory
 from kindred.referrals.models import Referral
+from kindred.referrals.services import gp_concern_raise
+from kindred.referrals.tests.factories import ReferralFactory
 
 PERSON = {
     "given_name": "Edna",
@@ -136,8 +144,6 @@ def test_self_referrals_are_rate_limited_per_address(client, organisation):
 
 
 def test_the_limit_holds_across_web_processes(client, organisation):
-    from django.core.cache import cache
-
     for index in range(5):
         client.post(self_url(organisation), {**SELF, "given_name": f"Sam{index}"})
         cache.clear()  # as if each request reached a different process
@@ -162,8 +168,6 @@ def test_self_referral_to_an_unknown_organisation_is_not_found(client, db):
 
 
 def test_the_self_referral_form_needs_csrf(organisation):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(self_url(organisation), SELF).status_code == 403
     assert not Referral.objects.exists()
@@ -190,10 +194,6 @@ def test_a_concern_for_the_gp_is_shown_on_the_person_page_and_to_the_referrer(
 def test_the_referrers_page_does_not_grow_its_queries_with_their_referrals(
     client_as, organisation, make_user, sign_in, django_assert_max_num_queries
 ):
-    from kindred.core.services import Acting
-    from kindred.referrals.services import gp_concern_raise
-    from kindred.referrals.tests.factories import ReferralFactory
-
     nurse = make_user(Role.REFERRER, organisation=organisation)
     client = sign_in(nurse, organisation)
 
@@ -220,3 +220,21 @@ def test_the_referrers_page_does_not_grow_its_queries_with_their_referrals(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("referrals:mine")).content.decode()
     assert page.count("Tired") == 22
+
+
+def test_the_self_referral_form_refuses_a_date_of_birth_in_the_future_as_the_referral_form_does(
+    client, organisation
+):
+    future = timezone.localdate() + dt.timedelta(days=1)
+    boxes = {
+        "date_of_birth_day": str(future.day),
+        "date_of_birth_month": str(future.month),
+        "date_of_birth_year": str(future.year),
+    }
+    page = client.post(self_url(organisation), {**SELF, **boxes}).content.decode()
+    assert "Date of birth must be in the past" in page and 'href="#id_date_of_birth_day"' in page
+    assert not Referral.objects.exists()
+    missing_month = {**boxes, "date_of_birth_month": "", "date_of_birth_year": "1961"}
+    page = client.post(self_url(organisation), {**SELF, **missing_month}).content.decode()
+    assert "Date of birth must include a month" in page
+    assert not Referral.objects.exists()

@@ -5,21 +5,25 @@ change; different NHS numbers are never linked; one record per NHS number (ADR-0
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
+from django.utils import timezone
 
 from kindred.accounts.models import Role
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
 from kindred.notifications.models import Notification
 from kindred.people.models import Consent, Person
-from kindred.people.services import consent_record
+from kindred.people.services import PersonDetails, consent_record
 from kindred.people.tests.factories import PersonFactory
 from kindred.referrals import services
 from kindred.referrals.models import PersonLink, Referral
+from kindred.referrals.services import ReferralDetails
 
 KNOWN = {
     "given_name": "Philippa",
@@ -100,7 +104,7 @@ def test_the_coordinator_sees_the_match_and_confirms_it_and_chosen_changes(
 ):
     referral = services.referral_receive(
         by=Acting.system("form", organisation=organisation),
-        person=services.PersonDetails(
+        person=PersonDetails(
             given_name="Pippa",
             family_name="Quennell",
             nhs_number="9434765919",
@@ -108,13 +112,12 @@ def test_the_coordinator_sees_the_match_and_confirms_it_and_chosen_changes(
             email="pippa@example.com",
             consents={"share_with_referrer": True, "contact": True, "evaluation": False},
         ),
-        details=services.ReferralDetails(
-            source="gp", reason="Low", referrer_email="dr@practice.example"
-        ),
+        details=ReferralDetails(source="gp", reason="Low", referrer_email="dr@practice.example"),
         channel="coordinator_form",
     )
     coordinator = client_as(Role.COORDINATOR)
     url = reverse("referrals:detail", kwargs={"referral_id": referral.pk})
+    confirm = reverse("referrals:confirm_person", kwargs={"referral_id": referral.pk})
     page = coordinator.get(url).content.decode()
     assert "Check who this referral is about" in page
     assert "Linked by the same NHS number" in page
@@ -122,22 +125,17 @@ def test_the_coordinator_sees_the_match_and_confirms_it_and_chosen_changes(
     # An unticked consent is not offered as a withdrawal
     assert "anonymised evaluation: No" not in page
     # Something not offered is refused with a field error, and nothing changes
-    refused = coordinator.post(
-        url, {"action": "confirm_person", "copy_details": ["nhs_number"]}
-    ).content.decode()
+    refused = coordinator.post(confirm, {"copy_details": ["nhs_number"]}).content.decode()
     assert "Choose only details this referral gives differently" in refused
+    assert "There is a problem" in refused and "Check who this referral is about" in refused
     referral.refresh_from_db()
     assert referral.person_link == PersonLink.SAME_NHS_NUMBER
     # Confirming copies only what was ticked
     response = coordinator.post(
-        url,
-        {
-            "action": "confirm_person",
-            "copy_details": ["phone"],
-            "record_consents": ["share_with_referrer"],
-        },
+        confirm, {"copy_details": ["phone"], "record_consents": ["share_with_referrer"]}
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == url
+    assert "Confirmed: this referral is about Philippa" in coordinator.get(url).content.decode()
     referral.refresh_from_db()
     known.refresh_from_db()
     assert referral.person_link == PersonLink.CONFIRMED and referral.person_confirmed_by is not None
@@ -149,7 +147,7 @@ def test_the_coordinator_sees_the_match_and_confirms_it_and_chosen_changes(
     assert entry.detail["consents_recorded"] == ["share_with_referrer"]
     assert AuditEvent.objects.filter(action="person.details_changed").count() == 1
     # It is settled: asking again is refused plainly
-    again = coordinator.post(url, {"action": "confirm_person"}, follow=True).content.decode()
+    again = coordinator.post(confirm, follow=True).content.decode()
     assert "has already been settled" in again
 
 
@@ -163,7 +161,7 @@ def test_a_probable_match_can_be_someone_else(client_as, organisation):
     )
     referral = services.referral_receive(
         by=Acting.system("form", organisation=organisation),
-        person=services.PersonDetails(
+        person=PersonDetails(
             given_name="Sam",
             family_name="Okafor",
             date_of_birth=dt.date(1990, 1, 2),
@@ -171,14 +169,17 @@ def test_a_probable_match_can_be_someone_else(client_as, organisation):
             phone="07700 900555",
             consents={"contact": True},
         ),
-        details=services.ReferralDetails(source="gp", reason="Low"),
+        details=ReferralDetails(source="gp", reason="Low"),
         channel="coordinator_form",
     )
     assert referral.person == held and referral.person_link == PersonLink.PROBABLE
     coordinator = client_as(Role.COORDINATOR)
     url = reverse("referrals:detail", kwargs={"referral_id": referral.pk})
     assert "make a new record from the referral" in coordinator.get(url).content.decode()
-    coordinator.post(url, {"action": "separate_person"})
+    separate = reverse("referrals:separate_person", kwargs={"referral_id": referral.pk})
+    response = coordinator.post(separate, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "A new record was made from the referral, and linked to it" in response.content.decode()
     referral.refresh_from_db()
     assert referral.person != held and referral.person_link == PersonLink.CONFIRMED
     assert referral.person.phone == "07700 900555"
@@ -190,8 +191,8 @@ def test_a_probable_match_can_be_someone_else(client_as, organisation):
 def test_the_same_nhs_number_cannot_be_separated(organisation, coordinator, known):
     referral = services.referral_receive(
         by=Acting.system("form", organisation=organisation),
-        person=services.PersonDetails(given_name="A", family_name="B", nhs_number="9434765919"),
-        details=services.ReferralDetails(source="gp", reason="Low"),
+        person=PersonDetails(given_name="A", family_name="B", nhs_number="9434765919"),
+        details=ReferralDetails(source="gp", reason="Low"),
         channel="coordinator_form",
     )
     with pytest.raises(services.PersonLinkError, match="same NHS number"):
@@ -208,15 +209,13 @@ def test_updates_go_to_the_referrer_by_the_referrals_own_consent(
     still says no. A later withdrawal on the record stops the updates."""
     referral = services.referral_receive(
         by=Acting.system("form", organisation=organisation),
-        person=services.PersonDetails(
+        person=PersonDetails(
             given_name="Made",
             family_name="Up",
             nhs_number="9434765919",
             consents={"share_with_referrer": True},
         ),
-        details=services.ReferralDetails(
-            source="gp", reason="Low", referrer_email="dr@practice.example"
-        ),
+        details=ReferralDetails(source="gp", reason="Low", referrer_email="dr@practice.example"),
         channel="coordinator_form",
     )
     by = Acting(coordinator, organisation)
@@ -231,10 +230,8 @@ def test_updates_go_to_the_referrer_by_the_referrals_own_consent(
     # And another referral's tick never counts for this one
     quiet = services.referral_receive(
         by=Acting.system("form", organisation=organisation),
-        person=services.PersonDetails(given_name="New", family_name="Person"),
-        details=services.ReferralDetails(
-            source="gp", reason="Low", referrer_email="other@practice.example"
-        ),
+        person=PersonDetails(given_name="New", family_name="Person"),
+        details=ReferralDetails(source="gp", reason="Low", referrer_email="other@practice.example"),
         channel="coordinator_form",
     )
     services.referral_accept(by=by, referral_id=quiet.pk, expected="received")
@@ -356,10 +353,6 @@ def test_one_record_per_nhs_number_per_organisation(organisation, other_organisa
 
 
 def test_the_migration_refuses_existing_duplicates_rather_than_dropping_them(organisation):
-    from importlib import import_module
-
-    from django.apps import apps
-
     migration = import_module("kindred.people.migrations.0004_one_person_per_nhs_number")
     with connection.cursor() as cursor:
         cursor.execute("DROP INDEX person_unique_nhs_number")  # as before the migration
@@ -376,10 +369,8 @@ def test_the_migration_refuses_existing_duplicates_rather_than_dropping_them(org
 def test_deleting_a_referral_with_history_or_a_person_with_consents_is_refused(organisation):
     referral = services.referral_receive(
         by=Acting.system("form", organisation=organisation),
-        person=services.PersonDetails(
-            given_name="Edna", family_name="Moss", consents={"contact": True}
-        ),
-        details=services.ReferralDetails(source="gp", reason="Low"),
+        person=PersonDetails(given_name="Edna", family_name="Moss", consents={"contact": True}),
+        details=ReferralDetails(source="gp", reason="Low"),
         channel="coordinator_form",
     )
     with pytest.raises(ProtectedError):
@@ -396,13 +387,11 @@ def test_deleting_a_referral_with_history_or_a_person_with_consents_is_refused(o
 
 
 def test_a_referral_can_be_received_earlier_but_never_in_the_future(organisation):
-    from django.utils import timezone
-
     def receive(when):
         return services.referral_receive(
             by=Acting.system("form", organisation=organisation),
-            person=services.PersonDetails(given_name="Edna", family_name="Moss"),
-            details=services.ReferralDetails(source="gp", reason="Low"),
+            person=PersonDetails(given_name="Edna", family_name="Moss"),
+            details=ReferralDetails(source="gp", reason="Low"),
             channel="coordinator_form",
             received_at=when,
         )

@@ -4,29 +4,46 @@ to the referrer."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import uuid
 
 import pytest
 import time_machine
 from django.db import connection
-from django.urls import reverse
+from django.urls import resolve, reverse
+from django.utils import timezone
 
 from kindred.accounts.models import Role
+from kindred.core.access import access_rule_of
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
+from kindred.core.transitions import ChangedSinceYouLooked, HistoryIsAppendOnly, IllegalTransition
 from kindred.notifications.models import Notification
 from kindred.people.services import PersonDetails, consent_record
-from kindred.referrals import selectors, services
-from kindred.referrals.models import (
-    Channel,
-    HistoryIsAppendOnly,
-    Referral,
-    ReferralEvent,
-    Source,
-    Status,
-)
-from kindred.referrals.services import ReferralDetails
+from kindred.referrals import selectors, services, views
+from kindred.referrals.models import Channel, Referral, ReferralEvent, Source, Status
+from kindred.referrals.services import REFERRAL_MOVES, ReferralDetails
 from kindred.referrals.tests.factories import ReferralFactory
+
+ACTIONS = (
+    "accept",
+    "wait",
+    "start",
+    "decline",
+    "close",
+    "confirm_person",
+    "separate_person",
+    "join",
+)
+
+
+def detail_url(referral):
+    return reverse("referrals:detail", kwargs={"referral_id": referral.pk})
+
+
+def action_url(action, referral):
+    return reverse(f"referrals:{action}", kwargs={"referral_id": referral.pk})
 
 
 def receive(organisation, **person):
@@ -55,7 +72,7 @@ def test_a_referral_is_due_first_contact_five_working_days_later_bank_holidays_a
     assert referral.status == Status.RECEIVED
     assert referral.first_contact_due == dt.date(2027, 1, 4)
     [event] = referral.history.all()
-    assert (event.from_status, event.to_status, event.by_label) == ("", "received", "test")
+    assert (event.from_state, event.to_state, event.by_label) == ("", "received", "test")
 
 
 def test_the_full_journey_writes_history_and_audit(organisation, by):
@@ -67,7 +84,7 @@ def test_the_full_journey_writes_history_and_audit(organisation, by):
     referral.refresh_from_db()
     assert referral.status == Status.CLOSED and referral.outcome == "completed"
     assert referral.first_contact_at is not None
-    steps = [(e.from_status, e.to_status) for e in selectors.history_of(referral=referral)]
+    steps = [(e.from_state, e.to_state) for e in selectors.history_of(referral=referral)]
     assert steps == [
         ("", "received"),
         ("received", "accepted"),
@@ -91,7 +108,7 @@ def test_the_full_journey_writes_history_and_audit(organisation, by):
 )
 def test_illegal_moves_are_refused_plainly_and_change_nothing(organisation, by, status, move):
     referral = ReferralFactory(organisation=organisation, status=status)
-    with pytest.raises(services.IllegalTransition, match="cannot be moved to"):
+    with pytest.raises(IllegalTransition, match="cannot become"):
         getattr(services, move)(by=by, referral_id=referral.pk, expected=status)
     referral.refresh_from_db()
     assert referral.status == status
@@ -101,11 +118,14 @@ def test_illegal_moves_are_refused_plainly_and_change_nothing(organisation, by, 
 def test_declining_needs_a_reason_and_keeps_the_signposting(organisation, by):
     referral = receive(organisation)
     with pytest.raises(services.ReferralError, match="Say why"):
-        services.referral_decline(by=by, referral_id=referral.pk, expected="received", reason=" ")
+        services.referral_decline(
+            by=by, referral_id=referral.pk, expected="received", category="elsewhere", reason=" "
+        )
     services.referral_decline(
         by=by,
         referral_id=referral.pk,
         expected="received",
+        category="elsewhere",
         reason="Needs a clinical service",
         signposted_to="Stockport IAPT",
     )
@@ -119,9 +139,13 @@ def test_the_second_of_two_coordinators_is_told_someone_else_got_there_first(
     referral = receive(organisation)
     other = Acting(make_user(Role.COORDINATOR, organisation=organisation), organisation)
     services.referral_accept(by=by, referral_id=referral.pk, expected="received")
-    with pytest.raises(services.ReferralChanged, match="Someone else changed this referral"):
+    with pytest.raises(ChangedSinceYouLooked, match="Someone else changed this referral"):
         services.referral_decline(
-            by=other, referral_id=referral.pk, expected="received", reason="Not for us"
+            by=other,
+            referral_id=referral.pk,
+            expected="received",
+            category="no_capacity",
+            reason="Not for us",
         )
     referral.refresh_from_db()
     assert referral.status == "accepted" and referral.history.count() == 2
@@ -130,11 +154,13 @@ def test_the_second_of_two_coordinators_is_told_someone_else_got_there_first(
 def test_two_coordinators_on_the_page_one_wins_the_other_sees_a_message(client_as, organisation):
     referral = receive(organisation)
     first, second = client_as(Role.COORDINATOR), client_as(Role.COORDINATOR)
-    url = reverse("referrals:detail", kwargs={"referral_id": referral.pk})
-    first.post(url, {"action": "accept", "expected": "received"})
+    first.post(action_url("accept", referral), {"expected": "received"})
     response = second.post(
-        url, {"action": "decline", "expected": "received", "reason": "No"}, follow=True
+        action_url("decline", referral),
+        {"expected": "received", "category": "no_capacity", "reason": "No"},
+        follow=True,
     )
+    assert response.redirect_chain == [(detail_url(referral), 302)]
     page = response.content.decode()
     assert "Someone else changed this referral while you were looking at it" in page
     referral.refresh_from_db()
@@ -159,7 +185,12 @@ def test_the_referrer_hears_about_each_change_only_if_the_person_agreed(outbox, 
     agreed = receive(organisation, date_of_birth=dt.date(1950, 1, 1))
     consent_record(by=by, person=agreed.person, kind="share_with_referrer", given=True)
     services.referral_decline(
-        by=by, referral_id=agreed.pk, expected="received", reason="x", signposted_to="Age UK"
+        by=by,
+        referral_id=agreed.pk,
+        expected="received",
+        category="elsewhere",
+        reason="x",
+        signposted_to="Age UK",
     )
     [sent] = Notification.objects.all()
     assert sent.recipient == "nurse@practice.example"
@@ -172,14 +203,14 @@ def test_overdue_referrals_are_on_the_coordinators_home_page(client_as, organisa
     late = ReferralFactory(
         organisation=organisation,
         person__given_name="Latimer",
-        first_contact_due=dt.date.today() - dt.timedelta(days=1),
+        first_contact_due=timezone.localdate() - dt.timedelta(days=1),
     )
     on_time = ReferralFactory(organisation=organisation, person__given_name="Ontime")
     handled = ReferralFactory(
         organisation=organisation,
         person__given_name="Handled",
         status="accepted",
-        first_contact_due=dt.date.today() - dt.timedelta(days=3),
+        first_contact_due=timezone.localdate() - dt.timedelta(days=3),
     )
     assert list(selectors.overdue_referrals(organisation=organisation)) == [late]
     page = client_as(Role.COORDINATOR).get(reverse("core:home")).content.decode()
@@ -188,7 +219,11 @@ def test_overdue_referrals_are_on_the_coordinators_home_page(client_as, organisa
     def link(referral):
         return reverse("referrals:detail", kwargs={"referral_id": referral.pk})
 
-    assert link(late) in page and link(on_time) not in page and link(handled) not in page
+    overdue = page.split('id="panel-referrals-overdue"')[1].split("</section>")[0]
+    assert link(late) in overdue and link(on_time) not in overdue and link(handled) not in page
+    # Not yet overdue, it is under the new referrals, which show at once (ADR-096).
+    new = page.split('id="panel-referrals-new"')[1].split("</section>")[0]
+    assert link(on_time) in new and link(late) not in new
 
 
 def test_the_inbox_filters_by_status_source_and_overdue(
@@ -204,7 +239,7 @@ def test_the_inbox_filters_by_status_source_and_overdue(
     ReferralFactory(
         organisation=organisation,
         person__given_name="Overdue",
-        first_contact_due=dt.date.today() - dt.timedelta(days=2),
+        first_contact_due=timezone.localdate() - dt.timedelta(days=2),
     )
     for _ in range(20):
         ReferralFactory(organisation=organisation, source="self")
@@ -225,10 +260,11 @@ def test_the_inbox_filters_by_status_source_and_overdue(
 
 def test_another_organisations_referral_is_not_found(client_as, other_organisation):
     theirs = ReferralFactory(organisation=other_organisation)
-    url = reverse("referrals:detail", kwargs={"referral_id": theirs.pk})
     client = client_as(Role.COORDINATOR)
-    assert client.get(url).status_code == 404
-    assert client.post(url, {"action": "accept", "expected": "received"}).status_code == 404
+    assert client.get(detail_url(theirs)).status_code == 404
+    for action in ACTIONS:
+        response = client.post(action_url(action, theirs), {"expected": "received"})
+        assert response.status_code == 404, action
     theirs.refresh_from_db()
     assert theirs.status == "received"
 
@@ -236,9 +272,12 @@ def test_another_organisations_referral_is_not_found(client_as, other_organisati
 def test_a_safeguarding_lead_can_read_but_not_triage(client_as, organisation):
     referral = receive(organisation)
     client = client_as(Role.SAFEGUARDING_LEAD)
-    url = reverse("referrals:detail", kwargs={"referral_id": referral.pk})
-    assert client.get(url).status_code == 200
-    assert client.post(url, {"action": "accept", "expected": "received"}).status_code == 403
+    page = client.get(detail_url(referral))
+    assert page.status_code == 200
+    assert "What happens next" not in page.content.decode()  # no action is offered
+    for action in ACTIONS:
+        response = client.post(action_url(action, referral), {"expected": "received"})
+        assert response.status_code == 403, action
     assert Referral.objects.get().status == "received"
 
 
@@ -264,3 +303,128 @@ def test_when_support_ends_the_coordinator_is_offered_the_way_in_to_volunteering
         reverse("referrals:detail", kwargs={"referral_id": open_referral.pk})
     ).content.decode()
     assert "the way in to volunteering" not in still_open
+
+
+def test_the_moves_are_the_triage_state_machine():
+    assert set(REFERRAL_MOVES.moves) == set(Status.values)
+    assert REFERRAL_MOVES.allowed("received") == {"accepted", "declined", "joined"}
+    assert REFERRAL_MOVES.allowed("accepted") == {"waiting", "started", "closed"}
+    assert REFERRAL_MOVES.allowed("waiting") == {"started", "closed"}
+    assert REFERRAL_MOVES.allowed("started") == {"closed"}
+    assert REFERRAL_MOVES.allowed("declined") == REFERRAL_MOVES.allowed("closed") == set()
+    assert REFERRAL_MOVES.allowed("joined") == set()
+    assert REFERRAL_MOVES.label("waiting") == "Waiting for a match or place"
+
+
+def test_each_move_has_its_own_route_which_comes_back_to_the_referral(client_as, organisation):
+    referral = receive(organisation)
+    client = client_as(Role.COORDINATOR)
+    steps = [
+        ("accept", {"expected": "received", "note": "Rang her"}, "The referral is now: accepted"),
+        ("wait", {"expected": "accepted"}, "The referral is now: waiting for a match or place"),
+        (
+            "start",
+            {"expected": "waiting", "note": "Met Tom"},
+            "The referral is now: support started",
+        ),
+        ("close", {"expected": "started", "outcome": "completed"}, "The referral has been closed"),
+    ]
+    for action, data, message in steps:
+        response = client.post(action_url(action, referral), data, follow=True)
+        assert response.redirect_chain == [(detail_url(referral), 302)], action
+        assert message in response.content.decode(), action
+    referral.refresh_from_db()
+    assert (referral.status, referral.outcome) == ("closed", "completed")
+    notes = [e.note for e in selectors.history_of(referral=referral)]
+    assert "Rang her" in notes and "Met Tom" in notes
+
+    declined = receive(organisation, date_of_birth=dt.date(1950, 1, 1))
+    response = client.post(
+        action_url("decline", declined),
+        {
+            "expected": "received",
+            "category": "elsewhere",
+            "reason": "Needs a clinical service",
+            "signposted_to": "IAPT",
+        },
+        follow=True,
+    )
+    assert "The referral has been declined" in response.content.decode()
+    declined.refresh_from_db()
+    assert (declined.status, declined.signposted_to) == ("declined", "IAPT")
+
+
+def test_the_referrals_page_only_shows_the_actions_post_to_their_own_routes(
+    client_as, organisation
+):
+    referral = receive(organisation)
+    client = client_as(Role.COORDINATOR)
+    assert client.post(detail_url(referral), {"action": "accept"}).status_code == 405
+    for action in ACTIONS:
+        assert client.get(action_url(action, referral)).status_code == 405, action
+    assert Referral.objects.get().status == "received"
+
+
+def test_the_page_offers_only_the_moves_the_referral_may_make_now(client_as, organisation):
+    referral = receive(organisation)
+    client = client_as(Role.COORDINATOR)
+
+    def offered():
+        page = client.get(detail_url(referral)).content.decode()
+        return {action for action in ACTIONS if f'action="{action_url(action, referral)}"' in page}
+
+    assert offered() == {"accept", "decline"}
+    client.post(action_url("accept", referral), {"expected": "received"})
+    assert offered() == {"wait", "start", "close"}
+    client.post(action_url("close", referral), {"expected": "accepted", "outcome": "withdrew"})
+    assert offered() == set()
+    assert "What happens next" not in client.get(detail_url(referral)).content.decode()
+
+
+def test_a_form_in_error_is_shown_on_the_referrals_page_with_an_error_summary(
+    client_as, organisation
+):
+    referral = receive(organisation)
+    client = client_as(Role.COORDINATOR)
+    declined = client.post(action_url("decline", referral), {"expected": "received"})
+    assert declined.status_code == 200
+    page = declined.content.decode()
+    assert "There is a problem" in page and 'href="#id_reason"' in page
+    assert "Enter why the referral is declined" in page
+    assert "Select why the referral is declined" in page
+    assert "Referral of Edna Moss" in page and "History" in page
+
+    too_long = client.post(
+        action_url("accept", referral), {"expected": "received", "note": "x" * 2001}
+    )
+    page = too_long.content.decode()
+    assert 'href="#note-accept"' in page and 'id="note-accept"' in page
+    assert page.count("Ensure this value has at most 2000 characters") == 2  # summary and field
+    assert Referral.objects.get().status == "received"
+
+    client.post(action_url("accept", referral), {"expected": "received"})
+    unclosed = client.post(action_url("close", referral), {"expected": "accepted"}).content.decode()
+    assert "There is a problem" in unclosed and "Select the outcome" in unclosed
+    assert Referral.objects.get().status == "accepted"
+
+
+def test_a_move_the_referral_cannot_make_is_refused_plainly_on_its_page(client_as, organisation):
+    referral = receive(organisation)
+    response = client_as(Role.COORDINATOR).post(
+        action_url("start", referral), {"expected": "received"}, follow=True
+    )
+    assert response.redirect_chain == [(detail_url(referral), 302)]
+    page = html.unescape(response.content.decode())
+    assert "A referral that is 'Received' cannot become 'Support started'." in page
+    referral.refresh_from_db()
+    assert referral.status == "received" and referral.history.count() == 1
+
+
+def test_each_action_route_has_a_rule_of_its_own():
+    rules = {
+        action: access_rule_of(resolve(action_url(action, Referral(pk=uuid.uuid4()))).func)
+        for action in ACTIONS
+    }
+    assert all(rule is not None and rule.kind == "permission" for rule in rules.values())
+    assert len({rule.permission for rule in rules.values() if rule}) == len(ACTIONS)
+    assert {action: rule.permission for action, rule in rules.items() if rule} == views.PERMISSIONS

@@ -1,7 +1,6 @@
 """Who may use the relationships app's routes (read by kindred/core/tests/test_routes.py)."""
 
 from kindred.accounts.models import Role
-from kindred.relationships.models import Concern
 from kindred.relationships.tests.factories import RelationshipFactory
 
 COORDINATOR = {Role.COORDINATOR}
@@ -9,17 +8,18 @@ SUPPORTERS = {Role.VOLUNTEER, Role.FACILITATOR}
 
 ROUTES = {
     "relationships:caseload": COORDINATOR,
+    "relationships:caseload_export": COORDINATOR,
     "relationships:add": COORDINATOR,
     "relationships:mine": SUPPORTERS,
     "relationships:ask_supervision": SUPPORTERS,
-    "relationships:concern_respond": {Role.COORDINATOR, Role.SAFEGUARDING_LEAD},
     "relationships:detail": COORDINATOR,
     "relationships:move": COORDINATOR,
     "relationships:end": COORDINATOR,
+    "relationships:note_for_supporters": COORDINATOR,
     "relationships:contact": COORDINATOR | SUPPORTERS,
     "relationships:concern": COORDINATOR | SUPPORTERS,
 }
-POST_ONLY = {"relationships:move"}
+POST_ONLY = {"relationships:move", "relationships:note_for_supporters"}
 # A volunteer may log contacts and raise concerns only for the people they support: the sample
 # relationship is supported by someone else, so they get 404.
 OWN_ONLY = {
@@ -35,10 +35,4 @@ def url_kwargs(organisation):
     relationship = RelationshipFactory(
         organisation=organisation, person__given_name=SECRET, person__family_name="Marlowe"
     )
-    concern = Concern.objects.create(
-        organisation=organisation,
-        relationship=relationship,
-        kind="safeguarding",
-        detail="Hepzibah seemed frightened of a visitor",
-    )
-    return {"relationship_id": relationship.pk, "concern_id": concern.pk}
+    return {"relationship_id": relationship.pk}

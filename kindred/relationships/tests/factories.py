@@ -8,6 +8,8 @@ from kindred.people.tests.factories import PersonFactory
 from kindred.relationships.models import Contact, Relationship, Status, Supporter
 from kindred.volunteers.tests.factories import VolunteerFactory
 
+# factory_boy has no types (mypy skips it), so its base class is Any: the ignores below say so.
+
 
 class RelationshipFactory(factory.django.DjangoModelFactory):
     """An active befriending relationship that started 30 days ago. Pass `supporters=[...]`
@@ -48,3 +50,15 @@ class ContactFactory(factory.django.DjangoModelFactory):
     happened_on = factory.LazyFunction(timezone.localdate)
     mode = "visit"
     duration_minutes = 60
+
+
+def concern_on(relationship, *, contact=None, level="high", detail="Seemed frightened"):
+    """A concern raised from a relationship (and a contact), as a supporter raises one."""
+    from kindred.core.services import Acting
+    from kindred.relationships import services
+
+    by = Acting.system("tests", organisation=relationship.organisation)
+    return services.concern_raise(
+        by=by, relationship_id=relationship.pk, kind="safeguarding", detail=detail,
+        level=level, contact=contact,
+    ).concern  # fmt: skip

@@ -12,9 +12,12 @@ from django.db import connection, connections
 
 from kindred.accounts.models import Role
 from kindred.core.services import Acting
+from kindred.core.transitions import DomainError
 from kindred.relationships import services
-from kindred.relationships.models import Concern, Status
-from kindred.relationships.tests.factories import RelationshipFactory
+from kindred.relationships.models import Status
+from kindred.relationships.tests.factories import RelationshipFactory, concern_on
+from kindred.safeguarding import services as safeguarding
+from kindred.safeguarding.models import Concern
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -31,7 +34,7 @@ def at_once(*actions: Callable[[], object]) -> tuple[list[object], list[str]]:
         try:
             start.wait()
             won.append(action())
-        except services.RelationshipError as told:
+        except DomainError as told:  # ChangedSinceYouLooked, most likely
             refused.append(str(told))
         finally:
             connections.close_all()
@@ -62,27 +65,28 @@ def test_pausing_and_ending_at_once_one_wins_and_the_other_is_told(organisation,
     assert len(won) == 1 and len(refused) == 1
     assert "Someone else changed this relationship" in refused[0]
     relationship.refresh_from_db()
-    assert [c.to_status for c in relationship.history.all()] == [relationship.status]
+    assert [c.to_state for c in relationship.history.all()] == [relationship.status]
 
 
-def test_two_responses_to_one_concern_the_first_stands(organisation, make_user):
+def test_two_acknowledgements_of_one_concern_the_first_stands(organisation, make_user):
     relationship = RelationshipFactory(organisation=organisation)
-    concern = Concern.objects.create(
-        organisation=organisation, relationship=relationship, kind="safeguarding", detail="x"
-    )
+    concern = concern_on(relationship)
     people = [
-        Acting(make_user(Role.COORDINATOR, organisation=organisation), organisation)
+        Acting(make_user(Role.SAFEGUARDING_LEAD, organisation=organisation), organisation)
         for _ in range(2)
     ]
     won, refused = at_once(
         *(
-            (lambda by=by, n=n: services.concern_respond(
-                by=by, concern_id=concern.pk, response=f"Response {n}"
+            (lambda by=by: safeguarding.concern_acknowledge(
+                by=by, concern_id=concern.pk, expected="raised"
             ))
-            for n, by in enumerate(people)
+            for by in people
         )
     )  # fmt: skip
     assert len(won) == 1 and len(refused) == 1
-    assert "Someone else responded" in refused[0]
+    assert "Someone else changed this concern" in refused[0]
     concern.refresh_from_db()
-    assert concern.response == won[0].response
+    [acknowledged] = won
+    assert isinstance(acknowledged, Concern)
+    assert concern.acknowledged_by == acknowledged.acknowledged_by
+    assert concern.history.count() == 2

@@ -32,4 +32,4 @@ def test_not_for_someone_they_do_not_or_no_longer_support(tom, organisation, rel
     mine = reverse("referrals:gp_concern", kwargs={"person_id": relationship.person.pk})
     assert tom.get(mine).status_code == 404
     assert not GpConcern.objects.exists()
-    assert AuditEvent.objects.filter(action="gp_concern.refused").count() == 3
+    assert AuditEvent.objects.filter(action="gp_concern.raise_refused").count() == 3

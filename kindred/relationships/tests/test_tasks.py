@@ -2,14 +2,19 @@
 and coordinators get one digest a week. Time is frozen and moved on with time_machine."""
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from kindred.accounts.models import Role
 from kindred.core.daily import jobs
 from kindred.notifications.models import Notification
 from kindred.relationships.models import QuietDigest, QuietReminder, Status
-from kindred.relationships.tasks import queue_going_quiet, send_quiet_reminders
+from kindred.relationships.tasks import queue_going_quiet, remind_quiet, send_quiet_reminders
 from kindred.relationships.tests.factories import RelationshipFactory
 from kindred.volunteers.tests.factories import VolunteerFactory
 
@@ -69,7 +74,9 @@ def test_both_supporters_are_reminded_once_per_quiet_spell(befriending):
             queue_going_quiet()
     assert reminders() == ["ann@example.com", "tom@example.com"]
     assert QuietReminder.objects.get().quiet_since == LAST_CONTACT
-    body = Notification.objects.filter(kind="relationships.gone_quiet").first().body
+    first = Notification.objects.filter(kind="relationships.gone_quiet").first()
+    assert first is not None
+    body = first.body
     assert "22 days" in body and "Maud" not in body
     assert "let your coordinator know" in body  # neither signs in: the coordinator logs it
 
@@ -109,8 +116,6 @@ def digests():
 
 
 def test_coordinators_get_one_digest_a_week(befriending, coordinator, make_user, organisation):
-    from kindred.accounts.models import Role
-
     make_user(Role.COORDINATOR, organisation=organisation, email="second@example.com")
     with at(day(14)):  # nothing quiet, overdue or open yet: nothing to say, nothing recorded
         queue_going_quiet()
@@ -141,9 +146,6 @@ def test_another_organisations_coordinator_hears_nothing_of_ours(befriending, ch
 
 
 def test_the_command_queues_the_same_job_and_running_it_twice_sends_nothing_twice(befriending):
-    import io
-
-    from django.core.management import call_command
 
     out = io.StringIO()
     with at(day(22)):
@@ -156,12 +158,6 @@ def test_the_command_queues_the_same_job_and_running_it_twice_sends_nothing_twic
 def test_who_can_open_each_quiet_relationship_is_asked_once(organisation, make_user):
     """Supporters who sign in are checked for a supporter role here in one query, however many
     relationships have gone quiet."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from kindred.accounts.models import Role
-    from kindred.relationships.tasks import remind_quiet
-
     for n in range(4):
         user = make_user(Role.VOLUNTEER, organisation=organisation, email=f"v{n}@example.com")
         RelationshipFactory(

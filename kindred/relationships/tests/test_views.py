@@ -13,13 +13,17 @@ from kindred.accounts.models import Role
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
 from kindred.notifications.models import Notification
+from kindred.people.subject_access import person_data
 from kindred.people.tests.factories import PersonFactory
 from kindred.referrals.models import Status as ReferralStatus
 from kindred.referrals.tests.factories import ReferralFactory
-from kindred.relationships.models import Concern, Contact, Relationship, Status
-from kindred.relationships.tests.factories import ContactFactory, RelationshipFactory
+from kindred.relationships import selectors
+from kindred.relationships.models import ConcernLink, Contact, Relationship, Status
+from kindred.relationships.tests.factories import ContactFactory, RelationshipFactory, concern_on
+from kindred.safeguarding.models import Concern
 from kindred.volunteers.models import SupportRequest
 from kindred.volunteers.tests.factories import VolunteerFactory
+from kindred.wellbeing import services as wellbeing
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +45,17 @@ def detail_url(relationship):
     return reverse("relationships:detail", kwargs={"relationship_id": relationship.pk})
 
 
+def date_boxes(name, day, month, year):
+    """A date as someone types it into the NHS.UK date input's three boxes."""
+    return {f"{name}_day": day, f"{name}_month": month, f"{name}_year": year}
+
+
 def a_visit(**changes):
+    happened_on = changes.pop("happened_on", today().isoformat())
+    if happened_on is not None:
+        year, month, day = happened_on.split("-")
+        changes.update(date_boxes("happened_on", day, month, year))
     data = {
-        "happened_on": today().isoformat(),
         "mode": "visit",
         "outcome": "happened",
         "feeling": "fine",
@@ -59,7 +71,9 @@ def a_visit(**changes):
 def test_a_supporter_logs_a_visit_from_one_screen(tom, relationship, supporter):
     form = page(tom.get(contact_url(relationship)))
     assert "Log a contact" in form and "Maud Ashworth" in form
-    assert f'value="{today().isoformat()}"' in form  # the date defaults to today
+    # The date defaults to today, in the NHS.UK date input's boxes
+    assert f'name="happened_on_day" type="text" value="{today().day}"' in form
+    assert f'name="happened_on_year" type="text" value="{today().year}"' in form
     response = tom.post(contact_url(relationship), a_visit(feeling="a_bit_worried"))
     assert response.status_code == 302 and response["Location"] == reverse("relationships:mine")
     contact = Contact.objects.get()
@@ -89,7 +103,8 @@ def test_bad_contacts_are_explained_beside_the_field_and_nothing_is_saved(
     response = tom.post(contact_url(relationship), a_visit(**changes))
     body = page(response)
     assert "There is a problem" in body and message in body
-    assert f'href="#id_{field}"' in body or f'href="#{field}"' in body  # summary links to it
+    # The summary links to the field (a date, to its first box)
+    assert any(f'href="#{target}"' in body for target in (f"id_{field}", field, f"id_{field}_day"))
     assert "nhsuk-error-message" in body
     assert not Contact.objects.exists() and not Concern.objects.exists()
 
@@ -97,7 +112,7 @@ def test_bad_contacts_are_explained_beside_the_field_and_nothing_is_saved(
 def test_a_date_before_the_introduction_is_refused_with_the_services_message(tom, relationship):
     early = relationship.introduced_on - dt.timedelta(days=1)
     body = page(tom.post(contact_url(relationship), a_visit(happened_on=early.isoformat())))
-    assert "must be on or after the introduction" in body and 'href="#id_happened_on"' in body
+    assert "must be on or after the introduction" in body and 'href="#id_happened_on_day"' in body
     assert not Contact.objects.exists()
 
 
@@ -112,18 +127,29 @@ def test_very_worried_offers_a_concern_there_and_then(tom, relationship, coordin
     concern_url = reverse("relationships:concern", kwargs={"relationship_id": relationship.pk})
     assert response["Location"] == f"{concern_url}?contact={contact.pk}"
     body = page(tom.get(response["Location"]))
-    assert "You are very worried: tell your coordinator now" in body and "Not now" in body
-    assert "Contact with Maud logged" in body
-    tom.post(
+    assert "You are very worried: raise a concern now" in body and "Not now" in body
+    assert "Contact with Maud logged" in body and "call 999 now" in body
+    response = tom.post(
         concern_url,
-        {"contact": str(contact.pk), "kind": "safeguarding",
+        {"contact": str(contact.pk), "kind": "safeguarding", "level": "high",
          "detail": "A man shouted at her while I was there"},
     )  # fmt: skip
     concern = Concern.objects.get()
-    assert (concern.contact, concern.raised_by.email) == (contact, "tom@example.com")
+    assert response["Location"] == reverse("safeguarding:detail", kwargs={"concern_id": concern.pk})
+    assert concern.raised_by is not None
+    assert (ConcernLink.objects.get().contact, concern.raised_by.email) == (
+        contact,
+        "tom@example.com",
+    )
+    # No lead: it reaches the coordinators, and the supporter is told so, never "your lead".
     assert Notification.objects.filter(
-        kind="relationships.concern_raised", recipient=coordinator.email
+        kind="safeguarding.concern", recipient=coordinator.email
     ).exists()
+    body = page(tom.get(response["Location"]))
+    assert "(coordinators): your organisation" in body
+    assert "safeguarding lead is not available" in body
+    assert "sent to your safeguarding lead" not in body
+    assert "A man shouted at her" in body and "waiting for the safeguarding lead" in body
 
 
 def test_a_bit_worried_goes_back_to_my_people_without_a_concern(tom, relationship):
@@ -138,8 +164,11 @@ def test_a_concern_is_never_linked_to_another_relationships_contact(
     elsewhere = ContactFactory(relationship=RelationshipFactory(organisation=organisation))
     url = reverse("relationships:concern", kwargs={"relationship_id": relationship.pk})
     assert "You are very worried" not in page(tom.get(f"{url}?contact={elsewhere.pk}"))
-    tom.post(url, {"contact": str(elsewhere.pk), "kind": "safeguarding", "detail": "Worried"})
-    assert Concern.objects.get().contact is None
+    tom.post(
+        url,
+        {"contact": str(elsewhere.pk), "kind": "safeguarding", "level": "low", "detail": "Worried"},
+    )
+    assert ConcernLink.objects.get().contact is None
 
 
 def test_a_volunteer_cannot_log_against_someone_they_do_not_support(tom, organisation, supporter):
@@ -147,9 +176,11 @@ def test_a_volunteer_cannot_log_against_someone_they_do_not_support(tom, organis
     assert tom.get(contact_url(someone_else)).status_code == 404
     assert tom.post(contact_url(someone_else), a_visit()).status_code == 404
     assert not Contact.objects.exists()
-    refused = AuditEvent.objects.filter(action="relationships.refused")
+    refused = AuditEvent.objects.filter(action="relationship.view_refused")
     assert refused.count() == 2
-    assert {e.target_id for e in refused} == {str(someone_else.pk)}
+    # On the person, so their trail shows the attempt, with the relationship it was for.
+    assert {e.target_id for e in refused} == {str(someone_else.person_id)}
+    assert {e.detail["relationship"] for e in refused} == {str(someone_else.pk)}
     assert {e.actor.email for e in refused} == {"tom@example.com"}
 
 
@@ -183,38 +214,37 @@ def test_a_coordinator_cannot_log_on_an_ended_relationship(client_as, organisati
 # Concerns
 
 
-def test_a_supporter_raises_a_concern_and_a_safeguarding_lead_responds(
+def test_a_supporter_raises_a_concern_and_a_safeguarding_lead_acknowledges_it(
     tom, relationship, make_user, organisation, sign_in
 ):
     url = reverse("relationships:concern", kwargs={"relationship_id": relationship.pk})
-    body = page(tom.post(url, {"kind": "safeguarding"}))
+    body = page(tom.post(url, {"kind": "safeguarding", "level": "medium"}))
     assert "Say what worries you" in body
-    response = tom.post(url, {"kind": "safeguarding", "detail": "Bruises on her arm"})
+    body = page(tom.post(url, {"kind": "safeguarding", "level": "dire", "detail": "Bruises"}))
+    assert "Choose how worried you are" in body and not Concern.objects.exists()
+    lead_user = make_user(Role.SAFEGUARDING_LEAD, organisation=organisation)
+    response = tom.post(
+        url, {"kind": "safeguarding", "level": "medium", "detail": "Bruises on her arm"}
+    )
     assert response.status_code == 302
     concern = Concern.objects.get()
-    lead = sign_in(make_user(Role.SAFEGUARDING_LEAD, organisation=organisation), organisation)
-    respond = reverse("relationships:concern_respond", kwargs={"concern_id": concern.pk})
-    assert "Bruises on her arm" in page(lead.get(respond))
-    assert "Say what you have done" in page(lead.post(respond, {"response": ""}))
-    lead.post(respond, {"response": "Spoke to her and the GP today"})
+    lead = sign_in(lead_user, organisation)
+    detail = reverse("safeguarding:detail", kwargs={"concern_id": concern.pk})
+    assert "Bruises on her arm" in page(lead.get(detail))
+    lead.post(
+        reverse("safeguarding:acknowledge", kwargs={"concern_id": concern.pk}),
+        {"expected": "raised"},
+    )
     concern.refresh_from_db()
-    assert concern.acknowledged_at is not None
-    body = page(lead.get(respond))
-    assert "Spoke to her and the GP today" in body and "Record your response" not in body
-
-
-def test_responding_to_a_concern_already_answered_says_so(client_as, organisation):
-    relationship = RelationshipFactory(organisation=organisation)
-    concern = Concern.objects.create(
-        organisation=organisation, relationship=relationship, kind="safeguarding", detail="x",
-        acknowledged_at=timezone.now(), response="First answer",
-    )  # fmt: skip
-    client = client_as(Role.COORDINATOR)
-    url = reverse("relationships:concern_respond", kwargs={"concern_id": concern.pk})
-    body = page(client.post(url, {"response": "Second answer"}))
-    assert "Someone else responded" in body
-    concern.refresh_from_db()
-    assert concern.response == "First answer"
+    assert concern.acknowledged_by == lead_user and concern.status == "acknowledged"
+    # The relationship's page shows it, linked to the case.
+    coordinator = sign_in(make_user(Role.COORDINATOR, organisation=organisation), organisation)
+    body = page(
+        coordinator.get(
+            reverse("relationships:detail", kwargs={"relationship_id": relationship.pk})
+        )
+    )
+    assert detail in body and "(acknowledged)" in body
 
 
 # My people
@@ -234,11 +264,10 @@ def test_my_people_shows_only_what_a_supporter_needs(tom, organisation, relation
     assert "Maud Ashworth" in body and "07700 900123" in body
     assert "4 Mill Lane" in body  # she is visited at home
     assert "Every 14 days" in body and "Log a contact" in body
-    assert "Secret clinical reason" not in body and "943" not in body
+    assert "Secret clinical reason" not in body
+    assert "9434765919" not in body and "943 476 5919" not in body
     assert "Gertrude" not in body and str(someone_else.pk) not in body
-    viewed = AuditEvent.objects.for_record(relationship.person).filter(
-        action="relationships.viewed"
-    )
+    viewed = AuditEvent.objects.for_record(relationship.person).filter(action="relationship.viewed")
     assert viewed.count() == 1
 
 
@@ -318,19 +347,18 @@ def test_the_record_shows_everything_and_its_reading_is_audited(
     ContactFactory(relationship=relationship, happened_on=today() - dt.timedelta(days=3),
                    note="Older visit")  # fmt: skip
     ContactFactory(relationship=relationship, happened_on=today(), note="Newest phone call")
-    Concern.objects.create(
-        organisation=organisation, relationship=relationship, kind="crisis_follow_up", detail="x"
-    )
+    concern = concern_on(relationship)
     client = client_as(Role.COORDINATOR)
     body = page(client.get(detail_url(relationship)))
     assert "Maud Ashworth" in body and "Tom Hughes" in body
     assert body.index("Newest phone call") < body.index("Older visit")
-    assert "Crisis follow-up" in body and "Waiting for a response" in body
+    assert "A safeguarding concern (high)" in body and "Not yet acknowledged" in body
+    assert reverse("safeguarding:detail", kwargs={"concern_id": concern.pk}) in body
     assert "Pause support" in body and "End this relationship" in body
     assert reverse("wellbeing:crisis_plan", kwargs={"person_id": relationship.person.pk}) in body
     assert (
         AuditEvent.objects.for_record(relationship.person)
-        .filter(action="relationships.viewed", detail__where="record")
+        .filter(action="relationship.viewed", detail__where="record")
         .exists()
     )
 
@@ -394,8 +422,6 @@ def test_ending_a_relationship_someone_else_just_ended(client_as, organisation, 
 def test_a_coordinator_introduces_someone_by_hand(
     client_as, organisation, coordinator, monkeypatch
 ):
-    from kindred.relationships import selectors
-
     person = PersonFactory(organisation=organisation, given_name="Edna", family_name="Platt")
     referral = ReferralFactory(organisation=organisation, person=person,
                                status=ReferralStatus.WAITING)  # fmt: skip
@@ -458,13 +484,8 @@ def test_the_person_page_lists_their_relationships_for_coordinators(
 
 
 def test_a_subject_access_export_includes_relationships_and_contacts(organisation, relationship):
-    from kindred.people.subject_access import person_data
-
     ContactFactory(relationship=relationship, note="Walked to the park", feeling="fine")
-    Concern.objects.create(
-        organisation=organisation, relationship=relationship, kind="safeguarding",
-        detail="Private words of the supporter",
-    )  # fmt: skip
+    concern_on(relationship, detail="Private words of the supporter")
     data = person_data(relationship.person)["relationships"]
     assert data[0]["supporters"] == ["Tom Hughes"]
     assert data[0]["contacts"][0]["note"] == "Walked to the park"
@@ -494,32 +515,35 @@ def test_home_panels(client_as, organisation, tom, relationship, sign_in, make_u
 
 def test_a_safeguarding_lead_sees_concerns_waiting_on_their_home_page(client_as, organisation):
     relationship = RelationshipFactory(organisation=organisation, person__given_name="Winifred")
-    Concern.objects.create(
-        organisation=organisation, relationship=relationship, kind="safeguarding", detail="x"
-    )
+    concern_on(relationship)
     body = page(client_as(Role.SAFEGUARDING_LEAD).get(reverse("core:home")))
-    assert "Concerns from supporters waiting for a response" in body
-    assert "Winifred" in body and "a safeguarding concern" in body
+    assert "Safeguarding concerns waiting to be acknowledged" in body
+    assert "High: Winifred" in body
 
 
 def test_my_people_links_to_goals_and_to_the_crisis_plan_only_when_it_is_shared(
     tom, organisation, relationship, coordinator
 ):
-    from kindred.wellbeing import services as wellbeing
-
     goals = reverse("wellbeing:goals", kwargs={"person_id": relationship.person.pk})
     plan = reverse("wellbeing:crisis_plan", kwargs={"person_id": relationship.person.pk})
     body = page(tom.get(reverse("relationships:mine")))
-    assert goals in body and plan in body  # no plan yet: her supporter may write it with her
-    assert tom.get(plan).status_code == 200
+    # No plan yet: a coordinator writes the first, recording who she wants to see it (ADR-098).
+    assert goals in body and plan not in body
+    assert tom.get(plan).status_code == 404
     by = Acting(coordinator, organisation)
     wellbeing.crisis_plan_save(
-        by=by, person=relationship.person, based_on=0,
+        by=by, person=relationship.person, based_on=0, own_decision=True,
         content=wellbeing.PlanContent(warning_signs="Stops answering the phone"),
         sharing=wellbeing.Sharing(supporters=False, crisis_line=True, facilitators=False, gp=True),
     )  # fmt: skip
     body = page(tom.get(reverse("relationships:mine")))
     assert goals in body and plan not in body
+    wellbeing.crisis_plan_sharing_record(
+        by=by, person=relationship.person, based_on=1, own_decision=True,
+        sharing=wellbeing.Sharing(supporters=True, crisis_line=True, facilitators=False, gp=True),
+    )  # fmt: skip
+    body = page(tom.get(reverse("relationships:mine")))
+    assert goals in body and plan in body
 
 
 def test_a_coordinator_says_support_has_started(client_as, organisation):

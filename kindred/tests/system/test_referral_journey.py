@@ -57,16 +57,23 @@ def test_a_nurse_refers_a_lonely_copd_patient_and_sees_it_accepted(
     page.get_by_role("link", name="Edna Moss").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Edna Moss")
     assert_accessible(page)
+    # (declining without saying why is refused on the referral's page, with an error summary)
+    page.get_by_role("button", name="Decline").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "Enter why the referral is declined"
+    )
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Edna Moss")
+    assert_accessible(page)
     page.get_by_role("button", name="Accept").click()
-    expect(page.locator(".nhsuk-summary-list")).to_contain_text("Accepted")
-    expect(page.get_by_role("table")).to_contain_text("Accepted")  # the history
+    # (befriending: accepted, Edna is waiting for a match, on her matching page: ADR-097)
+    expect(page.locator("main")).to_contain_text("Edna Moss is now waiting for a match")
     assert_accessible(page)
     sign_out(page)
 
     # Then the nurse sees the status change
     sign_in(page, nurse.email, password)
     page.get_by_role("link", name="Your referrals", exact=True).first.click()
-    expect(page.get_by_role("table")).to_contain_text("Accepted")
+    expect(page.get_by_role("table")).to_contain_text("Waiting for a match")
     assert_accessible(page)
 
 

@@ -4,15 +4,19 @@ worried befriender is offered a concern for the coordinator there and then, and 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from kindred.accounts.models import Role
-from kindred.relationships.models import Concern, Contact
+from kindred.relationships.models import ConcernLink, Contact
 from kindred.relationships.tests.factories import RelationshipFactory
+from kindred.safeguarding.models import Concern
 from kindred.tests.system.conftest import assert_accessible, sign_in
 from kindred.volunteers.tests.factories import VolunteerFactory
 
@@ -39,7 +43,7 @@ def befriending(make_user, organisation):
 
 
 def test_a_befriender_logs_a_worrying_visit_and_the_coordinator_sees_it(
-    page, browser, live_server, befriending, coordinator, password
+    page, browser, live_server, befriending, coordinator, password, organisation
 ):
     # Given Tom, a befriender, on his phone
     page.set_viewport_size(PHONE)
@@ -78,7 +82,9 @@ def test_a_befriender_logs_a_worrying_visit_and_the_coordinator_sees_it(
 
     # A mistake is explained beside the field, and nothing is saved
     page.get_by_role("link", name="Log a contact with Maud").click()
-    page.get_by_label("Date").fill("2999-01-01")
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill("2999")
     page.get_by_label("Fine").check()
     page.get_by_role("button", name="Save contact").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text(
@@ -108,6 +114,18 @@ def test_a_befriender_logs_a_worrying_visit_and_the_coordinator_sees_it(
         expect(office.get_by_role("cell", name="Worried")).to_be_visible()
         assert_accessible(office)
 
+        # And downloads that list, as filtered, as a spreadsheet (ADR-093)
+        with office.expect_download() as downloading:
+            office.get_by_role("link", name="Download the 1 relationship as a CSV file").click()
+        download = downloading.value
+        assert download.suggested_filename == (
+            f"{organisation.slug}-caseload-{timezone.localdate().isoformat()}.csv"
+        )
+        rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text("utf-8-sig"))))
+        assert [(r["Given name"], r["Supporters"], r["Worried in the last 30 days"])
+                for r in rows] == [("Maud", "Tom Hughes", "Yes")]  # fmt: skip
+        assert "07700 900123" not in Path(download.path()).read_text("utf-8-sig")
+
         # And her record shows the visit, latest first, with Tom's note
         office.get_by_role("link", name="Maud Ashworth").click()
         expect(office.get_by_role("heading", level=1)).to_contain_text("Maud Ashworth")
@@ -118,7 +136,7 @@ def test_a_befriender_logs_a_worrying_visit_and_the_coordinator_sees_it(
 
 
 def test_with_javascript_off_a_very_worried_befriender_raises_a_concern(
-    browser, live_server, befriending, password
+    browser, live_server, befriending, password, coordinator
 ):
     context = browser.new_context(
         base_url=live_server.url, java_script_enabled=False, viewport=PHONE
@@ -133,13 +151,19 @@ def test_with_javascript_off_a_very_worried_befriender_raises_a_concern(
         page.get_by_role("button", name="Save contact").click()
         # The concern is offered there and then
         expect(page.get_by_role("heading", level=1)).to_contain_text(
-            "You are very worried: tell your coordinator now"
+            "You are very worried: raise a concern now"
         )
         page.get_by_label("They need crisis follow-up").check()
+        page.get_by_label("High: they could come to serious harm soon").check()
         page.get_by_label("What worries you?").fill("Said she cannot see the point any more")
         page.get_by_role("button", name="Send the concern").click()
-        expect(page.get_by_text("Your concern has been sent to your coordinator")).to_be_visible()
+        # No safeguarding lead: it went to the coordinators, and Tom is told so plainly
+        expect(page.get_by_text(f"sent to {coordinator.full_name} (coordinators)")).to_be_visible()
+        expect(page.get_by_text("sent to your safeguarding lead")).to_have_count(0)
     finally:
         context.close()
     concern = Concern.objects.get()
-    assert (concern.kind, concern.contact) == ("crisis_follow_up", Contact.objects.get())
+    assert (concern.kind, ConcernLink.objects.get().contact) == (
+        "crisis_follow_up",
+        Contact.objects.get(),
+    )

@@ -2,8 +2,8 @@ import pytest
 
 from kindred.accounts.models import Role
 from kindred.core.services import Acting
-from kindred.volunteers import services
 from kindred.volunteers.models import VolunteeringRole
+from kindred.volunteers.services import roles
 from kindred.volunteers.tests.factories import VolunteerFactory
 
 
@@ -14,7 +14,7 @@ def by(coordinator, organisation):
 
 @pytest.fixture
 def standard_roles(by):
-    services.standard_roles_ensure(by=by)
+    roles.standard_roles_ensure(by=by)
     return {r.kind: r for r in VolunteeringRole.objects.filter(organisation=by.organisation)}
 
 

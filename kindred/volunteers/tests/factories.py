@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from kindred.accounts.tests.factories import OrganisationFactory
+from kindred.core.tests.names import PlainName
 from kindred.volunteers.models import (
     CourseKind,
     DbsCheck,
@@ -21,8 +22,8 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
         model = Volunteer
 
     organisation = factory.SubFactory(OrganisationFactory)
-    given_name = factory.Faker("first_name", locale="en_GB")
-    family_name = factory.Faker("last_name", locale="en_GB")
+    given_name = PlainName("first_name")
+    family_name = PlainName("last_name")
     email = factory.Sequence(lambda n: f"volunteer{n}@example.com")
     stage = Stage.ACTIVE
     stage_changed_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=90))

@@ -10,6 +10,7 @@ from kindred.volunteers.models import (
     AvailabilityWindow,
     DbsCheck,
     JourneyEvent,
+    Reference,
     Stage,
     SupportRequest,
     TrainingRecord,
@@ -33,6 +34,7 @@ def counts():
             SupportRequest,
             AvailabilityWindow,
             WellbeingCheckIn,
+            Reference,
         )
     )
 
@@ -57,3 +59,21 @@ def test_demo_volunteers_have_checks_training_and_hours_and_seeding_twice_change
         selectors.struggling_this_month(organisation=tom.organisation).exists()
     )
     assert SupportRequest.objects.exists()
+
+
+def test_demo_volunteers_past_references_and_dbs_have_the_paperwork_the_pipeline_asks_for():
+    call_command("seed", "demo", verbosity=0)
+    after_references = [Stage.DBS_CHECK, Stage.INDUCTION, Stage.ACTIVE, Stage.PAUSED]
+    past = Volunteer.objects.filter(stage__in=after_references)
+    assert past.filter(stage=Stage.DBS_CHECK).exists() and past.filter(stage=Stage.ACTIVE).exists()
+    for volunteer in past:
+        needed = selectors.references_needed(organisation=volunteer.organisation)
+        assert selectors.satisfactory_references(volunteer=volunteer) >= needed, volunteer
+        if volunteer.stage != Stage.DBS_CHECK:
+            assert volunteer.dbs_checks.exists(), volunteer
+    # Someone waiting at references has one back and one still to come: the board shows both.
+    waiting = Volunteer.objects.filter(stage=Stage.REFERENCES)
+    assert waiting.exists()
+    for volunteer in waiting:
+        assert selectors.satisfactory_references(volunteer=volunteer) == 1
+        assert volunteer.references.filter(received_on__isnull=True).count() == 1

@@ -8,8 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kindred.volunteers import selectors, services
+from kindred.people.tests.factories import PersonFactory
+from kindred.volunteers import errors, selectors
 from kindred.volunteers.models import Expense, HoursSource, VolunteerHours
+from kindred.volunteers.services import expenses, hours, profile
 from kindred.volunteers.tests.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,16 +20,16 @@ DAY = dt.date(2026, 1, 10)
 
 def test_the_same_contact_recorded_twice_counts_once(by, volunteer):
     for minutes in (45, 60):  # saved, then corrected
-        services.hours_record(
+        hours.hours_record(
             by=by, volunteer=volunteer, source=HoursSource.CONTACT, source_ref="contact-1",
             worked_on=DAY, minutes=minutes,
         )  # fmt: skip
-    services.hours_record(
+    hours.hours_record(
         by=by, volunteer=volunteer, source=HoursSource.SHIFT, source_ref="contact-1",
         worked_on=DAY, minutes=120,
     )  # fmt: skip
-    services.hours_log(by=by, volunteer=volunteer, worked_on=DAY, minutes=90)
-    services.hours_log(by=by, volunteer=volunteer, worked_on=DAY, minutes=90)
+    hours.hours_log(by=by, volunteer=volunteer, worked_on=DAY, minutes=90)
+    hours.hours_log(by=by, volunteer=volunteer, worked_on=DAY, minutes=90)
     total = selectors.hours_value(organisation=by.organisation)
     assert total.minutes == 60 + 120 + 90 + 90
     assert VolunteerHours.objects.count() == 4
@@ -39,7 +41,7 @@ def test_a_pair_of_supporters_on_one_contact_each_get_their_time(by, organisatio
         VolunteerFactory(organisation=organisation),
     )
     for v in (first, second, first):
-        services.hours_record(
+        hours.hours_record(
             by=by, volunteer=v, source=HoursSource.CONTACT, source_ref="visit-9",
             worked_on=DAY, minutes=60,
         )  # fmt: skip
@@ -47,30 +49,30 @@ def test_a_pair_of_supporters_on_one_contact_each_get_their_time(by, organisatio
 
 
 def test_value_uses_the_organisations_hourly_rate(by, volunteer):
-    services.hours_log(by=by, volunteer=volunteer, worked_on=DAY, minutes=150)
-    services.programme_update(by=by, hourly_value=Decimal("14.00"), supervision_every_days=31)
+    hours.hours_log(by=by, volunteer=volunteer, worked_on=DAY, minutes=150)
+    hours.programme_update(by=by, hourly_value=Decimal("14.00"), supervision_every_days=31)
     result = selectors.hours_value(organisation=by.organisation)
     assert result.hours == Decimal("2.5") and result.value == Decimal("35.00")
 
 
 @pytest.mark.parametrize("minutes", [0, -5, 24 * 60 + 1])
 def test_impossible_hours_are_refused(by, volunteer, minutes):
-    with pytest.raises(services.VolunteerError):
-        services.hours_log(by=by, volunteer=volunteer, worked_on=DAY, minutes=minutes)
+    with pytest.raises(errors.VolunteerError):
+        hours.hours_log(by=by, volunteer=volunteer, worked_on=DAY, minutes=minutes)
     assert not VolunteerHours.objects.exists()
 
 
 def test_hours_in_the_future_are_refused(by, volunteer):
-    with pytest.raises(services.VolunteerError, match="today or in the past"):
-        services.hours_log(by=by, volunteer=volunteer, worked_on=dt.date(2999, 1, 1), minutes=60)
+    with pytest.raises(errors.VolunteerError, match="today or in the past"):
+        hours.hours_log(by=by, volunteer=volunteer, worked_on=dt.date(2999, 1, 1), minutes=60)
 
 
 def test_expenses_are_totalled_and_bad_amounts_refused(by, volunteer):
-    services.expense_claim(
+    expenses.expense_claim(
         by=by, volunteer=volunteer, spent_on=DAY, amount=Decimal("4.50"), description="Bus fare"
     )
-    with pytest.raises(services.VolunteerError, match="more than £0"):
-        services.expense_claim(
+    with pytest.raises(errors.VolunteerError, match="more than £0"):
+        expenses.expense_claim(
             by=by, volunteer=volunteer, spent_on=DAY, amount=Decimal("0"), description="x"
         )
     assert Expense.objects.count() == 1
@@ -78,10 +80,8 @@ def test_expenses_are_totalled_and_bad_amounts_refused(by, volunteer):
 
 
 def test_supporters_who_began_receiving_support_are_counted(by, organisation):
-    from kindred.people.tests.factories import PersonFactory
-
     began = VolunteerFactory(organisation=organisation)
-    services.person_link(
+    profile.person_link(
         by=by, volunteer=began, person=PersonFactory(organisation=organisation),
         consent_confirmed=True,
     )  # fmt: skip
@@ -90,30 +90,6 @@ def test_supporters_who_began_receiving_support_are_counted(by, organisation):
     VolunteerFactory(organisation=organisation, has_had_support=True, stage="enquiry")
     found = set(selectors.supporters_who_received_support(organisation=organisation))
     assert found == {began, told_us}
-
-
-def test_removing_a_source_takes_its_time_off_for_every_volunteer_and_nothing_else(
-    by, organisation, other_organisation
-):
-    from kindred.core.services import Acting
-
-    first, second = VolunteerFactory.create_batch(2, organisation=organisation)
-    theirs = VolunteerFactory(organisation=other_organisation)
-    for v in (first, second):
-        services.hours_record(
-            by=by, volunteer=v, source=HoursSource.GROUP_SESSION, source_ref="s-1",
-            worked_on=DAY, minutes=60,
-        )  # fmt: skip
-    services.hours_record(
-        by=Acting.system("t", organisation=other_organisation), volunteer=theirs,
-        source=HoursSource.GROUP_SESSION, source_ref="s-1", worked_on=DAY, minutes=60,
-    )  # fmt: skip
-    services.hours_log(by=by, volunteer=first, worked_on=DAY, minutes=30)
-    assert (
-        services.hours_remove_source(by=by, source=HoursSource.GROUP_SESSION, source_ref="s-1") == 2
-    )
-    assert selectors.hours_value(organisation=organisation).minutes == 30
-    assert selectors.hours_value(organisation=other_organisation).minutes == 60
 
 
 RECORDINGS = st.lists(
@@ -138,7 +114,7 @@ def test_the_total_counts_each_source_once_at_its_latest_time(by, organisation, 
         volunteers.append(VolunteerFactory(organisation=organisation))
     latest = {}
     for who, source, ref, minutes in recordings:
-        services.hours_record(
+        hours.hours_record(
             by=by, volunteer=volunteers[who], source=source, source_ref=ref,
             worked_on=DAY, minutes=minutes,
         )  # fmt: skip
@@ -149,10 +125,10 @@ def test_the_total_counts_each_source_once_at_its_latest_time(by, organisation, 
 
 def test_hours_by_month_fills_empty_months_and_counts_volunteers(by, organisation):
     first, second = VolunteerFactory.create_batch(2, organisation=organisation)
-    services.hours_log(by=by, volunteer=first, worked_on=dt.date(2026, 1, 31), minutes=90)
-    services.hours_log(by=by, volunteer=second, worked_on=dt.date(2026, 1, 1), minutes=30)
-    services.hours_log(by=by, volunteer=first, worked_on=dt.date(2025, 11, 15), minutes=60)
-    services.hours_log(by=by, volunteer=first, worked_on=dt.date(2025, 2, 28), minutes=600)
+    hours.hours_log(by=by, volunteer=first, worked_on=dt.date(2026, 1, 31), minutes=90)
+    hours.hours_log(by=by, volunteer=second, worked_on=dt.date(2026, 1, 1), minutes=30)
+    hours.hours_log(by=by, volunteer=first, worked_on=dt.date(2025, 11, 15), minutes=60)
+    hours.hours_log(by=by, volunteer=first, worked_on=dt.date(2025, 2, 28), minutes=600)
     rows = selectors.hours_by_month(organisation=organisation, months=3, on=dt.date(2026, 1, 31))
     assert rows == [
         (dt.date(2025, 11, 1), 60, 1),

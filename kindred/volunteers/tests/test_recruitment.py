@@ -8,8 +8,19 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils import timezone
 
+from kindred.config.tests.test_settings import run
 from kindred.core.models import AuditEvent
-from kindred.volunteers import encryption, selectors, services
+from kindred.core.transitions import (
+    ChangedSinceYouLooked,
+    DomainError,
+    HistoryIsAppendOnly,
+    IllegalTransition,
+    TransitionRecord,
+)
+from kindred.people.tests.factories import PersonFactory
+from kindred.volunteers import encryption, errors, selectors
+from kindred.volunteers.checks import encryption_key
+from kindred.volunteers.forms import MoveForm
 from kindred.volunteers.models import (
     DbsCheck,
     JourneyStep,
@@ -18,6 +29,7 @@ from kindred.volunteers.models import (
     StageChange,
     TrainingRecord,
 )
+from kindred.volunteers.services import checks, profile, recruitment, references, roles
 from kindred.volunteers.tests.factories import (
     DbsCheckFactory,
     TrainingRecordFactory,
@@ -28,15 +40,26 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_volunteer_moves_through_recruitment_with_history(by):
-    volunteer = services.volunteer_create(by=by, given_name="Cindy", family_name="Walsh")
-    for stage in ["application", "conversation", "references", "dbs_check", "induction"]:
-        volunteer = services.volunteer_move(by=by, volunteer=volunteer, to_stage=stage)
-    services.dbs_check_record(
+    volunteer = recruitment.volunteer_create(by=by, given_name="Cindy", family_name="Walsh")
+    for stage in ["application", "conversation", "references"]:
+        volunteer = recruitment.volunteer_move(by=by, volunteer=volunteer, to_stage=stage)
+    for referee in ["Margaret Holt", "Huw Jenkins"]:
+        reference = references.reference_request(
+            by=by, volunteer=volunteer, referee_name=referee, relationship="Former employer",
+            contact="referee@example.com", requested_on=dt.date(2025, 2, 1),
+        )  # fmt: skip
+        references.reference_receive(
+            by=by, volunteer=volunteer, reference_id=reference.pk,
+            received_on=dt.date(2025, 2, 10), outcome="satisfactory",
+        )  # fmt: skip
+    volunteer = recruitment.volunteer_move(by=by, volunteer=volunteer, to_stage="dbs_check")
+    checks.dbs_check_record(
         by=by, volunteer=volunteer, level="enhanced", certificate_number="0012 3456 7890",
         issued_on=dt.date(2025, 3, 1),
     )  # fmt: skip
-    volunteer = services.volunteer_move(by=by, volunteer=volunteer, to_stage="active")
-    history = list(volunteer.history.values_list("from_stage", "to_stage"))
+    for stage in ["induction", "active"]:
+        volunteer = recruitment.volunteer_move(by=by, volunteer=volunteer, to_stage=stage)
+    history = list(volunteer.history.values_list("from_state", "to_state"))
     assert history[0] == ("", "enquiry") and history[-1] == ("induction", "active")
     assert len(history) == 7
     assert volunteer.journey.filter(step=JourneyStep.BECAME_SUPPORTER).exists()
@@ -44,52 +67,67 @@ def test_a_volunteer_moves_through_recruitment_with_history(by):
 
 
 def test_skipping_a_stage_is_refused_and_nothing_changes(by):
-    volunteer = services.volunteer_create(by=by, given_name="Sam", family_name="Lee")
-    with pytest.raises(services.VolunteerError, match="cannot move to active from there"):
-        services.volunteer_move(by=by, volunteer=volunteer, to_stage="active")
+    volunteer = recruitment.volunteer_create(by=by, given_name="Sam", family_name="Lee")
+    with pytest.raises(
+        IllegalTransition, match="Sam Lee is at enquiry: they cannot move to active"
+    ):
+        recruitment.volunteer_move(by=by, volunteer=volunteer, to_stage="active")
     volunteer.refresh_from_db()
     assert volunteer.stage == Stage.ENQUIRY and volunteer.history.count() == 1
 
 
 def test_leaving_needs_a_reason(by):
     volunteer = VolunteerFactory(organisation=by.organisation)
-    with pytest.raises(services.VolunteerError, match="Enter why they are leaving"):
-        services.volunteer_move(by=by, volunteer=volunteer, to_stage="left")
-    services.volunteer_move(by=by, volunteer=volunteer, to_stage="left", note="Moved away")
+    with pytest.raises(errors.VolunteerError, match="Enter why they are leaving"):
+        recruitment.volunteer_move(by=by, volunteer=volunteer, to_stage="left")
+    recruitment.volunteer_move(by=by, volunteer=volunteer, to_stage="left", note="Moved away")
     volunteer.refresh_from_db()
     assert volunteer.stage == Stage.LEFT and volunteer.left_reason == "Moved away"
 
 
 def test_becoming_active_needs_a_dbs_check(by):
     volunteer = VolunteerFactory(organisation=by.organisation, stage=Stage.INDUCTION)
-    with pytest.raises(services.VolunteerError, match="Record their DBS check"):
-        services.volunteer_move(by=by, volunteer=volunteer, to_stage="active")
+    with pytest.raises(errors.PaperworkMissing, match="DBS check before moving them on to active"):
+        recruitment.volunteer_move(by=by, volunteer=volunteer, to_stage="active")
 
 
-def test_a_stale_version_loses_with_a_clear_message(by):
-    volunteer = VolunteerFactory(organisation=by.organisation, stage=Stage.ENQUIRY)
-    stale_version = volunteer.version
-    services.volunteer_move(by=by, volunteer=volunteer, to_stage="application")
-    with pytest.raises(services.VolunteerError, match="Someone else has just changed"):
-        services.volunteer_move(
-            by=by, volunteer=volunteer, to_stage="left", note="x", version=stale_version
+def test_a_move_from_a_stage_someone_else_has_left_loses_with_a_clear_message(by):
+    volunteer = VolunteerFactory(
+        organisation=by.organisation, stage=Stage.ENQUIRY, given_name="Sam", family_name="Lee"
+    )
+    recruitment.volunteer_move(by=by, volunteer=volunteer, to_stage="application")
+    # "left" is allowed from where they are now, but the coordinator saw them at enquiry
+    with pytest.raises(ChangedSinceYouLooked, match="Someone else has just moved Sam Lee on: "
+                       "they are now at application"):  # fmt: skip
+        recruitment.volunteer_move(
+            by=by, volunteer=volunteer, to_stage="left", note="x", expected="enquiry"
         )
     volunteer.refresh_from_db()
-    assert volunteer.stage == Stage.APPLICATION
+    assert volunteer.stage == Stage.APPLICATION and volunteer.history.count() == 1
+    moved = recruitment.volunteer_move(
+        by=by, volunteer=volunteer, to_stage="left", note="x", expected="application"
+    )
+    assert moved.stage == Stage.LEFT
+
+
+def test_the_errors_of_the_volunteer_journey_are_domain_errors_views_can_show():
+    assert issubclass(errors.VolunteerError, DomainError)
+    assert issubclass(errors.NotEligible, errors.VolunteerError)
+    assert issubclass(errors.TooManyEnquiries, errors.VolunteerError)
 
 
 def test_stage_history_is_append_only(by):
-    volunteer = services.volunteer_create(by=by, given_name="Ann", family_name="Bell")
+    volunteer = recruitment.volunteer_create(by=by, given_name="Ann", family_name="Bell")
     change = StageChange.objects.get(volunteer=volunteer)
     change.note = "rewritten"
-    with pytest.raises(ValueError, match="cannot be changed"):
+    with pytest.raises(HistoryIsAppendOnly, match="cannot be changed"):
         change.save()
     for attempt in (
         change.delete,
         StageChange.objects.all().delete,
         lambda: StageChange.objects.update(note="x"),
     ):
-        with pytest.raises(ValueError, match="cannot be changed"):
+        with pytest.raises(HistoryIsAppendOnly, match="cannot be changed"):
             attempt()
     assert StageChange.objects.get().note == "Added by a coordinator"
 
@@ -97,8 +135,8 @@ def test_stage_history_is_append_only(by):
 @pytest.mark.parametrize("number", ["12345", "1234567890123", "12345678901a", ""])
 def test_a_certificate_number_in_the_wrong_format_is_refused(by, number):
     volunteer = VolunteerFactory(organisation=by.organisation)
-    with pytest.raises(services.VolunteerError, match="12-digit certificate number"):
-        services.dbs_check_record(
+    with pytest.raises(errors.VolunteerError, match="12-digit certificate number"):
+        checks.dbs_check_record(
             by=by, volunteer=volunteer, level="enhanced", certificate_number=number,
             issued_on=dt.date(2025, 1, 1),
         )  # fmt: skip
@@ -107,7 +145,7 @@ def test_a_certificate_number_in_the_wrong_format_is_refused(by, number):
 
 def test_the_certificate_number_is_encrypted_at_rest(by):
     volunteer = VolunteerFactory(organisation=by.organisation)
-    check = services.dbs_check_record(
+    check = checks.dbs_check_record(
         by=by, volunteer=volunteer, level="basic", certificate_number="001234567890",
         issued_on=dt.date(2025, 1, 1),
     )  # fmt: skip
@@ -148,8 +186,8 @@ def test_keys_can_be_rotated(settings):
 def test_an_expiry_before_the_completion_date_is_refused(by, standard_roles):
     volunteer = VolunteerFactory(organisation=by.organisation)
     course = by.organisation.training_courses.get(kind="safeguarding_adults")
-    with pytest.raises(services.VolunteerError, match="expiry date must be after"):
-        services.training_record(
+    with pytest.raises(errors.VolunteerError, match="expiry date must be after"):
+        checks.training_record(
             by=by, volunteer=volunteer, course=course, completed_on=dt.date(2025, 5, 1),
             expires_on=dt.date(2025, 4, 1),
         )  # fmt: skip
@@ -159,7 +197,7 @@ def test_an_expiry_before_the_completion_date_is_refused(by, standard_roles):
 def test_training_uses_the_course_refresh_period_when_no_expiry_is_given(by, standard_roles):
     volunteer = VolunteerFactory(organisation=by.organisation)
     course = by.organisation.training_courses.get(kind="safeguarding_adults")  # 36 months
-    record = services.training_record(
+    record = checks.training_record(
         by=by, volunteer=volunteer, course=course, completed_on=dt.date(2024, 2, 29)
     )
     assert record.expires_on == dt.date(2027, 2, 28)
@@ -179,13 +217,13 @@ def qualify(volunteer, role, *, issued=None):
 def test_each_role_is_refused_until_every_requirement_is_met(by, standard_roles, kind):
     role = standard_roles[kind]
     volunteer = VolunteerFactory(organisation=by.organisation)
-    with pytest.raises(services.NotEligible) as refused:
-        services.role_assign(by=by, volunteer=volunteer, role=role)
+    with pytest.raises(errors.NotEligible) as refused:
+        roles.role_assign(by=by, volunteer=volunteer, role=role)
     assert "DBS check" in str(refused.value)
     assert len(refused.value.reasons) == 1 + role.courses.count()
     assert not RoleAssignment.objects.exists()
     qualify(volunteer, role)
-    services.role_assign(by=by, volunteer=volunteer, role=role)
+    roles.role_assign(by=by, volunteer=volunteer, role=role)
     assert list(volunteer.roles.all()) == [role]
 
 
@@ -195,21 +233,21 @@ def test_eligible_volunteers_lists_only_those_who_meet_the_role_today(
     role = standard_roles["befriender"]
     ready = VolunteerFactory(organisation=by.organisation, given_name="Ready")
     qualify(ready, role)
-    services.role_assign(by=by, volunteer=ready, role=role)
+    roles.role_assign(by=by, volunteer=ready, role=role)
     lapsing = VolunteerFactory(organisation=by.organisation, given_name="Lapsing")
     qualify(lapsing, role)
-    services.role_assign(by=by, volunteer=lapsing, role=role)
+    roles.role_assign(by=by, volunteer=lapsing, role=role)
     record = lapsing.training.get(course__kind="befriending")
     record.expires_on = timezone.localdate() + dt.timedelta(days=10)
     record.save()
     paused = VolunteerFactory(organisation=by.organisation, given_name="Paused")
     qualify(paused, role)
-    services.role_assign(by=by, volunteer=paused, role=role)
-    services.volunteer_move(by=by, volunteer=paused, to_stage="paused")
+    roles.role_assign(by=by, volunteer=paused, role=role)
+    recruitment.volunteer_move(by=by, volunteer=paused, to_stage="paused")
     for _ in range(5):
         extra = VolunteerFactory(organisation=by.organisation)
         qualify(extra, role)
-        services.role_assign(by=by, volunteer=extra, role=role)
+        roles.role_assign(by=by, volunteer=extra, role=role)
     today = timezone.localdate()
     with django_assert_max_num_queries(5):
         now = selectors.eligible_volunteers(by.organisation, role, on=today)
@@ -219,30 +257,24 @@ def test_eligible_volunteers_lists_only_those_who_meet_the_role_today(
 
 
 def test_a_person_is_linked_only_with_consent(by):
-    from kindred.people.tests.factories import PersonFactory
-
     person = PersonFactory(organisation=by.organisation)
     volunteer = VolunteerFactory(organisation=by.organisation, has_had_support=True)
-    with pytest.raises(services.VolunteerError, match="agreed to link"):
-        services.person_link(by=by, volunteer=volunteer, person=person, consent_confirmed=False)
-    services.person_link(by=by, volunteer=volunteer, person=person, consent_confirmed=True)
+    with pytest.raises(errors.VolunteerError, match="agreed to link"):
+        profile.person_link(by=by, volunteer=volunteer, person=person, consent_confirmed=False)
+    profile.person_link(by=by, volunteer=volunteer, person=person, consent_confirmed=True)
     volunteer.refresh_from_db()
     assert volunteer.person == person
     assert volunteer.journey.filter(step=JourneyStep.RECEIVED_SUPPORT).exists()
 
 
 def test_another_organisations_person_cannot_be_linked(by, other_organisation):
-    from kindred.people.tests.factories import PersonFactory
-
     person = PersonFactory(organisation=other_organisation)
     volunteer = VolunteerFactory(organisation=by.organisation)
-    with pytest.raises(services.VolunteerError, match="not supported by this organisation"):
-        services.person_link(by=by, volunteer=volunteer, person=person, consent_confirmed=True)
+    with pytest.raises(errors.VolunteerError, match="not supported by this organisation"):
+        profile.person_link(by=by, volunteer=volunteer, person=person, consent_confirmed=True)
 
 
 def test_a_bad_key_is_reported_by_the_start_up_checks(settings):
-    from kindred.volunteers.checks import encryption_key
-
     assert encryption_key() == []
     settings.KINDRED_FIELD_ENCRYPTION_KEY = "typo"
     [error] = encryption_key()
@@ -250,8 +282,6 @@ def test_a_bad_key_is_reported_by_the_start_up_checks(settings):
 
 
 def test_production_refuses_to_start_without_the_encryption_key(tmp_path):
-    from kindred.config.tests.test_settings import run
-
     result = run(
         ["manage.py", "check"],
         DJANGO_SETTINGS_MODULE="kindred.config.settings.production",
@@ -266,14 +296,33 @@ def test_production_refuses_to_start_without_the_encryption_key(tmp_path):
 
 
 def test_every_stage_can_be_reached_from_an_enquiry_and_everyone_can_leave():
+    transitions = recruitment.TRANSITIONS
     reachable, frontier = {"enquiry"}, ["enquiry"]
     while frontier:
-        for following in services.TRANSITIONS[frontier.pop()]:
+        for following in transitions.allowed(frontier.pop()):
             if following not in reachable:
                 reachable.add(following)
                 frontier.append(following)
     assert reachable == set(Stage.values)
-    assert all(
-        "left" in allowed for stage, allowed in services.TRANSITIONS.items() if stage != "left"
+    assert all(transitions.can(stage, "left") for stage in Stage.values if stage != "left")
+    assert transitions.allowed("left") == frozenset({"enquiry"})
+
+
+def test_the_move_form_offers_only_the_stages_the_volunteer_may_move_to(organisation):
+    for stage in Stage.values:
+        form = MoveForm(volunteer=VolunteerFactory(organisation=organisation, stage=stage))
+        offered = {value for value, _ in form.fields["to_stage"].choices}  # type: ignore[attr-defined]
+        assert offered == recruitment.TRANSITIONS.allowed(stage)
+        assert form.fields["expected"].initial == stage
+
+
+def test_a_stage_change_is_a_transition_record_of_its_volunteer(by):
+    volunteer = recruitment.volunteer_create(by=by, given_name="Ann", family_name="Bell")
+    recruitment.volunteer_move(
+        by=by, volunteer=volunteer, to_stage="left", note="Moved to Leeds\n" + "x" * 600
     )
-    assert services.TRANSITIONS["left"] == frozenset({"enquiry"})
+    change = volunteer.history.last()
+    assert isinstance(change, TransitionRecord) and StageChange.subject_field == "volunteer"
+    assert (change.from_state, change.to_state, change.to_label) == ("enquiry", "left", "Left")
+    assert change.by_user == by.user and change.by_label == by.user.email
+    assert change.note.startswith("Moved to Leeds") and len(change.note) > 600  # a text field

@@ -7,12 +7,15 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from kindred.config.tests.test_settings import run
 from kindred.notifications.models import Notification
-from kindred.volunteers.models import ExpiryReminder
-from kindred.volunteers.tasks import send_expiry_reminders
+from kindred.volunteers.models import ExpiryReminder, RoleAssignment
+from kindred.volunteers.services import support
+from kindred.volunteers.tasks import send_expiry_reminders, send_wellbeing_prompts
 from kindred.volunteers.tests.factories import (
     CourseFactory,
     DbsCheckFactory,
+    RoleFactory,
     TrainingRecordFactory,
     VolunteerFactory,
 )
@@ -99,9 +102,6 @@ def test_renewing_then_expiring_again_gives_a_new_reminder(safeguarding_due):
 
 
 def test_a_dbs_check_is_reminded_by_the_renewal_policy_of_their_roles(organisation, coordinator):
-    from kindred.volunteers.models import RoleAssignment
-    from kindred.volunteers.tests.factories import RoleFactory
-
     volunteer = VolunteerFactory(organisation=organisation, email="dev@example.com")
     DbsCheckFactory(volunteer=volunteer, issued_on=dt.date(2024, 3, 10))
     RoleAssignment.objects.create(
@@ -129,14 +129,11 @@ def test_things_already_run_out_and_other_organisations_are_not_reminded(
 
 
 def test_active_volunteers_are_asked_how_they_are_finding_it_once_a_month(organisation, by):
-    from kindred.volunteers import services
-    from kindred.volunteers.tasks import send_wellbeing_prompts
-
     asked = VolunteerFactory(organisation=organisation, email="asked@example.com")
     answered = VolunteerFactory(organisation=organisation, email="answered@example.com")
     VolunteerFactory(organisation=organisation, email="paused@example.com", stage="paused")
     with at(dt.date(2026, 3, 1)):
-        services.wellbeing_check_in(by=by, volunteer=answered, feeling=4)
+        support.wellbeing_check_in(by=by, volunteer=answered, feeling=4)
         send_wellbeing_prompts.enqueue()
     with at(dt.date(2026, 3, 2)):
         send_wellbeing_prompts.enqueue()
@@ -152,8 +149,6 @@ def test_active_volunteers_are_asked_how_they_are_finding_it_once_a_month(organi
 
 
 def test_the_kindred_command_queues_the_daily_run(tmp_path):
-    from kindred.config.tests.test_settings import run
-
     database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     assert run(["-m", "kindred.cli", "migrate", "-v", "0"], DATABASE_URL=database).returncode == 0
     result = run(["-m", "kindred.cli", "reminders"], DATABASE_URL=database)

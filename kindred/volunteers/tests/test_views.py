@@ -2,15 +2,25 @@
 volunteer's own pages, which never show anyone else's checks."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from kindred.accounts.models import Role
-from kindred.volunteers import services
+from kindred.core.models import AuditEvent
+from kindred.core.services import Acting
+from kindred.notifications.models import Notification
+from kindred.people.tests.factories import PersonFactory
+from kindred.volunteers import selectors
 from kindred.volunteers.models import (
     DbsCheck,
+    Expense,
+    HoursSource,
+    JourneyStep,
+    RoleAssignment,
     Stage,
     SupportRequest,
     TrainingRecord,
@@ -18,6 +28,7 @@ from kindred.volunteers.models import (
     VolunteerHours,
     WellbeingCheckIn,
 )
+from kindred.volunteers.services import expenses, hours, recruitment, roles, support
 from kindred.volunteers.tests.factories import (
     CourseFactory,
     DbsCheckFactory,
@@ -46,7 +57,8 @@ def test_anyone_can_ask_about_volunteering(client, organisation):
     volunteer = Volunteer.objects.get()
     assert volunteer.organisation == organisation and volunteer.stage == Stage.ENQUIRY
     assert volunteer.consent_to_link and volunteer.history.count() == 1
-    assert volunteer.enquiry_source and "127.0.0.1" not in volunteer.enquiry_source
+    # the address the enquiry came from is not kept with it, in any form
+    assert "127.0.0.1" not in str(Volunteer.objects.filter(pk=volunteer.pk).values().get())
 
 
 def test_the_enquiry_form_needs_a_way_to_reply(client, organisation):
@@ -71,14 +83,17 @@ def test_robots_filling_the_hidden_field_are_thanked_and_ignored(client, organis
 
 
 def test_enquiries_are_limited_per_address(client, organisation):
-    for _ in range(services.ENQUIRIES_PER_ADDRESS_PER_HOUR):
+    for _ in range(recruitment.ENQUIRIES_PER_ADDRESS_PER_HOUR):
         assert client.post(enquire_url(organisation), ENQUIRY).status_code == 302
     response = client.post(enquire_url(organisation), ENQUIRY)
     assert response.status_code == 429
     assert "several enquiries from your connection" in response.content.decode()
     other = client.post(enquire_url(organisation), ENQUIRY, REMOTE_ADDR="198.51.100.7")
     assert other.status_code == 302
-    assert Volunteer.objects.count() == services.ENQUIRIES_PER_ADDRESS_PER_HOUR + 1
+    assert Volunteer.objects.count() == recruitment.ENQUIRIES_PER_ADDRESS_PER_HOUR + 1
+    # counted by core.limits in the cache, like the other public forms: a new window starts afresh
+    cache.clear()
+    assert client.post(enquire_url(organisation), ENQUIRY).status_code == 302
 
 
 def test_an_unknown_organisation_has_no_form(client):
@@ -97,13 +112,20 @@ def test_a_coordinator_moves_a_volunteer_on(client_as, organisation):
     volunteer = VolunteerFactory(organisation=organisation, stage=Stage.ENQUIRY)
     client = client_as(Role.COORDINATOR)
     url = reverse("volunteers:move", kwargs={"volunteer_id": volunteer.pk})
-    response = client.post(url, {"to_stage": "application", "version": volunteer.version})
+    form = client.get(url).content.decode()
+    assert 'name="expected" value="enquiry"' in form
+    response = client.post(url, {"to_stage": "application", "expected": "enquiry"})
     assert response.status_code == 302
     volunteer.refresh_from_db()
     assert volunteer.stage == Stage.APPLICATION
-    # The same form, sent again from a stale page, is refused plainly.
-    again = client.post(url, {"to_stage": "left", "note": "x", "version": volunteer.version - 1})
-    assert "Someone else has just changed" in again.content.decode()
+    # The same form, sent again from a stale page, is refused plainly and changes nothing.
+    again = client.post(url, {"to_stage": "left", "note": "x", "expected": "enquiry"})
+    assert again.status_code == 200
+    assert "they are now at application. Check their record and try again" in (
+        again.content.decode()
+    )
+    volunteer.refresh_from_db()
+    assert volunteer.stage == Stage.APPLICATION and volunteer.history.count() == 1
 
 
 def test_a_wrong_certificate_number_is_refused_on_the_form(client_as, organisation):
@@ -191,8 +213,6 @@ def test_volunteers_never_see_other_volunteers_checks(
 def test_a_volunteer_asks_for_support_and_checks_in(
     sign_in, organisation, volunteer, volunteer_user, coordinator
 ):
-    from kindred.notifications.models import Notification
-
     client = sign_in(volunteer_user, organisation)
     url = reverse("volunteers:my_supervision")
     assert (
@@ -225,7 +245,7 @@ def test_availability_windows(sign_in, organisation, volunteer, volunteer_user):
 def test_overdue_supervision_is_on_the_coordinators_home(client_as, organisation, by):
     due = VolunteerFactory(organisation=organisation, given_name="Overdue")
     seen = VolunteerFactory(organisation=organisation, given_name="Recent")
-    services.supervision_record(
+    support.supervision_record(
         by=by, volunteers=[seen], kind="one_to_one", held_on=timezone.localdate()
     )
     page = client_as(Role.COORDINATOR).get(reverse("core:home")).content.decode()
@@ -244,14 +264,16 @@ def test_supervision_one_to_one_with_two_people_is_refused(client_as, organisati
 
 
 def test_the_value_page_uses_the_configured_rate(client_as, organisation, by, volunteer):
-    services.hours_log(by=by, volunteer=volunteer, worked_on=timezone.localdate(), minutes=600)
+    hours.hours_log(by=by, volunteer=volunteer, worked_on=timezone.localdate(), minutes=600)
     client = client_as(Role.COORDINATOR)
     response = client.post(
-        reverse("volunteers:value"), {"hourly_value": "15", "supervision_every_days": "31"}
+        reverse("volunteers:value"),
+        {"hourly_value": "15", "supervision_every_days": "31", "references_needed": "3"},
     )
     assert response.status_code == 302
     page = client.get(reverse("volunteers:value")).content.decode()
     assert "£150.00" in page
+    assert selectors.references_needed(organisation=organisation) == 3
 
 
 def test_set_up_the_usual_roles(client_as, organisation):
@@ -293,11 +315,7 @@ def test_the_board_does_not_grow_queries_with_volunteers(
 
 
 def test_a_coordinator_pays_an_expense_once(client_as, organisation, by, volunteer):
-    from decimal import Decimal
-
-    from kindred.volunteers.models import Expense
-
-    expense = services.expense_claim(
+    expense = expenses.expense_claim(
         by=by, volunteer=volunteer, spent_on=dt.date(2026, 1, 5), amount=Decimal("6.20"),
         description="Bus fare",
     )  # fmt: skip
@@ -316,12 +334,8 @@ def test_a_coordinator_pays_an_expense_once(client_as, organisation, by, volunte
 
 
 def test_another_organisations_expense_cannot_be_paid(client_as, other_organisation, by):
-    from decimal import Decimal
-
-    from kindred.core.services import Acting
-
     theirs = VolunteerFactory(organisation=other_organisation)
-    expense = services.expense_claim(
+    expense = expenses.expense_claim(
         by=Acting.system("t", organisation=other_organisation), volunteer=theirs,
         spent_on=dt.date(2026, 1, 5), amount=Decimal("1.00"), description="Tea",
     )  # fmt: skip
@@ -334,7 +348,7 @@ def test_another_organisations_expense_cannot_be_paid(client_as, other_organisat
 def test_a_volunteer_finding_it_hard_shows_on_the_coordinators_home(
     client_as, organisation, by, volunteer
 ):
-    services.wellbeing_check_in(by=by, volunteer=volunteer, feeling=1, comment="Tiring month")
+    support.wellbeing_check_in(by=by, volunteer=volunteer, feeling=1, comment="Tiring month")
     page = client_as(Role.COORDINATOR).get(reverse("core:home")).content.decode()
     assert "Finding it hard this month" in page and "Cindy Walsh" in page
     detail = client_as(Role.COORDINATOR).get(
@@ -343,31 +357,9 @@ def test_a_volunteer_finding_it_hard_shows_on_the_coordinators_home(
     assert "Tiring month" in detail.content.decode()
 
 
-def test_volunteers_available_for_a_period(by, organisation):
-    from kindred.volunteers import selectors
-
-    morning = VolunteerFactory(organisation=organisation, given_name="Morning")
-    services.availability_set(
-        by=by, volunteer=morning, windows=[(0, dt.time(9, 0), dt.time(12, 0))]
-    )
-    paused = VolunteerFactory(organisation=organisation, stage=Stage.PAUSED)
-    services.availability_set(by=by, volunteer=paused, windows=[(0, dt.time(8), dt.time(18))])
-    found = selectors.volunteers_available(
-        organisation, weekday=0, starts_at=dt.time(10), ends_at=dt.time(11)
-    )
-    assert list(found) == [morning]
-    assert not selectors.volunteers_available(
-        organisation, weekday=0, starts_at=dt.time(11), ends_at=dt.time(13)
-    ).exists()
-
-
 def test_someone_ending_support_is_invited_and_their_enquiry_links_with_consent(
     client, client_as, organisation, coordinator
 ):
-    from kindred.notifications.models import Notification
-    from kindred.people.tests.factories import PersonFactory
-    from kindred.volunteers.models import JourneyStep
-
     person = PersonFactory(organisation=organisation, given_name="Maud", email="maud@example.com")
     coordinator_client = client_as(Role.COORDINATOR)
     invite_url = reverse("volunteers:invite", kwargs={"person_id": person.pk})
@@ -390,11 +382,8 @@ def test_someone_ending_support_is_invited_and_their_enquiry_links_with_consent(
 
 
 def test_a_forged_or_foreign_invitation_links_nothing(client, organisation, other_organisation):
-    from kindred.people.tests.factories import PersonFactory
-    from kindred.volunteers.services import invitation_token
-
     theirs = PersonFactory(organisation=other_organisation)
-    for token in ["forged", invitation_token(theirs)]:
+    for token in ["forged", recruitment.invitation_token(theirs)]:
         client.post(
             enquire_url(organisation),
             {**ENQUIRY, "invite": token},
@@ -404,8 +393,6 @@ def test_a_forged_or_foreign_invitation_links_nothing(client, organisation, othe
 
 
 def test_inviting_someone_with_no_email_explains_what_to_do(client_as, organisation):
-    from kindred.people.tests.factories import PersonFactory
-
     person = PersonFactory(organisation=organisation, email="")
     response = client_as(Role.COORDINATOR).post(
         reverse("volunteers:invite", kwargs={"person_id": person.pk})
@@ -414,8 +401,6 @@ def test_inviting_someone_with_no_email_explains_what_to_do(client_as, organisat
 
 
 def test_a_coordinator_connects_a_volunteers_sign_in(client_as, organisation, make_user, charlie):
-    from kindred.core.models import AuditEvent
-
     volunteer = VolunteerFactory(organisation=organisation)
     user = make_user(Role.VOLUNTEER, organisation=organisation, email="newvol@example.com")
     client = client_as(Role.COORDINATOR)
@@ -435,14 +420,12 @@ def test_a_coordinator_connects_a_volunteers_sign_in(client_as, organisation, ma
 def test_a_roles_renewal_policy_can_be_changed_and_applies_at_once(
     client_as, organisation, by, standard_roles
 ):
-    from kindred.volunteers import selectors
-
     role = standard_roles["driver"]
     volunteer = VolunteerFactory(organisation=organisation)
     DbsCheckFactory(volunteer=volunteer, issued_on=timezone.localdate() - dt.timedelta(days=800))
     for course in role.courses.all():
         TrainingRecordFactory(volunteer=volunteer, course=course)
-    services.role_assign(by=by, volunteer=volunteer, role=role)
+    roles.role_assign(by=by, volunteer=volunteer, role=role)
     assert selectors.eligible_volunteers(organisation, role) == [volunteer]
     client = client_as(Role.COORDINATOR)
     url = reverse("volunteers:role_edit", kwargs={"role_id": role.pk})
@@ -459,14 +442,12 @@ def test_a_roles_renewal_policy_can_be_changed_and_applies_at_once(
 def test_a_volunteer_removes_only_their_own_self_logged_hours(
     sign_in, organisation, by, volunteer, volunteer_user
 ):
-    from kindred.volunteers.models import HoursSource
-
-    mine = services.hours_log(by=by, volunteer=volunteer, worked_on=dt.date(2026, 1, 2), minutes=60)
-    contact = services.hours_record(
+    mine = hours.hours_log(by=by, volunteer=volunteer, worked_on=dt.date(2026, 1, 2), minutes=60)
+    contact = hours.hours_record(
         by=by, volunteer=volunteer, source=HoursSource.CONTACT, source_ref="c-1",
         worked_on=dt.date(2026, 1, 2), minutes=30,
     )  # fmt: skip
-    someone_else = services.hours_log(
+    someone_else = hours.hours_log(
         by=by, volunteer=VolunteerFactory(organisation=organisation),
         worked_on=dt.date(2026, 1, 2), minutes=45,
     )  # fmt: skip
@@ -497,8 +478,6 @@ def test_the_list_searches_and_filters_by_stage(
 
 
 def test_a_coordinator_stops_one_of_a_volunteers_roles(client_as, organisation, by, standard_roles):
-    from kindred.volunteers.models import RoleAssignment
-
     volunteer = VolunteerFactory(organisation=organisation)
     driver, befriender = standard_roles["driver"], standard_roles["befriender"]
     RoleAssignment.objects.create(volunteer=volunteer, role=driver)
@@ -510,3 +489,22 @@ def test_a_coordinator_stops_one_of_a_volunteers_roles(client_as, organisation, 
     assert "Choose one of their roles" in refused.content.decode()
     assert client.post(url, {"role": driver.pk}).status_code == 302
     assert not volunteer.roles.exists()
+
+
+def test_a_refused_look_at_a_volunteers_record_is_never_audited_as_a_view(
+    client_as, sign_in, organisation, other_organisation, volunteer, volunteer_user
+):
+    theirs = VolunteerFactory(organisation=other_organisation)
+    coordinator = client_as(Role.COORDINATOR)
+    detail = "volunteers:detail"
+    assert coordinator.get(reverse(detail, kwargs={"volunteer_id": theirs.pk})).status_code == 404
+    refused = sign_in(volunteer_user, organisation).get(
+        reverse(detail, kwargs={"volunteer_id": volunteer.pk})
+    )
+    assert refused.status_code == 403
+    assert not AuditEvent.objects.filter(action="volunteer.viewed").exists()
+    assert (
+        coordinator.get(reverse(detail, kwargs={"volunteer_id": volunteer.pk})).status_code == 200
+    )
+    [viewed] = AuditEvent.objects.filter(action__startswith="volunteer.view")
+    assert (viewed.action, viewed.target_id) == ("volunteer.viewed", str(volunteer.pk))

@@ -17,7 +17,8 @@ ROUTES = {
     "wellbeing:review_add": GOALS,
     "wellbeing:crisis_plan": PLAN_READERS,
     "wellbeing:crisis_plan_edit": GOALS,
-    "wellbeing:crisis_plan_sharing": GOALS,
+    # Who may see the plan is the person's decision, recorded by a coordinator (ADR-098).
+    "wellbeing:crisis_plan_sharing": {Role.COORDINATOR},
     "wellbeing:crisis_plan_print": {Role.COORDINATOR},
 }
 
@@ -33,7 +34,6 @@ OWN_ONLY = {
     "wellbeing:review_add": {Role.VOLUNTEER},
     "wellbeing:crisis_plan": {Role.VOLUNTEER, Role.FACILITATOR},
     "wellbeing:crisis_plan_edit": {Role.VOLUNTEER},
-    "wellbeing:crisis_plan_sharing": {Role.VOLUNTEER},
 }
 
 # Words from the sample plan and goal: if they show on a page another organisation's user

@@ -28,15 +28,33 @@ CAT = PlanContent(warning_signs="I stop answering the phone", practical_things="
 
 def _save(by, person, based_on, content=CAT, sharing=SUPPORTERS):
     return services.crisis_plan_save(
-        by=by, person=person, based_on=based_on, content=content, sharing=sharing
+        by=by,
+        person=person,
+        based_on=based_on,
+        content=content,
+        sharing=sharing if based_on == 0 else None,
+        own_decision=True,
+    )
+
+
+def _share(by, person, based_on, sharing):
+    return services.crisis_plan_sharing_record(
+        by=by, person=person, based_on=based_on, sharing=sharing, own_decision=True
     )
 
 
 def test_every_save_is_a_new_version_kept_for_good(as_supporter, by, person):
-    first = _save(as_supporter, person, 0)
-    assert (first.number, first.based_on, first.saved_by_label) == (1, 0, "emilio@example.com")
+    first = _save(by, person, 0)
+    assert (first.number, first.based_on, first.saved_by_label) == (
+        1,
+        0,
+        "coordinator@example.com",
+    )
     second = _save(
-        by, person, 1, PlanContent(warning_signs="I stop answering the phone\r\nand stay in bed")
+        as_supporter,
+        person,
+        1,
+        PlanContent(warning_signs="I stop answering the phone\r\nand stay in bed"),
     )
     assert (
         second.number == 2 and second.warning_signs == "I stop answering the phone\nand stay in bed"
@@ -54,7 +72,7 @@ def test_every_save_is_a_new_version_kept_for_good(as_supporter, by, person):
         plan.versions.update(what_helps="rewritten")
     with pytest.raises(WellbeingRecordIsAppendOnly):
         first.delete()
-    saved = AuditEvent.objects.filter(action="wellbeing.crisis_plan_saved").order_by("occurred_at")
+    saved = AuditEvent.objects.filter(action="crisis_plan.saved").order_by("occurred_at")
     assert [e.detail["version"] for e in saved] == [1, 2]
     assert all("phone" not in str(e.detail) for e in AuditEvent.objects.all())
 
@@ -72,7 +90,7 @@ def test_the_plan_is_encrypted_in_the_database(by, person):
 
 
 def test_a_save_based_on_an_older_version_is_refused_showing_the_newer(as_supporter, by, person):
-    _save(as_supporter, person, 0)
+    _save(by, person, 0)
     _save(
         by,
         person,
@@ -95,9 +113,10 @@ def test_a_save_based_on_an_older_version_is_refused_showing_the_newer(as_suppor
 
 
 def test_two_people_writing_a_first_plan_at_once_do_not_overwrite_each_other(
-    as_supporter, by, person
+    by, person, make_user, organisation
 ):
-    _save(as_supporter, person, 0)
+    other = Acting(make_user(Role.COORDINATOR, organisation=organisation), organisation)
+    _save(other, person, 0)
     with pytest.raises(services.PlanChanged):
         _save(by, person, 0, PlanContent(what_helps="Music"))
     assert CrisisPlanVersion.objects.count() == 1
@@ -150,19 +169,14 @@ def test_who_may_see_and_change_the_plan(
 ):
     facilitator = make_user(Role.FACILITATOR, organisation=organisation)
     lead = make_user(Role.SAFEGUARDING_LEAD, organisation=organisation)
-    # No plan yet: the supporter may write one with the person; nobody else but coordinators.
-    assert _access(supporter_user, person).change
+    # No plan yet: only coordinators, who record who the person says may see it (ADR-098).
+    assert not _access(supporter_user, person).see
     assert not _access(facilitator, person).see
     assert not _access(other_volunteer, person).see
     _save(by, person, 0, sharing=NOBODY)
     assert _access(by.user, person) == selectors.PlanAccess(True, True, "coordinator")
     assert not _access(supporter_user, person).see  # the person has not let supporters see it
-    services.crisis_plan_sharing_record(
-        by=by,
-        person=person,
-        based_on=1,
-        sharing=Sharing(supporters=True, crisis_line=True, facilitators=True, gp=False),
-    )
+    _share(by, person, 1, Sharing(supporters=True, crisis_line=True, facilitators=True, gp=False))
     assert _access(supporter_user, person) == selectors.PlanAccess(True, True, "supporter")
     assert _access(facilitator, person) == selectors.PlanAccess(True, False, "facilitator")
     assert not _access(other_volunteer, person).see  # supports someone else
@@ -174,33 +188,30 @@ def test_who_may_see_it_is_recorded_with_who_and_when_and_never_silently_overwri
     by, as_supporter, person
 ):
     with pytest.raises(WellbeingError, match="Write the plan first"):
-        services.crisis_plan_sharing_record(by=by, person=person, based_on=0, sharing=NOBODY)
-    _save(as_supporter, person, 0)
+        _share(by, person, 0, NOBODY)
+    _save(by, person, 0)
     everyone = Sharing(supporters=True, crisis_line=True, facilitators=True, gp=True)
-    record = services.crisis_plan_sharing_record(by=by, person=person, based_on=1, sharing=everyone)
+    record = _share(by, person, 1, everyone)
     assert (record.number, record.recorded_by_label) == (2, "coordinator@example.com")
     assert record.audiences() == ["supporters", "crisis_line", "facilitators", "gp"]
+    assert record.persons_own_decision
     with pytest.raises(services.SharingChanged) as stale:
-        services.crisis_plan_sharing_record(
-            by=as_supporter, person=person, based_on=1, sharing=NOBODY
-        )
+        _share(by, person, 1, NOBODY)
     assert stale.value.current == record
     with pytest.raises(WellbeingError, match="Nothing has changed"):
-        services.crisis_plan_sharing_record(by=by, person=person, based_on=2, sharing=everyone)
+        _share(by, person, 2, everyone)
     assert CrisisPlanSharing.objects.count() == 2
-    events = AuditEvent.objects.filter(action="wellbeing.crisis_plan_sharing_recorded")
+    events = AuditEvent.objects.filter(action="crisis_plan.sharing_recorded")
     assert [e.detail["gp"] for e in events.order_by("occurred_at")] == [False, True]
 
 
 def test_a_supporter_the_person_stopped_sharing_with_can_no_longer_save(by, as_supporter, person):
-    _save(as_supporter, person, 0)
-    services.crisis_plan_sharing_record(by=by, person=person, based_on=1, sharing=NOBODY)
+    _save(by, person, 0)
+    _share(by, person, 1, NOBODY)
     with pytest.raises(WellbeingError, match="has not said their supporters may see their plan"):
         _save(as_supporter, person, 1, PlanContent(what_helps="Tea"))
-    with pytest.raises(WellbeingError, match="has not said their supporters"):
-        services.crisis_plan_sharing_record(
-            by=as_supporter, person=person, based_on=2, sharing=SUPPORTERS
-        )
+    with pytest.raises(WellbeingError, match="Only a coordinator"):
+        _share(as_supporter, person, 2, SUPPORTERS)
     assert CrisisPlanVersion.objects.count() == 1
 
 
@@ -221,5 +232,35 @@ def test_a_plan_for_a_person_of_another_organisation_is_refused(by):
     with pytest.raises(WellbeingError, match="not in this organisation"):
         _save(by, elsewhere, 0)
     with pytest.raises(WellbeingError, match="not in this organisation"):
-        services.crisis_plan_sharing_record(by=by, person=elsewhere, based_on=0, sharing=NOBODY)
+        _share(by, elsewhere, 0, NOBODY)
     assert not CrisisPlan.objects.exists()
+
+
+# Only the person, through a coordinator, decides who may see the plan (ADR-098)
+
+
+def test_a_supporter_cannot_write_the_first_version_which_says_who_may_see_it(as_supporter, person):
+    with pytest.raises(WellbeingError, match="Only a coordinator, recording Nicole's own"):
+        _save(as_supporter, person, 0)
+    assert not CrisisPlan.objects.exists()
+
+
+def test_a_supporter_the_person_shares_with_still_cannot_change_who_may_see_it(
+    by, as_supporter, person
+):
+    _save(by, person, 0)
+    assert _access(as_supporter.user, person).change  # they may change the plan itself...
+    with pytest.raises(WellbeingError, match="Only a coordinator"):
+        _share(as_supporter, person, 1, NOBODY)  # ...never who may see it
+    assert CrisisPlanSharing.objects.count() == 1
+
+
+def test_a_coordinator_must_confirm_it_is_the_persons_own_decision(by, person):
+    _save(by, person, 0)
+    with pytest.raises(WellbeingError, match="Confirm that this is Nicole's own decision"):
+        services.crisis_plan_sharing_record(by=by, person=person, based_on=1, sharing=NOBODY)
+    assert CrisisPlanSharing.objects.count() == 1
+    record = _share(by, person, 1, NOBODY)
+    assert record.persons_own_decision and record.recorded_by == by.user
+    first = CrisisPlanSharing.objects.get(number=1)
+    assert first.persons_own_decision  # the first version's choice, confirmed too

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
+from kindred.core.transitions import ChangedSinceYouLooked, HistoryIsAppendOnly
 from kindred.people.tests.factories import PersonFactory
 from kindred.relationships.models import Status
 from kindred.relationships.tests.factories import RelationshipFactory
+from kindred.volunteers.models import Volunteer
 from kindred.wellbeing import services
 from kindred.wellbeing.models import (
     GoalProgress,
@@ -37,8 +39,8 @@ def test_a_supporter_records_a_goal_in_the_persons_own_words(as_supporter, perso
         relationship,
     )
     assert goal.added_by_label == "emilio@example.com"
-    assert [c.to_status for c in goal.history.all()] == ["working_on"]
-    event = AuditEvent.objects.get(action="wellbeing.goal_added")
+    assert [c.to_state for c in goal.history.all()] == ["working_on"]
+    event = AuditEvent.objects.get(action="goal.added")
     assert event.target_id == str(person.pk)
     assert "sister" not in str(event.detail)  # the audit log holds no personal words
 
@@ -81,12 +83,12 @@ def test_a_goal_moves_on_with_its_history_and_a_stale_change_is_refused(as_suppo
     )
     goal.refresh_from_db()
     assert goal.status == GoalStatus.ACHIEVED
-    assert [(c.from_status, c.to_status, c.note) for c in goal.history.all()] == [
+    assert [(c.from_state, c.to_state, c.note) for c in goal.history.all()] == [
         ("", "working_on", "Goal set"),
         ("working_on", "achieved", "Most nights"),
     ]
     # Someone still looking at "working on it" is told, not obeyed.
-    with pytest.raises(services.GoalChanged, match="it is now 'achieved'"):
+    with pytest.raises(ChangedSinceYouLooked, match="it is now 'achieved'"):
         services.goal_status_change(
             by=as_supporter, goal_id=goal.pk, expected="working_on", to="dropped"
         )
@@ -99,7 +101,7 @@ def test_a_goal_moves_on_with_its_history_and_a_stale_change_is_refused(as_suppo
             by=as_supporter, goal_id=goal.pk, expected="achieved", to="done"
         )
     assert goal.history.count() == 2
-    with pytest.raises(WellbeingRecordIsAppendOnly):
+    with pytest.raises(HistoryIsAppendOnly):
         goal.history.update(note="rewritten")
 
 
@@ -142,7 +144,7 @@ def test_a_review_records_progress_as_they_see_it_and_plans_the_next(as_supporte
     assert walk.history.last().note.startswith("Achieved, at the review on")
     cook.refresh_from_db()
     assert cook.status == GoalStatus.WORKING_ON
-    assert AuditEvent.objects.filter(action="relationships.reviewed").count() == 1
+    assert AuditEvent.objects.filter(action="relationship.reviewed").count() == 1
     with pytest.raises(WellbeingRecordIsAppendOnly):
         review.save()
     with pytest.raises(WellbeingRecordIsAppendOnly):
@@ -222,7 +224,6 @@ def test_a_volunteer_records_reviews_only_for_support_they_give(
     with pytest.raises(WellbeingError, match="supporters and coordinators"):
         _review(stranger, relationship, [])
     # Even when they support the same person in another relationship.
-    from kindred.volunteers.models import Volunteer
 
     mine = Volunteer.objects.get(user=other_volunteer)
     RelationshipFactory(organisation=organisation, person=relationship.person, supporters=[mine])

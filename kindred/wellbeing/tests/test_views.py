@@ -44,14 +44,17 @@ def _plan(by, person, sharing=EVERYONE, **content):
         based_on=0,
         content=PlanContent(**(content or {"what_helps": "Walking the dog, Biscuit"})),
         sharing=sharing,
+        own_decision=True,
     )
 
 
 def _viewed(person):
+    """Each look at the person's plan: who, on which page, and whether it was shown (a view) or
+    refused (recorded as a refusal, never as a view)."""
     return [
-        (e.actor_label, e.detail["page"], e.detail["shown"])
+        (e.actor_label, e.detail["page"], e.action == "crisis_plan.viewed")
         for e in AuditEvent.objects.for_record(person)
-        .filter(action="wellbeing.crisis_plan_viewed")
+        .filter(action__in=["crisis_plan.viewed", "crisis_plan.view_refused"])
         .order_by("occurred_at")
     ]
 
@@ -78,8 +81,8 @@ def test_a_supporter_sees_the_goals_and_reviews_and_the_look_is_audited(
     assert "Goal number 7" in body and "Meet again in week 5" in body and "Getting there" in body
     assert "Record a progress review" in body
     assert "Back to the people you support" in body  # volunteers do not see the person page
-    events = AuditEvent.objects.for_record(person).filter(action="wellbeing.goals_viewed")
-    assert [e.detail for e in events] == [{"page": "goals", "shown": True}]
+    events = AuditEvent.objects.for_record(person).filter(action__startswith="goals.")
+    assert [(e.action, e.detail) for e in events] == [("goals.viewed", {"page": "goals"})]
 
 
 def test_a_volunteer_who_does_not_support_the_person_gets_not_found_and_it_is_audited(
@@ -95,13 +98,14 @@ def test_a_volunteer_who_does_not_support_the_person_gets_not_found_and_it_is_au
     ):
         assert client.get(address).status_code == 404
     assert client.post(url("goal_add", person_id=person.pk), {"text": "x"}).status_code == 404
-    refused = AuditEvent.objects.for_record(person).filter(action="wellbeing.goals_viewed")
-    assert [(e.detail["page"], e.detail["shown"]) for e in refused.order_by("occurred_at")] == [
-        ("goals", False),
-        ("goal_add", False),
-        ("goal_change", False),
-        ("review_add", False),
-        ("goal_add", False),
+    assert not AuditEvent.objects.filter(action="goals.viewed").exists()  # refused: no view
+    refused = AuditEvent.objects.for_record(person).filter(action="goals.view_refused")
+    assert [e.detail["page"] for e in refused.order_by("occurred_at")] == [
+        "goals",
+        "goal_add",
+        "goal_change",
+        "review_add",
+        "goal_add",
     ]
     assert Goal.objects.count() == 1
 
@@ -244,29 +248,36 @@ def test_a_facilitator_cannot_open_goals(client_as, person):
 # Crisis plans
 
 
-def test_a_supporter_writes_the_first_plan_with_the_person(supporter, person):
+def test_a_coordinator_writes_the_first_plan_confirming_who_may_see_it_is_the_persons_decision(
+    supporter, coordinator_client, person
+):
+    # The first version records who may see it: a supporter cannot write it (ADR-098).
     page = supporter.get(url("crisis_plan", person_id=person.pk))
-    assert "Write a plan with Nicole" in page.content.decode()
-    form = supporter.get(url("crisis_plan_edit", person_id=person.pk))
-    assert "Who would they like to be able to see their plan?" in form.content.decode()
-    response = supporter.post(
-        url("crisis_plan_edit", person_id=person.pk),
-        {"based_on": "0", "warning_signs": "Not eating", "practical_things": "Jo feeds the cat",
-         "audiences": ["supporters", "gp"]},
-    )  # fmt: skip
+    assert page.status_code == 404
+    assert supporter.get(url("crisis_plan_edit", person_id=person.pk)).status_code == 404
+    assert coordinator_client.get(url("crisis_plan", person_id=person.pk)).status_code == 200
+    form = coordinator_client.get(url("crisis_plan_edit", person_id=person.pk)).content.decode()
+    assert "Who would they like to be able to see their plan?" in form
+    assert "own decision" in form
+    data = {"based_on": "0", "warning_signs": "Not eating", "practical_things": "Jo feeds the cat",
+            "audiences": ["supporters", "gp"]}  # fmt: skip
+    unconfirmed = coordinator_client.post(url("crisis_plan_edit", person_id=person.pk), data)
+    assert unconfirmed.status_code == 200
+    assert "Confirm that this is the person" in unconfirmed.content.decode()
+    assert not CrisisPlanVersion.objects.exists()
+    response = coordinator_client.post(
+        url("crisis_plan_edit", person_id=person.pk), {**data, "own_decision": "on"}
+    )
     assert response.status_code == 302
     version = CrisisPlanVersion.objects.get()
     assert (version.number, version.warning_signs) == (1, "Not eating")
-    assert version.plan.sharing_history.get().audiences() == ["supporters", "gp"]
-    page = supporter.get(url("crisis_plan", person_id=person.pk))
-    body = page.content.decode()
+    choice = version.plan.sharing_history.get()
+    assert choice.audiences() == ["supporters", "gp"] and choice.persons_own_decision
+    body = supporter.get(url("crisis_plan", person_id=person.pk)).content.decode()
     assert "Jo feeds the cat" in body and "Version 1, saved" in body
+    assert "own decision" in body
+    assert "Change who may see it" not in body and "ask a coordinator" in body
     assert "Print a copy for their GP" not in body  # coordinators send it
-    assert _viewed(person) == [
-        ("emilio@example.com", "plan", True),
-        ("emilio@example.com", "edit", True),
-        ("emilio@example.com", "plan", True),
-    ]
 
 
 def test_a_stale_save_is_refused_with_the_newer_text_to_merge(supporter, by, person):
@@ -308,13 +319,13 @@ def test_a_stale_save_is_refused_with_the_newer_text_to_merge(supporter, by, per
 
 
 def test_two_first_plans_the_second_is_told_who_may_see_it_was_recorded_with_the_first(
-    supporter, by, person
+    coordinator_client, by, person
 ):
-    supporter.get(url("crisis_plan_edit", person_id=person.pk))
+    coordinator_client.get(url("crisis_plan_edit", person_id=person.pk))
     _plan(by, person, what_helps="Tea with Jo")
-    response = supporter.post(
+    response = coordinator_client.post(
         url("crisis_plan_edit", person_id=person.pk),
-        {"based_on": "0", "what_helps": "Music", "audiences": ["supporters"]},
+        {"based_on": "0", "what_helps": "Music", "audiences": ["supporters"], "own_decision": "on"},
     )
     body = response.content.decode()
     assert "saved a newer version of this plan (version 1" in body
@@ -371,6 +382,33 @@ def test_refused_looks_at_a_plan_are_not_found_and_audited(
     assert CrisisPlanVersion.objects.count() == 1
 
 
+def test_a_supporter_refused_the_plan_is_recorded_as_refused_never_as_viewed(
+    supporter, coordinator_client, by, person
+):
+    """Issue 11: a volunteer the person did not share their plan with used to show as
+    "crisis_plan_viewed" in the person's access log. The attempt is a refusal, and the person's
+    trail says so."""
+    _plan(
+        by,
+        person,
+        sharing=Sharing(supporters=False, crisis_line=False, facilitators=False, gp=False),
+    )
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    assert supporter.get(url("crisis_plan", person_id=person.pk)).status_code == 404
+    written = AuditEvent.objects.exclude(pk__in=before)
+    assert [(e.action, e.actor_label, e.target_id) for e in written] == [
+        ("crisis_plan.view_refused", "emilio@example.com", str(person.pk))
+    ]
+    assert written.get().detail == {"page": "plan", "because": "not shared with them"}
+    assert not AuditEvent.objects.filter(action="crisis_plan.viewed").exists()
+
+    trail = coordinator_client.get(reverse("people:audit", kwargs={"person_id": person.pk}))
+    body = trail.content.decode()
+    assert trail.status_code == 200
+    assert "crisis_plan.view_refused" in body and "emilio@example.com" in body
+    assert "crisis_plan.viewed" not in body
+
+
 def test_a_facilitator_the_person_shared_with_reads_the_plan(
     sign_in, by, person, make_user, organisation
 ):
@@ -392,7 +430,7 @@ def test_the_plan_page_shows_the_history_and_who_may_see_it(coordinator_client, 
         by=by, person=person, based_on=1, content=PlanContent(what_helps="Second words")
     )
     services.crisis_plan_sharing_record(
-        by=by, person=person, based_on=1,
+        by=by, person=person, based_on=1, own_decision=True,
         sharing=Sharing(supporters=True, crisis_line=False, facilitators=False, gp=False),
     )  # fmt: skip
     body = coordinator_client.get(url("crisis_plan", person_id=person.pk)).content.decode()
@@ -402,21 +440,52 @@ def test_the_plan_page_shows_the_history_and_who_may_see_it(coordinator_client, 
     assert "Print a copy for their GP" not in body  # the GP is no longer among them
 
 
-def test_changing_who_may_see_it(supporter, by, person):
+def test_a_coordinator_changes_who_may_see_it_confirming_it_is_the_persons_decision(
+    coordinator_client, by, person
+):
     _plan(by, person)
-    page = supporter.get(url("crisis_plan_sharing", person_id=person.pk))
-    assert page.status_code == 200
-    response = supporter.post(
+    page = coordinator_client.get(url("crisis_plan_sharing", person_id=person.pk))
+    assert page.status_code == 200 and 'name="own_decision"' in page.content.decode()
+    unconfirmed = coordinator_client.post(
         url("crisis_plan_sharing", person_id=person.pk),
         {"based_on": "1", "audiences": ["supporters", "crisis_line"]},
     )
+    assert unconfirmed.status_code == 200
+    assert "Confirm that this is the person" in unconfirmed.content.decode()
+    assert person.crisis_plan.sharing_history.count() == 1
+    response = coordinator_client.post(
+        url("crisis_plan_sharing", person_id=person.pk),
+        {"based_on": "1", "audiences": ["supporters", "crisis_line"], "own_decision": "on"},
+    )
     assert response.status_code == 302
-    stale = supporter.post(
-        url("crisis_plan_sharing", person_id=person.pk), {"based_on": "1", "audiences": ["gp"]}
+    latest = person.crisis_plan.sharing_history.first()
+    assert latest.number == 2 and latest.persons_own_decision
+    assert latest.audiences() == ["supporters", "crisis_line"]
+    entry = AuditEvent.objects.filter(action="crisis_plan.sharing_recorded").latest("occurred_at")
+    assert entry.detail["persons_own_decision"] is True
+    body = coordinator_client.get(url("crisis_plan", person_id=person.pk)).content.decode()
+    assert "who confirmed it was Nicole" in body
+    stale = coordinator_client.post(
+        url("crisis_plan_sharing", person_id=person.pk),
+        {"based_on": "1", "audiences": ["gp"], "own_decision": "on"},
     )
     body = stale.content.decode()
     assert "recorded a newer choice" in body and 'name="based_on" value="2"' in body
     assert person.crisis_plan.sharing_history.count() == 2
+
+
+def test_a_supporter_cannot_change_who_may_see_it(supporter, by, person):
+    """Item 5c: before, a supporter the person shared with could change who may see the plan."""
+    _plan(by, person)
+    page = supporter.get(url("crisis_plan", person_id=person.pk)).content.decode()
+    assert "Biscuit" in page and url("crisis_plan_sharing", person_id=person.pk) not in page
+    assert supporter.get(url("crisis_plan_sharing", person_id=person.pk)).status_code == 403
+    refused = supporter.post(
+        url("crisis_plan_sharing", person_id=person.pk),
+        {"based_on": "1", "audiences": ["supporters"], "own_decision": "on"},
+    )
+    assert refused.status_code == 403
+    assert person.crisis_plan.sharing_history.count() == 1
 
 
 def test_the_sharing_page_without_a_plan_sends_you_to_write_one(coordinator_client, person):
@@ -434,7 +503,9 @@ def test_a_printable_copy_for_the_gp_only_if_the_person_agreed(coordinator_clien
     body = coordinator_client.get(url("crisis_plan_print", person_id=person.pk)).content.decode()
     assert "has not agreed to share their plan with their GP" in body
     assert "Biscuit" not in body
-    services.crisis_plan_sharing_record(by=by, person=person, based_on=1, sharing=EVERYONE)
+    services.crisis_plan_sharing_record(
+        by=by, person=person, based_on=1, sharing=EVERYONE, own_decision=True
+    )
     body = coordinator_client.get(url("crisis_plan_print", person_id=person.pk)).content.decode()
     assert "Walking the dog, Biscuit" in body and "agreed on" in body
     assert _viewed(person)[-2:] == [

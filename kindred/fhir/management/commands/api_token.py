@@ -1,4 +1,5 @@
-"""Make an API token for an organisation and print it once: `kindred token create`."""
+"""Make an API token for an organisation, or for a network's front door, and print it once:
+`kindred token create`; revoke one by its first characters: `kindred token revoke`."""
 
 from __future__ import annotations
 
@@ -6,33 +7,80 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kindred.accounts.models import Organisation
+from kindred.accounts.models import Network, Organisation
+from kindred.accounts.reach import operator
 from kindred.core.services import Acting
-from kindred.fhir.services import TokenError, api_token_create
+from kindred.fhir.services import TokenError, api_token_create, api_token_revoke_by_prefix
 
 
 class Command(BaseCommand):
-    help = "Make an API token for an organisation's FHIR API and print it (shown once)."
+    help = (
+        "Make an API token for an organisation's FHIR API, or for a network's front door "
+        "(ADR-092), and print it (shown once); or revoke one."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["create"])
-        parser.add_argument("--organisation", required=True, help="organisation slug")
-        parser.add_argument("--name", required=True, help="which system will use it")
+        parser.add_argument("action", choices=["create", "revoke"])
+        where = parser.add_mutually_exclusive_group(required=True)
+        where.add_argument("--organisation", help="organisation slug")
+        where.add_argument(
+            "--network",
+            help="network slug: its referrals land in the network's inbox, for a network "
+            "admin to send on",
+        )
+        parser.add_argument("--name", default="", help="which system will use it (create)")
         parser.add_argument("--practice", default="", help="the GP practice's ODS code, if any")
+        parser.add_argument(
+            "--prefix", default="", help="the token's first characters, as shown (revoke)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = Organisation.objects.filter(slug=options["organisation"]).first()
-        if organisation is None:
-            raise CommandError(f"no organisation with the slug {options['organisation']!r}")
+        organisation = network = None
+        if options["organisation"]:
+            organisation = Organisation.objects.filter(slug=options["organisation"]).first()
+            if organisation is None:
+                raise CommandError(f"no organisation with the slug {options['organisation']!r}")
+        else:
+            network = Network.objects.filter(slug=options["network"]).first()
+            if network is None:
+                raise CommandError(f"no network with the slug {options['network']!r}")
+        if options["action"] == "revoke":
+            self._revoke(options["prefix"], organisation, network)
+            return
+        if not options["name"].strip():
+            raise CommandError("say which system will use it: --name")
+        by: Acting = (
+            Acting.system("kindred token create", organisation=organisation)
+            if organisation is not None
+            else operator("kindred token create")
+        )
         try:
             token, raw = api_token_create(
-                by=Acting.system("kindred token create", organisation=organisation),
-                name=options["name"],
-                practice_ods=options["practice"],
+                by=by, name=options["name"], practice_ods=options["practice"], network=network
             )
         except TokenError as error:
             raise CommandError(str(error)) from error
+        owner = organisation or network
+        kind = "the front door of the network" if network is not None else ""
         self.stderr.write(
-            f"Token '{token.name}' for {organisation.name}. Copy it now; it is not shown again:"
+            f"Token '{token.name}' ({token.prefix}...) for {kind + ' ' if kind else ''}{owner}. "
+            "Copy it now; it is not shown again:"
         )
         self.stdout.write(raw)
+
+    def _revoke(
+        self, prefix: str, organisation: Organisation | None, network: Network | None
+    ) -> None:
+        try:
+            revoked = api_token_revoke_by_prefix(
+                by=operator("kindred token revoke"),
+                prefix=prefix,
+                organisation=organisation,
+                network=network,
+            )
+        except TokenError as error:
+            raise CommandError(str(error)) from error
+        if not revoked:
+            raise CommandError(f"no active token of {organisation or network} starts {prefix!r}")
+        for token in revoked:
+            self.stdout.write(f"Revoked '{token.name}' ({token.prefix}...)")

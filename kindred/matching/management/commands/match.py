@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kindred.accounts.models import Organisation
-from kindred.core.services import Acting, audit_record
+from kindred.core.services import Acting
+from kindred.matching.services import proposals_record
 from kindred.matching.suggest import suggest
 
 
@@ -35,24 +36,20 @@ class Command(BaseCommand):
             )
             for chosen in proposal.supporters:
                 self.stdout.write(
-                    f"    {chosen.volunteer.display_name} ({chosen.mode.replace('_', ' ')}, "
-                    f"score {chosen.score:.2f}): {chosen.explanation}"
+                    f"    {chosen.volunteer.display_name} (by {chosen.meeting}): "
+                    f"{chosen.explanation}"
                 )
+                if chosen.concern:
+                    self.stdout.write(f"      {chosen.concern.sentence}.")
             for other in proposal.alternatives:
                 self.stdout.write(
-                    f"    or {other.volunteer.display_name} (score {other.score:.2f}): "
+                    f"    or {other.volunteer.display_name} (by {other.meeting}): "
                     f"{other.explanation}"
                 )
-            if not options["dry_run"]:
-                audit_record(
-                    by=by,
-                    action="matching.proposed",
-                    target=proposal.referral,
-                    detail={
-                        "volunteers": [str(c.volunteer.pk) for c in proposal.supporters],
-                        "scores": [round(c.score, 4) for c in proposal.supporters],
-                    },
-                )
+                if other.concern:
+                    self.stdout.write(f"      {other.concern.sentence}.")
+        if not options["dry_run"]:
+            proposals_record(by=by, proposals=result.proposals)
         for referral in result.without_supporter:
             pair = result.needs.get(referral.pk, 1) == 2
             self.stdout.write(

@@ -1,0 +1,142 @@
+"""Reads for groups. Every query starts from the organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from kindred.accounts.models import Organisation, Role, User
+from kindred.groups.models import Group, GroupMember, GroupRegular, Session, SessionStatus, Venue
+
+
+def groups_of(*, organisation: Organisation) -> QuerySet[Group]:
+    """The organisation's groups with their venue and how many members each has."""
+    return (
+        organisation.peer_groups.select_related("venue")
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("name", "pk")
+    )
+
+
+def group_of(*, organisation: Organisation, group_id: uuid.UUID) -> Group:
+    return organisation.peer_groups.select_related("venue").get(pk=group_id)
+
+
+def venues_of(*, organisation: Organisation) -> QuerySet[Venue]:
+    return organisation.venues.annotate(group_count=Count("groups")).order_by("name", "pk")
+
+
+def venue_of(*, organisation: Organisation, venue_id: uuid.UUID) -> Venue:
+    return organisation.venues.get(pk=venue_id)
+
+
+def session_of(*, organisation: Organisation, session_id: uuid.UUID) -> Session:
+    return organisation.group_sessions.select_related("group", "venue").get(pk=session_id)
+
+
+def next_sessions(*, organisation: Organisation, groups: list[Group]) -> dict[uuid.UUID, Session]:
+    """Each group's next session that is not cancelled, in one query."""
+    sessions = organisation.group_sessions.filter(
+        group__in=groups, starts_at__gte=timezone.now(), status=SessionStatus.SCHEDULED
+    ).order_by("group_id", "starts_at")
+    found: dict[uuid.UUID, Session] = {}
+    for session in sessions:
+        found.setdefault(session.group_id, session)
+    return found
+
+
+def upcoming_sessions(*, group: Group, limit: int = 8) -> list[Session]:
+    since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return list(group.sessions.filter(starts_at__gte=since).order_by("starts_at")[:limit])
+
+
+def members_of(*, group: Group) -> QuerySet[GroupMember]:
+    return group.members.select_related("person").order_by(
+        "person__given_name", "person__family_name", "pk"
+    )
+
+
+def regulars_of(*, group: Group) -> QuerySet[GroupRegular]:
+    return group.regulars.order_by("nickname")
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    session: Session
+    named: int
+    regulars: int
+    headcount: int
+
+    @property
+    def total(self) -> int:
+        return self.named + self.regulars + self.headcount
+
+
+def attendance_trend(*, group: Group, limit: int = 12) -> list[TrendRow]:
+    """The latest held sessions, oldest first, with each way of counting (one query)."""
+    held = (
+        group.sessions.filter(status=SessionStatus.HELD)
+        .annotate(
+            named_count=Count("named", distinct=True),
+            regular_count=Count("regulars_present", distinct=True),
+        )
+        .order_by("-starts_at")[:limit]
+    )
+    rows = [TrendRow(s, s.named_count, s.regular_count, s.headcount) for s in held]
+    return rows[::-1]
+
+
+def attendance_of(*, session: Session) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
+    """The member and regular ids recorded as present at a session."""
+    return (
+        set(session.named.values_list("member_id", flat=True)),
+        set(session.regulars_present.values_list("regular_id", flat=True)),
+    )
+
+
+def facilitators_of(*, group: Group) -> list[tuple[str, str]]:
+    return [
+        (f.user.full_name or f.user.email, f.get_kind_display())
+        for f in group.facilitators.select_related("user").order_by("kind", "user__email")
+    ]
+
+
+def possible_facilitators(*, organisation: Organisation) -> QuerySet[User]:
+    """Users of the organisation who may run a group: facilitators, volunteers, coordinators."""
+    return (
+        User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__role__in=[Role.FACILITATOR, Role.VOLUNTEER, Role.COORDINATOR],
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def sessions_today(*, organisation: Organisation) -> list[Session]:
+    """The organisation's sessions on today's date in Europe/London, earliest first."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return list(
+        organisation.group_sessions.filter(
+            starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
+        )
+        .select_related("group", "venue")
+        .order_by("starts_at", "pk")[:20]
+    )
+
+
+def sessions_between(
+    *, organisation: Organisation, start: dt.datetime, end: dt.datetime
+) -> list[Session]:
+    """The organisation's scheduled (not cancelled) sessions starting in [start, end)."""
+    return list(
+        organisation.group_sessions.filter(
+            starts_at__gte=start, starts_at__lt=end, status=SessionStatus.SCHEDULED
+        )
+        .select_related("group", "organisation")
+        .order_by("starts_at", "pk")
+    )

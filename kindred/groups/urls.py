@@ -1,0 +1,19 @@
+from django.urls import path
+
+from kindred.groups import views
+
+app_name = "groups"
+
+urlpatterns = [
+    path("", views.group_list, name="list"),
+    path("new/", views.group_create, name="create"),
+    path("<uuid:group_id>/", views.group_detail, name="detail"),
+    path("<uuid:group_id>/change/", views.group_edit, name="edit"),
+    path("<uuid:group_id>/members/add/", views.member_add, name="member_add"),
+    path("<uuid:group_id>/regulars/add/", views.regular_add, name="regular_add"),
+    path("venues/", views.venue_list, name="venues"),
+    path("venues/new/", views.venue_create, name="venue_create"),
+    path("venues/<uuid:venue_id>/", views.venue_edit, name="venue_edit"),
+    path("sessions/<uuid:session_id>/cancel/", views.session_cancel, name="session_cancel"),
+    path("sessions/<uuid:session_id>/attendance/", views.attendance, name="attendance"),
+]

@@ -1,0 +1,217 @@
+"""Each coordinator page's main query is served by the index made for it (ADR-100), checked
+with EXPLAIN on PostgreSQL once the organisation has city-size tables: no sequential scan of a
+big table, and no sort where an index gives the order. Plans, not timings: the benchmarks time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kindred.accounts.models import Organisation
+from kindred.people import selectors as people_selectors
+from kindred.people.models import Person
+from kindred.referrals import selectors as referral_selectors
+from kindred.referrals.models import Channel, Referral, Source, Status
+from kindred.volunteers import selectors as volunteer_selectors
+from kindred.volunteers.models import (
+    DbsCheck,
+    RoleAssignment,
+    Stage,
+    TrainingRecord,
+    Volunteer,
+)
+from kindred.volunteers.tests.factories import CourseFactory, RoleFactory
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
+
+PEOPLE = 30_000
+VOLUNTEERS = 3_000
+COMMON_SURNAME = "Smith"  # one person in fifty
+
+
+def _insert_select(model: type[Any], exprs: dict[str, str], source: str, params: list[Any]) -> None:
+    """INSERT INTO the model's table SELECT one row per row of `source`: the columns named in
+    `exprs` from their SQL (which takes no parameters: `params` are `source`'s), every other
+    column its field's default (NULL where it may be)."""
+    columns, values, defaults = [], [], []
+    for field in model._meta.concrete_fields:
+        columns.append(field.column)
+        if field.column in exprs:
+            values.append(exprs[field.column])
+        elif field.null:
+            values.append("NULL")
+        else:
+            values.append("%s")
+            defaults.append(field.get_db_prep_save(field.get_default(), connection))
+    # Names from the model, SQL written in this file: nothing from outside goes into it.
+    table, names, selected = model._meta.db_table, ", ".join(columns), ", ".join(values)
+    sql = f"INSERT INTO {table} ({names}) SELECT {selected} FROM {source}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*defaults, *params])
+
+
+def _fill(organisation: Organisation) -> None:
+    """City-size tables, written by INSERT ... SELECT (bulk_create takes minutes on a busy
+    machine): people, a referral each (mostly closed history, a few waiting, one in ten urgent),
+    and volunteers with roles, DBS checks and training."""
+    rng = random.Random(14)
+    now = timezone.now()
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.14)")
+    _insert_select(
+        Person,
+        {
+            "id": "gen_random_uuid()", "created_at": "now()", "updated_at": "now()",
+            "organisation_id": "s.organisation_id", "given_name": "'Given' || (n %% 1500)",
+            "family_name": f"CASE WHEN n %% 50 = 0 THEN '{COMMON_SURNAME}' "
+            "ELSE 'Family' || (n %% 997) END",
+            "postcode": "'LS' || (n %% 20) || ' ' || (n %% 9) || 'AB'",
+        },
+        "(SELECT %s::uuid AS organisation_id, n FROM generate_series(1, %s) AS n) AS s",
+        [str(organisation.pk), PEOPLE],
+    )  # fmt: skip
+    # Statuses: 14 in 19 closed, then one each of started, accepted, waiting, declined, received.
+    status = (
+        "(ARRAY['closed','closed','closed','closed','closed','closed','closed','closed','closed',"
+        "'closed','closed','closed','closed','closed','started','accepted','waiting','declined',"
+        "'received'])[1 + floor(random() * 19)::int]"
+    )
+    _insert_select(
+        Referral,
+        {
+            "id": "gen_random_uuid()", "created_at": "now()", "updated_at": "now()",
+            "organisation_id": "p.organisation_id", "person_id": "p.id",
+            "source": f"'{Source.PRACTICE_NURSE.value}'",
+            "channel": f"'{Channel.COORDINATOR_FORM.value}'", "reason": "'Lonely'",
+            "status": status,
+            "priority": "CASE WHEN random() < 0.1 THEN 'urgent' ELSE 'routine' END",
+            "received_at": "p.received", "first_contact_due": "(p.received + interval '7 days')::date",
+        },
+        "(SELECT id, organisation_id, now() - random() * interval '1826 days' AS received "
+        "FROM people_person WHERE organisation_id = %s) AS p",
+        [str(organisation.pk)],
+    )  # fmt: skip
+    volunteers = Volunteer.objects.bulk_create(
+        (
+            Volunteer(
+                organisation=organisation,
+                given_name=f"V{n % 300}",
+                family_name=f"Vol{n % 911}",
+                stage=Stage.ACTIVE,
+                stage_changed_at=now,
+            )
+            for n in range(VOLUNTEERS)
+        ),
+        batch_size=5_000,
+    )
+    role = RoleFactory(organisation=organisation)
+    course = CourseFactory(organisation=organisation)
+    RoleAssignment.objects.bulk_create(RoleAssignment(volunteer=v, role=role) for v in volunteers)
+    DbsCheck.objects.bulk_create(
+        DbsCheck(
+            organisation=organisation,
+            volunteer=v,
+            level="enhanced",
+            certificate_number="001234567890",
+            certificate_last_digits="7890",
+            issued_on=today - dt.timedelta(days=rng.randint(0, 3 * 365)),
+        )
+        for v in volunteers
+    )
+    TrainingRecord.objects.bulk_create(
+        TrainingRecord(
+            organisation=organisation,
+            volunteer=v,
+            course=course,
+            completed_on=today - dt.timedelta(days=rng.randint(101, 3 * 365)),
+            expires_on=today + dt.timedelta(days=rng.randint(-100, 3 * 365)),
+        )
+        for v in volunteers
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _plan(queryset: QuerySet[Any]) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_each_pages_main_query_reads_its_index(organisation: Organisation) -> None:
+    _fill(organisation)
+    today = timezone.localdate()
+    horizon = today + dt.timedelta(days=volunteer_selectors.REMINDER_DAYS)
+    someone = Person.objects.filter(organisation=organisation).first()
+    assert someone is not None
+    # (query, the index it should read, the big table it must not scan, whether a sort is fine)
+    cases: dict[str, tuple[QuerySet[Any], str, str, bool]] = {
+        "referral inbox": (
+            referral_selectors.referrals_of(organisation=organisation)[:50],
+            "ref_inbox_order_idx", "referrals_referral", False,
+        ),
+        "referral inbox, one status": (
+            referral_selectors.referrals_of(organisation=organisation, status=Status.ACCEPTED)[:50],
+            "ref_inbox_status_order_idx", "referrals_referral", False,
+        ),
+        "home: new referrals": (
+            # Only the waiting few: the partial index, then a sort within each urgency.
+            referral_selectors.new_referrals(organisation=organisation)[:10],
+            "ref_awaiting_overdue_idx", "referrals_referral", True,
+        ),
+        "home: overdue referrals": (
+            referral_selectors.overdue_referrals(organisation=organisation)[:10],
+            "ref_awaiting_overdue_idx", "referrals_referral", False,
+        ),
+        "people list": (
+            people_selectors.people_of(organisation=organisation)[:50],
+            "person_org_name_idx", "people_person", False,
+        ),
+        "people search, common surname": (
+            people_selectors.people_of(organisation=organisation, search=COMMON_SURNAME)[:50],
+            "person_org_family_name_prefix_idx", "people_person", True,
+        ),
+        "person record": (
+            Person.objects.filter(organisation=organisation, pk=someone.pk).order_by(),
+            "people_person_pkey", "people_person", False,
+        ),
+        "volunteers list": (
+            volunteer_selectors.volunteers_of(organisation=organisation)[:50],
+            "volunteer_org_name_idx", "volunteers_volunteer", False,
+        ),
+        "home: training running out": (
+            volunteer_selectors._training_running_out(organisation, horizon)[:15],
+            "training_expiry_idx", "volunteers_trainingrecord", True,
+        ),
+        "home: DBS checks running out": (
+            volunteer_selectors._dbs_checks_running_out(organisation, horizon)[:15],
+            "dbs_org_issued_idx", "volunteers_dbscheck", True,
+        ),
+    }  # fmt: skip
+    wrong = {}
+    for page, (queryset, index, table, may_sort) in cases.items():
+        plan = _plan(queryset)
+        # What reads the page's rows, not a per-row subquery.
+        main = re.split(r"\n\s*SubPlan \d+\n", plan)[0]
+        if (
+            index not in main
+            # The page's own table (a subquery's alias may read one organisation's few rows).
+            or f"Seq Scan on {table}  (" in plan
+            or (not may_sort and "Sort Key" in main)
+        ):
+            wrong[page] = plan
+    # A common surname's few hundred are found by their prefix, never by walking the name
+    # index past everyone before them.
+    search = _plan(people_selectors.people_of(organisation=organisation, search="smi")[:50])
+    if "person_org_name_idx" in search:
+        wrong["people search walks the name index"] = search
+    assert not wrong, "\n\n".join(f"{page}:\n{plan}" for page, plan in wrong.items())
