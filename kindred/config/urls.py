@@ -16,6 +16,9 @@ urlpatterns = [
     path("wellbeing/", include("kindred.wellbeing.urls")),
     path("messages/", include("kindred.notifications.urls")),
     path("groups/", include("kindred.groups.urls")),
+    path("crisis/", include("kindred.crisis.urls")),
+    path("", include("kindred.directory.urls")),
+    path("outcomes/", include("kindred.outcomes.urls")),
 ]
 # The benchmark's baseline views (kindred.nonprod): never with production settings, which leave
 # the app out.

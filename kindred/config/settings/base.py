@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "kindred.relationships",
     "kindred.wellbeing",
     "kindred.groups",
+    "kindred.crisis",
+    "kindred.directory",
+    "kindred.outcomes",
+    "kindred.api",
     "kindred.nonprod",  # demo and scale data; removed in production settings
 ]
 

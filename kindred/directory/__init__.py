@@ -1,0 +1,1 @@
+"""Public directory of groups."""
