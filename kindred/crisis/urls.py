@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401 - the app's pages are added here
+from kindred.crisis import requests_urls, rota_urls
 
 app_name = "crisis"
 
-urlpatterns: list = []
+urlpatterns = [*rota_urls.urlpatterns, *requests_urls.urlpatterns]

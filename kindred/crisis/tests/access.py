@@ -1,0 +1,11 @@
+"""Who may use the crisis app's routes (read by kindred/core/tests/test_routes.py): the rota's and
+the support requests' routes, each declared beside its own pages."""
+
+from kindred.crisis.tests import access_requests, access_rota
+
+ROUTES = {**access_rota.ROUTES, **access_requests.ROUTES}
+POST_ONLY: set[str] = access_rota.POST_ONLY | access_requests.POST_ONLY
+
+
+def url_kwargs(organisation):
+    return {**access_rota.url_kwargs(organisation), **access_requests.url_kwargs(organisation)}
