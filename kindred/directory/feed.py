@@ -52,4 +52,4 @@ def group_calendar(
         # The reason a session was cancelled is not published: it may be about someone.
         calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

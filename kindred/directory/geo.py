@@ -23,7 +23,7 @@ _local = threading.local()
 def _transformer() -> Transformer:
     transformer = getattr(_local, "transformer", None)
     if transformer is None:
-        proj_network.set_network_enabled(active=False)
+        proj_network.set_network_enabled(active=False)  # type: ignore[attr-defined]
         transformer = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
         _local.transformer = transformer
     return transformer

@@ -1,6 +1,7 @@
 """Each published group's iCalendar feed, parsed back with `icalendar`."""
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +25,7 @@ def feed(client, group) -> Calendar:
     return Calendar.from_ical(response.content)
 
 
-def events(calendar: Calendar) -> list:
+def events(calendar: Calendar) -> list[Any]:
     return [component for component in calendar.walk("VEVENT")]
 
 
