@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kindred.accounts.models import Role
 from kindred.core.services import Acting
@@ -291,3 +292,20 @@ def test_the_location_is_converted_from_the_national_grid(client, organisation):
     assert latitude_longitude(None, 180430) is None
     found = identifiers.lookup("SK1 3XE")
     assert latitude_longitude(found.easting, found.northing) is not None
+
+
+def test_a_one_off_and_a_rule_with_a_last_date(client, organisation):
+    today = timezone.localdate()
+    once = make_group(organisation, name="Open day", first_on=today, starts=dt.time(18),
+                      ends=dt.time(19), rule=schedule.build_rule(pattern="once", first=today))  # fmt: skip
+    until = today + dt.timedelta(weeks=4)
+    ending = make_group(
+        organisation, name="Six-week course", first_on=today, starts=dt.time(20), ends=dt.time(21),
+        rule=schedule.build_rule(pattern="fortnightly", first=today, until=until),
+    )  # fmt: skip
+    (one_off,) = body(client.get(service_url(once)))["schedules"]
+    assert one_off["freq"] is None and one_off["valid_to"] == one_off["valid_from"]
+    found = body(client.get(service_url(ending)))
+    profile.full_service(found)
+    (sched,) = found["schedules"]
+    assert (sched["freq"], sched["interval"], sched["valid_to"]) == ("WEEKLY", 2, until.isoformat())
