@@ -18,6 +18,7 @@ urlpatterns = [
     path("groups/", include("kindred.groups.urls")),
     path("crisis/", include("kindred.crisis.urls")),
     path("", include("kindred.directory.urls")),
+    path("openreferral/", include("kindred.directory.openreferral_urls")),
     path("outcomes/", include("kindred.outcomes.urls")),
 ]
 # The benchmark's baseline views (kindred.nonprod): never with production settings, which leave

@@ -33,6 +33,7 @@ class DemoVenue:
     address: str
     district: str
     access: tuple[str, ...]
+    nth: int = 0  # which of the district's postcodes: venues apart get their own (the directory)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ VENUES = {
         DemoVenue("hall", "Oakwood community hall", "Oakwood Lane, Leeds", "LS8",
                   ("step_free", "hearing_loop", "accessible_toilet", "parking")),
         DemoVenue("park", "Roundhay Park, Lakeside cafe", "Princes Avenue, Leeds", "LS8",
-                  ("step_free", "parking")),
+                  ("step_free", "parking"), nth=40),
     ],
 }  # fmt: skip
 
@@ -118,7 +119,7 @@ def _on_or_before(day: dt.date, weekday: int) -> dt.date:
 
 
 def _venue(by: Acting, spec: DemoVenue) -> Venue:
-    (postcode,) = identifiers.postcodes_in_district(spec.district, 1)
+    postcode = identifiers.postcodes_in_district(spec.district, spec.nth + 1)[-1]
     return services.venue_save(
         by=by,
         details=services.VenueDetails(
