@@ -36,7 +36,9 @@ def run(args: list[str], **environment: str) -> subprocess.CompletedProcess[str]
         text=True,
         cwd=ROOT,
         env={**clean, **environment},
-        timeout=120,
+        # Migrating a new database from scratch takes most of a minute; on a shared, busy
+        # machine more. The bound is only there so a hung process fails rather than waits.
+        timeout=280,
         check=False,
     )
 
