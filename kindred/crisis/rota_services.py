@@ -557,7 +557,6 @@ def availability_set(
     )
     if len(patterns) != len(wanted):
         raise ChangedSinceYouLooked("The shifts have changed: choose again")
-    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
     volunteer.shift_availability.all().delete()
     made = ShiftAvailability.objects.bulk_create(
         ShiftAvailability(volunteer=volunteer, pattern=p) for p in patterns
