@@ -306,3 +306,14 @@ def test_keep_covered_fills_every_hour_of_the_next_fortnight(
         assert found.supporters, moment
         assert found.professional == professional
     assert rota_tasks.keep_covered() == 0  # nothing left to fill
+
+
+def test_keeping_covered_fits_around_a_rota_already_made(by, organisation):
+    rota_services.rota_create(by=by, starts_on=dt.date(2026, 5, 25), ends_on=dt.date(2026, 5, 31))
+    rota_services.rota_cover_ahead(by=by, days=14, time_limit=2)
+    periods = sorted(Rota.objects.values_list("starts_on", "ends_on"))
+    assert periods == [
+        (dt.date(2026, 5, 1), dt.date(2026, 5, 24)),
+        (dt.date(2026, 5, 25), dt.date(2026, 5, 31)),
+        (dt.date(2026, 6, 1), dt.date(2026, 6, 30)),
+    ]
