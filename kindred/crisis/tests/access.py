@@ -5,6 +5,8 @@ from kindred.crisis.tests import access_requests, access_rota
 
 ROUTES = {**access_rota.ROUTES, **access_requests.ROUTES}
 POST_ONLY: set[str] = access_rota.POST_ONLY | access_requests.POST_ONLY
+# A supporter's name on the sample shift: if it shows to another organisation's user, it leaked.
+SECRET = access_rota.SECRET
 
 
 def url_kwargs(organisation):
