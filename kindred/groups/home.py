@@ -33,6 +33,4 @@ def sessions_today(request: OrganisationRequest) -> dict[str, Any]:
 )
 def missing_regulars(request: OrganisationRequest) -> dict[str, Any]:
     """The safety net's gentle prompts (ADR-113), for the groups this user runs."""
-    return {
-        "prompts": selectors.open_prompts(organisation=request.organisation, user=request.user)
-    }
+    return {"prompts": selectors.open_prompts(organisation=request.organisation, user=request.user)}

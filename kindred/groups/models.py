@@ -169,6 +169,9 @@ class GroupMember(SafetyNet, BaseModel):
             models.UniqueConstraint(fields=["group", "person"], name="groups_member_once")
         ]
 
+    def __str__(self) -> str:
+        return f"Member {self.pk} of group {self.group_id}"
+
     @property
     def name(self) -> str:
         return str(self.person.display_name)
@@ -380,9 +383,7 @@ class CrisisCall(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     level = models.CharField(max_length=12)
-    concern = models.ForeignKey(
-        "safeguarding.Concern", on_delete=models.PROTECT, related_name="+"
-    )
+    concern = models.ForeignKey("safeguarding.Concern", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

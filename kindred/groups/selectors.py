@@ -99,8 +99,10 @@ def upcoming_sessions(*, group: Group, limit: int = 8) -> list[Session]:
 
 def members_of(*, group: Group) -> QuerySet[GroupMember]:
     """Members who have not left."""
-    return group.members.filter(left_on__isnull=True).select_related("person").order_by(
-        "person__given_name", "person__family_name", "pk"
+    return (
+        group.members.filter(left_on__isnull=True)
+        .select_related("person")
+        .order_by("person__given_name", "person__family_name", "pk")
     )
 
 
@@ -169,9 +171,7 @@ def sessions_today(*, organisation: Organisation, user: User | None = None) -> l
     if user is not None and not runs_every_group(organisation=organisation, user=user):
         sessions = sessions.filter(group__facilitators__user=user)
     return list(
-        sessions.filter(
-            starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
-        )
+        sessions.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
         .select_related("group", "venue")
         .order_by("starts_at", "pk")[:20]
     )

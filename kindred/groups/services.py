@@ -17,30 +17,30 @@ from kindred.core.services import Acting, audit_record
 from kindred.core.transitions import DomainError
 from kindred.groups import audit_actions, schedule
 from kindred.groups.models import (
+    LISTED,
     MISSED_DEFAULT,
     OFFER_DAYS_DEFAULT,
     PLACE_MACHINE,
     PROMPT_MACHINE,
     SESSION_MACHINE,
-    LISTED,
     CrisisCall,
-    MissingPrompt,
-    PlaceStatus,
-    PromptHistory,
-    PromptStatus,
-    WaitingHistory,
-    WaitingPlace,
     FacilitatorKind,
     Group,
     GroupFacilitator,
     GroupMember,
     GroupRegular,
+    MissingPrompt,
     NamedAttendance,
+    PlaceStatus,
+    PromptHistory,
+    PromptStatus,
     RegularAttendance,
     Session,
     SessionHistory,
     SessionStatus,
     Venue,
+    WaitingHistory,
+    WaitingPlace,
 )
 from kindred.notifications.models import Notification
 from kindred.notifications.services import BadRecipient, notification_send, recipient_for
@@ -616,9 +616,7 @@ def offer_answer(
     group = organisation.peer_groups.select_for_update().get(pk=place.group_id)
     place = group.waiting.select_for_update().select_related("person").get(pk=place.pk)
     today = today or timezone.localdate()
-    _move_place(
-        by, place, expected, PlaceStatus.ACCEPTED if accepted else PlaceStatus.DECLINED
-    )
+    _move_place(by, place, expected, PlaceStatus.ACCEPTED if accepted else PlaceStatus.DECLINED)
     place.answered_at = timezone.now()
     place.save(update_fields=["status", "answered_at", "updated_at"])
     _audit_place(by, audit_actions.PLACE_ANSWERED, place)
@@ -673,9 +671,7 @@ def safety_net_set(
     recorded by a facilitator or coordinator, with when and by whom."""
     organisation = _organisation(by)
     model = type(subject)
-    locked = model.objects.select_for_update().get(
-        pk=subject.pk, group__organisation=organisation
-    )
+    locked = model.objects.select_for_update().get(pk=subject.pk, group__organisation=organisation)
     if watched and locked.watched_since is None:
         locked.watched_since = timezone.now()
         locked.watched_by = by.user
@@ -735,7 +731,9 @@ def _facilitator_emails(group: Group) -> list[str]:
 
 
 @transaction.atomic
-def missing_check(*, by: Acting, group: Group, now: dt.datetime | None = None) -> list[MissingPrompt]:
+def missing_check(
+    *, by: Acting, group: Group, now: dt.datetime | None = None
+) -> list[MissingPrompt]:
     """Prompt the group's facilitators about each opted-in member or regular who has missed
     `missed_before_prompt` held sessions in a row (cancelled sessions, and sessions nobody took
     attendance at, do not count). Once prompted, the count starts again from the prompt; while a

@@ -339,7 +339,9 @@ def _regular_or_404(group: Group, regular_id: uuid.UUID) -> GroupRegular:
 
 
 @permission("groups.change_group")
-def member_leave(request: OrganisationRequest, group_id: uuid.UUID, member_id: uuid.UUID) -> HttpResponse:
+def member_leave(
+    request: OrganisationRequest, group_id: uuid.UUID, member_id: uuid.UUID
+) -> HttpResponse:
     group = _group_or_404(request, group_id)
     member = _member_or_404(group, member_id)
     form = LeaveForm(request.POST or None)
@@ -362,7 +364,9 @@ def member_leave(request: OrganisationRequest, group_id: uuid.UUID, member_id: u
 
 
 @permission("groups.keep_waiting_list")
-def place_answer(request: OrganisationRequest, group_id: uuid.UUID, place_id: uuid.UUID) -> HttpResponse:
+def place_answer(
+    request: OrganisationRequest, group_id: uuid.UUID, place_id: uuid.UUID
+) -> HttpResponse:
     group = _group_or_404(request, group_id)
     try:
         place = selectors.place_of(group=group, place_id=place_id)
@@ -411,13 +415,17 @@ def _safety_net(
 
 
 @permission("groups.take_attendance")
-def member_safety_net(request: OrganisationRequest, group_id: uuid.UUID, member_id: uuid.UUID) -> HttpResponse:
+def member_safety_net(
+    request: OrganisationRequest, group_id: uuid.UUID, member_id: uuid.UUID
+) -> HttpResponse:
     group = _group_or_404(request, group_id)
     return _safety_net(request, group, _member_or_404(group, member_id))
 
 
 @permission("groups.take_attendance")
-def regular_safety_net(request: OrganisationRequest, group_id: uuid.UUID, regular_id: uuid.UUID) -> HttpResponse:
+def regular_safety_net(
+    request: OrganisationRequest, group_id: uuid.UUID, regular_id: uuid.UUID
+) -> HttpResponse:
     group = _group_or_404(request, group_id)
     return _safety_net(request, group, _regular_or_404(group, regular_id))
 
@@ -492,7 +500,9 @@ def call_in(request: OrganisationRequest, session_id: uuid.UUID) -> HttpResponse
 
 
 @permission("groups.view_group")
-def member_plan(request: OrganisationRequest, group_id: uuid.UUID, member_id: uuid.UUID) -> HttpResponse:
+def member_plan(
+    request: OrganisationRequest, group_id: uuid.UUID, member_id: uuid.UUID
+) -> HttpResponse:
     """A member's crisis plan, for the group's facilitators if the member shared it with group
     facilitators (wellbeing decides); refused otherwise. Each look is audited, as wellbeing's
     own page does: a view, or a refused view."""

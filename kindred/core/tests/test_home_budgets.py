@@ -62,6 +62,7 @@ BUDGETS = {
     "safeguarding-awaiting": 2 + AUDIT,
     "safeguarding-duty": 2 + AUDIT,
     "groups-today": 1,
+    "groups-missing": 1 + AUDIT,  # the open prompts; naming members is audited
 }
 
 ALL_ROLES = tuple(Role)

@@ -63,6 +63,7 @@ def url_kwargs(organisation):
     referred = services.member_refer(
         by=by, group=group, person=PersonFactory(organisation=organisation)
     )
+    assert referred.place is not None  # the group is full: they wait
     regular = services.regular_add(by=by, group=group, nickname="Bev")
     prompt = MissingPrompt.objects.create(
         organisation=organisation, group=group, regular=regular, missed=3,

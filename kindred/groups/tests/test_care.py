@@ -4,6 +4,7 @@ privilege for facilitators."""
 
 import datetime as dt
 import re
+import uuid
 import zoneinfo
 
 import pytest
@@ -62,7 +63,7 @@ def _run_by(group, user):
 
 def test_missed_in_a_row_counts_back_to_the_last_time_they_came():
     at = [START + dt.timedelta(weeks=n) for n in range(5)][::-1]  # newest first
-    came = [set(), set(), {"x"}, set(), set()]
+    came: list[set[uuid.UUID]] = [set(), set(), {uuid.uuid4()}, set(), set()]
     streak = services.missed_in_a_row(held=list(zip(at, came, strict=True)), since=START)
     assert (streak.missed, streak.since) == (2, at[1])
     later = services.missed_in_a_row(held=list(zip(at, came, strict=True)), since=at[0])
@@ -115,7 +116,9 @@ def test_checked_in_all_fine_starts_the_count_again_and_a_worried_facilitator_ra
     with time_machine.travel(START, tick=False) as clock:
         group = make_group(organisation, first_on=START.date(), missed_before_prompt=2)
         _run_by(group, facilitator)
-        ann = services.member_add(by=by, group=group, person=PersonFactory(organisation=organisation))
+        ann = services.member_add(
+            by=by, group=group, person=PersonFactory(organisation=organisation)
+        )
         services.safety_net_set(by=by, subject=ann, watched=True)
         for week in (0, 1):
             clock.move_to(_week(week))
@@ -138,7 +141,9 @@ def test_checked_in_all_fine_starts_the_count_again_and_a_worried_facilitator_ra
     assert raised is not None
     concern = raised.concern
     assert (concern.source, concern.person, concern.level) == (
-        Source.MISSING_REGULAR, ann.person, Level.MEDIUM
+        Source.MISSING_REGULAR,
+        ann.person,
+        Level.MEDIUM,
     )
     second.refresh_from_db()
     assert (second.status, second.concern) == (PromptStatus.CONCERN, concern)
@@ -176,7 +181,7 @@ def test_the_prompt_is_on_the_facilitators_home_page_and_answered_in_one_tap(
     assert response.status_code == 302
     prompt.refresh_from_db()
     assert prompt.status == PromptStatus.CONCERN
-    assert prompt.concern.source == Source.MISSING_REGULAR
+    assert prompt.concern is not None and prompt.concern.source == Source.MISSING_REGULAR
     assert "Bev" not in client.get(reverse("core:home")).content.decode()
 
 
@@ -283,6 +288,7 @@ def test_declining_passes_the_place_on_and_a_member_who_left_can_come_back(by, o
     group = make_group(organisation, capacity=1)
     ann, raj, sue = (PersonFactory(organisation=organisation) for _ in range(3))
     member = services.member_refer(by=by, group=group, person=ann).member
+    assert member is not None
     services.member_refer(by=by, group=group, person=raj)
     services.member_refer(by=by, group=group, person=sue)
     services.member_leave(by=by, member=member, reason="Feels better")
@@ -315,6 +321,7 @@ def test_a_coordinator_sees_the_waiting_list_records_an_answer_and_a_leaver(
     ann = PersonFactory(organisation=organisation, given_name="Ann")
     raj = PersonFactory(organisation=organisation, given_name="Raj")
     member = services.member_refer(by=by, group=group, person=ann).member
+    assert member is not None
     client = sign_in(coordinator, organisation)
     response = client.post(reverse("groups:member_add", args=[group.pk]), {"person": str(raj.pk)})
     page = client.get(response["Location"]).content.decode()
@@ -325,9 +332,10 @@ def test_a_coordinator_sees_the_waiting_list_records_an_answer_and_a_leaver(
     assert "The place is offered to" in page and "Record their answer" in page
     place = group.waiting.get(person=raj)
     answer = reverse("groups:place_answer", args=[group.pk, place.pk])
-    assert "Choose whether they took the place" in client.post(
-        answer, {"expected": "offered"}
-    ).content.decode()
+    assert (
+        "Choose whether they took the place"
+        in client.post(answer, {"expected": "offered"}).content.decode()
+    )
     assert client.post(answer, {"expected": "offered", "answer": "yes"}).status_code == 302
     assert group.members.get(person=raj).left_on is None
 
@@ -367,19 +375,26 @@ def test_a_facilitator_opens_a_members_plan_only_if_shared_with_facilitators(
 # The group page: chart, table, least privilege
 
 
-def test_the_trend_is_an_accessible_svg_chart_beside_its_table(by, sign_in, coordinator, organisation):
+def test_the_trend_is_an_accessible_svg_chart_beside_its_table(
+    by, sign_in, coordinator, organisation
+):
     with time_machine.travel(START, tick=False) as clock:
         group = make_group(organisation, first_on=START.date())
         for week in range(3):
             clock.move_to(_week(week))
             _take(by, group, week, headcount=week + 4)
-        page = sign_in(coordinator, organisation).get(
-            reverse("groups:detail", args=[group.pk])
-        ).content.decode()
+        page = (
+            sign_in(coordinator, organisation)
+            .get(reverse("groups:detail", args=[group.pk]))
+            .content.decode()
+        )
     svg = re.search(r"<svg[^>]*kindred-chart.*?</svg>", page, re.S)
     assert svg is not None
     chart = svg.group(0)
-    assert 'role="img"' in chart and 'aria-labelledby="attendance-chart-title attendance-chart-desc"' in chart
+    assert (
+        'role="img"' in chart
+        and 'aria-labelledby="attendance-chart-title attendance-chart-desc"' in chart
+    )
     assert '<title id="attendance-chart-title">Attendance at Crafty Needles</title>' in chart
     assert "3 sessions, from 04 January 2027 (4 came) to 18 January 2027 (6 came)" in chart
     assert "<script" not in chart and "style=" not in chart and "<style" not in chart
@@ -416,4 +431,3 @@ def test_the_groups_own_facilitator_gets_every_page_the_route_table_hides_from_o
             continue
         url = reverse(name, kwargs={a: samples[a] for a in route_arguments()[name]})
         assert client.get(url).status_code == 200, name
-
