@@ -19,12 +19,14 @@ WAYS = (("Members", "named"), ("Regulars", "regulars"), ("Others", "headcount"))
 
 
 def _strip(root: Any) -> None:
-    """Remove scripts, style sheets, style attributes and the tooltips (they need JavaScript)."""
+    """Remove scripts, style sheets, style attributes and the tooltips (they need JavaScript),
+    with the hidden values pygal keeps for them."""
     parents = {child: parent for parent in root.iter() for child in parent}
     for element in list(root.iter()):
         tag = element.tag if isinstance(element.tag, str) else ""
         classes = element.get("class", "")
-        if tag.endswith(("script", "style")) or "tooltip-overlay" in classes:
+        tooltip = "tooltip-overlay" in classes or (tag.endswith("desc") and classes)
+        if tag.endswith(("script", "style")) or tooltip:
             parents[element].remove(element)
         element.attrib.pop("style", None)
     if not root.get("id"):
@@ -37,7 +39,7 @@ def describe(rows: Sequence[TrendRow]) -> str:
     first, last = rows[0], rows[-1]
     most = max(rows, key=lambda row: row.total)
     return (
-        f"{len(rows)} sessions, from {first.session.starts_at:%d %B %Y} "
+        f"{len(rows)} session{'s' if len(rows) != 1 else ''}, from {first.session.starts_at:%d %B %Y} "
         f"({first.total} came) to {last.session.starts_at:%d %B %Y} ({last.total} came). "
         f"The most was {most.total}. Each bar stacks members, regulars and others."
     )
