@@ -665,15 +665,23 @@ def _subject_label(subject: GroupMember | GroupRegular) -> str:
 
 @transaction.atomic
 def safety_net_set(
-    *, by: Acting, subject: GroupMember | GroupRegular, watched: bool
+    *,
+    by: Acting,
+    subject: GroupMember | GroupRegular,
+    watched: bool,
+    since: dt.datetime | None = None,
 ) -> GroupMember | GroupRegular:
     """A member or regular opts in to "tell someone if I stop coming" (or out again), as
-    recorded by a facilitator or coordinator, with when and by whom."""
+    recorded by a facilitator or coordinator, with when and by whom. `since`: when they asked,
+    if that was earlier than now (never later)."""
     organisation = _organisation(by)
     model = type(subject)
     locked = model.objects.select_for_update().get(pk=subject.pk, group__organisation=organisation)
+    now = timezone.now()
+    if since is not None and since > now:
+        raise DomainError("When they asked must be now or in the past")
     if watched and locked.watched_since is None:
-        locked.watched_since = timezone.now()
+        locked.watched_since = since or now
         locked.watched_by = by.user
         locked.watched_by_label = by.actor_label
     elif not watched:
