@@ -825,7 +825,7 @@ def prompt_resolve(
     nickname and group). Nothing leaves the group until this is done."""
     organisation = _organisation(by)
     prompt = (
-        organisation.missing_prompts.select_for_update()
+        organisation.missing_prompts.select_for_update(of=("self",))
         .select_related("group", "member__person", "regular")
         .get(pk=prompt.pk)
     )
@@ -896,7 +896,7 @@ def crisis_call_record(
     or organisation's duty professional at once, whatever its level."""
     organisation = _organisation(by)
     session = (
-        organisation.group_sessions.select_for_update()
+        organisation.group_sessions.select_for_update(of=("self",))
         .select_related("group__duty_professional")
         .get(pk=session.pk)
     )
