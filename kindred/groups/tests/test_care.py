@@ -431,3 +431,29 @@ def test_the_groups_own_facilitator_gets_every_page_the_route_table_hides_from_o
             continue
         url = reverse(name, kwargs={a: samples[a] for a in route_arguments()[name]})
         assert client.get(url).status_code == 200, name
+
+
+def test_the_group_form_sets_the_safety_net_offers_and_duty_professional(
+    sign_in, coordinator, organisation, make_user
+):
+    own = make_user(Role.DUTY_PROFESSIONAL, organisation=organisation, email="own@example.com")
+    group = make_group(organisation, capacity=5)
+    client = sign_in(coordinator, organisation)
+    url = reverse("groups:edit", args=[group.pk])
+    page = client.get(url).content.decode()
+    assert "Prompt the facilitators after how many missed sessions" in page
+    assert own.full_name in page
+    form = {
+        "name": "Crafty Needles", "description": "Knitting", "model": "activity",
+        "venue": str(group.venue_id), "pattern": "weekly", "first_on_day": group.first_on.day,
+        "first_on_month": group.first_on.month, "first_on_year": group.first_on.year,
+        "starts": "10:00", "ends": "12:00", "joining": "open_door", "cost": "Free",
+        "enquiries": "0161 496 0000", "capacity": "5", "missed_before_prompt": "13",
+        "offer_days": "0", "duty_professional": str(own.pk),
+    }  # fmt: skip
+    page = client.post(url, form).content.decode()
+    assert "Enter 12 sessions or fewer" in page and "Enter at least 1 day" in page
+    response = client.post(url, {**form, "missed_before_prompt": "2", "offer_days": "3"})
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert (group.missed_before_prompt, group.offer_days, group.duty_professional) == (2, 3, own)
