@@ -189,7 +189,7 @@ def _group(
             since=timezone.make_aware(dt.datetime.combine(first, dt.time(9))),
         )  # fmt: skip
     past = list(group.sessions.filter(starts_at__lt=timezone.now(), status=SessionStatus.SCHEDULED))
-    others = [n for n in NICKNAMES if watched is None or n.lower() != watched.nickname.lower()]
+    others = [n for n in NICKNAMES if watched is None or n.lower() != watched.name.lower()]
     for index, session in enumerate(past):
         came = [r for r in regulars if rng.random() < 0.7 and r != watched]
         if watched is not None and index < len(past) - MISSED:
