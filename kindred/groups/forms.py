@@ -14,7 +14,11 @@ from kindred.groups import schedule
 from kindred.groups.models import (
     CAPACITY_MAX,
     HEADCOUNT_MAX,
+    MISSED_DEFAULT,
+    MISSED_MAX,
     NAME_MAX,
+    OFFER_DAYS_DEFAULT,
+    OFFER_DAYS_MAX,
     GroupMember,
     GroupModel,
     GroupRegular,
@@ -190,11 +194,61 @@ class GroupForm(forms.Form):
         error_messages={"invalid_choice": "Choose professionals from the people listed"},
     )
     published = forms.BooleanField(label="Publish it in the directory", required=False)
+    missed_before_prompt = forms.IntegerField(
+        label="Prompt the facilitators after how many missed sessions in a row?",
+        help_text="For people who asked to be missed if they stop coming. Only sessions that "
+        "took place, with attendance taken, count. Leave blank for 3",
+        min_value=1,
+        max_value=MISSED_MAX,
+        initial=MISSED_DEFAULT,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter after how many missed sessions to prompt, like 3",
+            "invalid": "Enter a whole number of sessions, like 3",
+            "min_value": "Enter at least 1 session",
+            "max_value": f"Enter {MISSED_MAX} sessions or fewer",
+        },
+    )
+    offer_days = forms.IntegerField(
+        label="Days to answer the offer of a place",
+        help_text="When a place frees up, the next person waiting has this long to say yes. "
+        "Leave blank for 7",
+        min_value=1,
+        max_value=OFFER_DAYS_MAX,
+        initial=OFFER_DAYS_DEFAULT,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how many days people have to answer, like 7",
+            "invalid": "Enter a whole number of days, like 7",
+            "min_value": "Enter at least 1 day",
+            "max_value": f"Enter {OFFER_DAYS_MAX} days or fewer",
+        },
+    )
+    duty_professional = forms.ChoiceField(
+        label="The group's duty professional (optional)",
+        required=False,
+        help_text="Called when someone is in crisis at a session. If nobody is chosen, the "
+        "organisation's duty professional is",
+        error_messages={"invalid_choice": "Choose a duty professional from the list"},
+    )
 
-    def __init__(self, *args: Any, venues: list[Venue], people: list[User], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        venues: list[Venue],
+        people: list[User],
+        duty: list[User] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.venues = {str(v.pk): v for v in venues}
         self.people = {str(u.pk): u for u in people}
+        self.duty = {str(u.pk): u for u in duty or ()}
+        self.fields["duty_professional"].choices = [  # type: ignore[attr-defined]
+            ("", "The organisation's duty professional")
+        ] + [(key, u.full_name or u.email) for key, u in self.duty.items()]
         self.fields["venue"].choices = [("", "Choose a venue")] + [  # type: ignore[attr-defined]
             (key, f"{v.name}, {v.postcode}") for key, v in self.venues.items()
         ]
@@ -246,6 +300,9 @@ class GroupForm(forms.Form):
             enquiries=data["enquiries"], published=data["published"],
             peer_leaders=[self.people[k] for k in data["peer_leaders"]],
             professionals=[self.people[k] for k in data["professionals"]],
+            missed_before_prompt=data["missed_before_prompt"] or MISSED_DEFAULT,
+            offer_days=data["offer_days"] or OFFER_DAYS_DEFAULT,
+            duty_professional=self.duty.get(data.get("duty_professional") or ""),
         )  # fmt: skip
 
     @staticmethod
@@ -261,6 +318,8 @@ class GroupForm(forms.Form):
             "enquiries": group.enquiries, "published": group.published,
             "peer_leaders": [u for u, kind in facilitators if kind == "peer_leader"],
             "professionals": [u for u, kind in facilitators if kind == "professional"],
+            "missed_before_prompt": group.missed_before_prompt, "offer_days": group.offer_days,
+            "duty_professional": str(group.duty_professional_id or ""),
         }  # fmt: skip
 
 
@@ -352,3 +411,95 @@ class RegularForm(forms.Form):
         help_text="A first name or nickname only: nothing else about them is kept",
         error_messages={"required": "Enter the name they go by"},
     )
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are they leaving?",
+        max_length=500,
+        help_text="For example, they have moved away, or feel ready to stop",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why they are leaving"},
+    )
+
+
+class AnswerForm(forms.Form):
+    expected = forms.CharField(widget=forms.HiddenInput)
+    answer = forms.ChoiceField(
+        label="Did they take the place?",
+        choices=[("yes", "Yes, they are joining"), ("no", "No, offer it to the next person")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether they took the place"},
+    )
+
+
+LEVELS = [
+    ("high", "High (the usual choice)"),
+    ("immediate", "Immediate danger"),
+    ("medium", "Medium"),
+    ("low", "Low"),
+]
+
+
+class PromptForm(forms.Form):
+    expected = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Anything to add (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CrisisCallForm(forms.Form):
+    who = forms.ChoiceField(
+        label="Who is in crisis?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose who is in crisis",
+            "invalid_choice": "Choose someone from this group",
+        },
+    )
+    description = forms.CharField(
+        label="If they are not listed, describe them",
+        required=False,
+        max_length=200,
+        help_text="For example, a man in his 50s who came for the first time",
+    )
+    called = forms.CharField(
+        label="Who was called?",
+        max_length=300,
+        help_text="For example, the crisis team upstairs, or 999",
+        error_messages={"required": "Say who was called, for example the crisis team"},
+    )
+    detail = forms.CharField(
+        label="What is happening?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what is happening, in your own words"},
+    )
+    level = forms.ChoiceField(
+        label="How serious is it?",
+        choices=LEVELS,
+        initial="high",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how serious it is"},
+    )
+
+    def __init__(
+        self, *args: Any, members: list[GroupMember], regulars: list[GroupRegular], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.member_choices = {f"m:{m.pk}": m for m in members}
+        self.regular_choices = {f"r:{r.pk}": r for r in regulars}
+        self.fields["who"].choices = (  # type: ignore[attr-defined]
+            [(k, m.person.display_name) for k, m in self.member_choices.items()]
+            + [(k, f"{r.nickname} (regular)") for k, r in self.regular_choices.items()]
+            + [("other", "Someone not listed")]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("who") == "other" and not (data.get("description") or "").strip():
+            self.add_error("description", "Describe the person in crisis, as they are not listed")
+        return data

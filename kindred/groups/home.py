@@ -18,4 +18,19 @@ from kindred.groups import selectors
     order=45,
 )
 def sessions_today(request: OrganisationRequest) -> dict[str, Any]:
-    return {"sessions": selectors.sessions_today(organisation=request.organisation)}
+    return {
+        "sessions": selectors.sessions_today(organisation=request.organisation, user=request.user)
+    }
+
+
+@home_panel(
+    "groups-missing",
+    heading="Check in with someone who stopped coming",
+    template="groups/home/missing.jinja",
+    roles={Role.COORDINATOR, Role.FACILITATOR},
+    order=44,
+    people=lambda context: [p.member.person for p in context["prompts"] if p.member is not None],
+)
+def missing_regulars(request: OrganisationRequest) -> dict[str, Any]:
+    """The safety net's gentle prompts (ADR-113), for the groups this user runs."""
+    return {"prompts": selectors.open_prompts(organisation=request.organisation, user=request.user)}

@@ -15,6 +15,12 @@ from kindred.core.transitions import TransitionRecord, lower_labels, machine
 NAME_MAX = 120
 CAPACITY_MAX = 500
 HEADCOUNT_MAX = 500
+#: The safety net's default: prompt a facilitator after this many held sessions missed in a row.
+MISSED_DEFAULT = 3
+MISSED_MAX = 12
+#: How long someone offered a freed place has to answer, by default.
+OFFER_DAYS_DEFAULT = 7
+OFFER_DAYS_MAX = 60
 
 
 class Venue(BaseModel):
@@ -86,6 +92,23 @@ class Group(BaseModel):
     cost = models.CharField(max_length=120, default="Free")
     enquiries = models.CharField("Contact for enquiries", max_length=200)
     published = models.BooleanField("Published in the directory", default=False)
+    # The safety net (ADR-113): prompt the facilitators after this many held sessions missed.
+    missed_before_prompt = models.PositiveSmallIntegerField(
+        default=MISSED_DEFAULT, validators=[MinValueValidator(1), MaxValueValidator(MISSED_MAX)]
+    )
+    # Waiting lists (ADR-114): how many days someone offered a freed place has to answer.
+    offer_days = models.PositiveSmallIntegerField(
+        default=OFFER_DAYS_DEFAULT,
+        validators=[MinValueValidator(1), MaxValueValidator(OFFER_DAYS_MAX)],
+    )
+    # Who is called when someone is in crisis at a session; else the organisation's.
+    duty_professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -112,22 +135,49 @@ class GroupFacilitator(BaseModel):
         ]
 
 
-class GroupMember(BaseModel):
-    """A person with a Kindred record who belongs to the group (counts towards capacity)."""
+class SafetyNet(models.Model):
+    """Abstract: "tell someone if I stop coming" (ADR-113), recorded with when and by whom."""
+
+    watched_since = models.DateTimeField(null=True, blank=True)
+    watched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    watched_by_label = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def watched(self) -> bool:
+        return self.watched_since is not None
+
+
+class GroupMember(SafetyNet, BaseModel):
+    """A person with a Kindred record who belongs to the group (counts towards capacity while
+    they have not left; a member who leaves is kept, with the date and reason)."""
 
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="members")
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="group_memberships"
     )
     joined_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+    left_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["group", "person"], name="groups_member_once")
         ]
 
+    def __str__(self) -> str:
+        return f"Member {self.pk} of group {self.group_id}"
 
-class GroupRegular(BaseModel):
+    @property
+    def name(self) -> str:
+        return str(self.person.display_name)
+
+
+class GroupRegular(SafetyNet, BaseModel):
     """Someone who comes often, known to the group only by a first name or nickname: no personal
     data, never linked to a person record."""
 
@@ -141,6 +191,10 @@ class GroupRegular(BaseModel):
         ]
 
     def __str__(self) -> str:
+        return self.nickname
+
+    @property
+    def name(self) -> str:
         return self.nickname
 
 
@@ -221,3 +275,190 @@ class RegularAttendance(BaseModel):
                 fields=["session", "regular"], name="groups_regular_present_once"
             )
         ]
+
+
+# The safety net for missing regulars (ADR-113)
+
+
+class PromptStatus(models.TextChoices):
+    OPEN = "open", "Waiting for someone to check in"
+    ALL_FINE = "all_fine", "Checked in: all fine"
+    CONCERN = "concern", "Raised as a safeguarding concern"
+
+
+PROMPT_MACHINE = machine(
+    "prompt",
+    {
+        PromptStatus.OPEN: {PromptStatus.ALL_FINE, PromptStatus.CONCERN},
+        PromptStatus.ALL_FINE: set(),
+        PromptStatus.CONCERN: set(),
+    },
+    label=lower_labels(PromptStatus),
+)
+
+
+class MissingPrompt(BaseModel):
+    """A gentle prompt to the facilitators: an opted-in member or regular has missed `missed`
+    held sessions in a row. It stays in the group until a person decides: all fine, or a
+    safeguarding concern."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="missing_prompts"
+    )
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="missing_prompts")
+    member = models.ForeignKey(
+        GroupMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    regular = models.ForeignKey(
+        GroupRegular, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    missed = models.PositiveSmallIntegerField()
+    since = models.DateTimeField(help_text="The first missed session's start")
+    raised_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=12, choices=PromptStatus.choices, default=PromptStatus.OPEN
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    concern = models.ForeignKey(
+        "safeguarding.Concern", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=True, regular__isnull=False)
+                | models.Q(member__isnull=False, regular__isnull=True),
+                name="groups_prompt_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="open"),
+                name="groups_prompt_open_member_once",
+            ),
+            models.UniqueConstraint(
+                fields=["regular"],
+                condition=models.Q(status="open"),
+                name="groups_prompt_open_regular_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"], name="groups_prompt_open")]
+
+    @property
+    def subject(self) -> GroupMember | GroupRegular:
+        subject = self.member or self.regular
+        assert subject is not None
+        return subject
+
+
+class PromptHistory(TransitionRecord):
+    prompt = models.ForeignKey(MissingPrompt, on_delete=models.PROTECT, related_name="history")
+    subject_field = "prompt"
+
+
+# Calling in a professional from a session
+
+
+class CrisisCall(BaseModel):
+    """A facilitator called a professional to a session because someone was in crisis: a
+    member, a regular, or someone unnamed (described). It is also a safeguarding concern."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="group_crisis_calls"
+    )
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="crisis_calls")
+    member = models.ForeignKey(
+        GroupMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    regular = models.ForeignKey(
+        GroupRegular, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.CharField(max_length=300, blank=True)
+    called = models.CharField("Who was called", max_length=300)
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(max_length=12)
+    concern = models.ForeignKey("safeguarding.Concern", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    @property
+    def who(self) -> str:
+        if self.member is not None:
+            return str(self.member.person.display_name)
+        if self.regular is not None:
+            return self.regular.nickname
+        return self.description
+
+
+# Waiting lists (ADR-114)
+
+
+class PlaceStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    OFFERED = "offered", "Offered a place"
+    ACCEPTED = "accepted", "Took the place"
+    DECLINED = "declined", "Said no"
+    LAPSED = "lapsed", "Did not answer in time"
+    WITHDRAWN = "withdrawn", "Taken off the list"
+
+
+PLACE_MACHINE = machine(
+    "place on the waiting list",
+    {
+        PlaceStatus.WAITING: {PlaceStatus.OFFERED, PlaceStatus.WITHDRAWN},
+        PlaceStatus.OFFERED: {PlaceStatus.ACCEPTED, PlaceStatus.DECLINED, PlaceStatus.LAPSED},
+        PlaceStatus.ACCEPTED: set(),
+        PlaceStatus.DECLINED: set(),
+        PlaceStatus.LAPSED: set(),
+        PlaceStatus.WITHDRAWN: set(),
+    },
+    label=lower_labels(PlaceStatus),
+)
+#: Places still on the list: waiting, or holding an offer.
+LISTED = (PlaceStatus.WAITING, PlaceStatus.OFFERED)
+
+
+class WaitingPlace(BaseModel):
+    """Someone referred to a full group, waiting in order (by when they were added)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="group_waiting_places"
+    )
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="waiting")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="group_waiting_places"
+    )
+    added_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=12, choices=PlaceStatus.choices, default=PlaceStatus.WAITING
+    )
+    offered_at = models.DateTimeField(null=True, blank=True)
+    answer_by = models.DateField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "person"],
+                condition=models.Q(status__in=["waiting", "offered"]),
+                name="groups_waiting_once",
+            )
+        ]
+        indexes = [models.Index(fields=["group", "status", "added_at"], name="groups_waiting")]
+
+
+class WaitingHistory(TransitionRecord):
+    place = models.ForeignKey(WaitingPlace, on_delete=models.PROTECT, related_name="history")
+    subject_field = "place"

@@ -6,24 +6,62 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation, Role, User
-from kindred.groups.models import Group, GroupMember, GroupRegular, Session, SessionStatus, Venue
+from kindred.groups.models import (
+    LISTED,
+    CrisisCall,
+    Group,
+    GroupMember,
+    GroupRegular,
+    MissingPrompt,
+    PromptStatus,
+    Session,
+    SessionStatus,
+    Venue,
+    WaitingPlace,
+)
 
 
-def groups_of(*, organisation: Organisation) -> QuerySet[Group]:
-    """The organisation's groups with their venue and how many members each has."""
+def runs_every_group(*, organisation: Organisation, user: User) -> bool:
+    """Coordinators see every group of their organisation; facilitators only the groups they
+    facilitate (least privilege, ADR-113)."""
+    return Role.COORDINATOR in user.roles_in(organisation)
+
+
+def visible_groups(*, organisation: Organisation, user: User) -> QuerySet[Group]:
+    groups = organisation.peer_groups.all()
+    if runs_every_group(organisation=organisation, user=user):
+        return groups
+    return groups.filter(facilitators__user=user)
+
+
+def groups_of(*, organisation: Organisation, user: User | None = None) -> QuerySet[Group]:
+    """The organisation's groups (those `user` may see) with their venue and how many members
+    each has."""
+    groups = (
+        visible_groups(organisation=organisation, user=user)
+        if user is not None
+        else organisation.peer_groups.all()
+    )
     return (
-        organisation.peer_groups.select_related("venue")
-        .annotate(member_count=Count("members", distinct=True))
+        groups.select_related("venue")
+        .annotate(
+            member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True)
+        )
         .order_by("name", "pk")
     )
 
 
-def group_of(*, organisation: Organisation, group_id: uuid.UUID) -> Group:
-    return organisation.peer_groups.select_related("venue").get(pk=group_id)
+def group_of(*, organisation: Organisation, group_id: uuid.UUID, user: User | None = None) -> Group:
+    groups = (
+        visible_groups(organisation=organisation, user=user)
+        if user is not None
+        else organisation.peer_groups.all()
+    )
+    return groups.select_related("venue", "duty_professional").get(pk=group_id)
 
 
 def venues_of(*, organisation: Organisation) -> QuerySet[Venue]:
@@ -34,8 +72,13 @@ def venue_of(*, organisation: Organisation, venue_id: uuid.UUID) -> Venue:
     return organisation.venues.get(pk=venue_id)
 
 
-def session_of(*, organisation: Organisation, session_id: uuid.UUID) -> Session:
-    return organisation.group_sessions.select_related("group", "venue").get(pk=session_id)
+def session_of(
+    *, organisation: Organisation, session_id: uuid.UUID, user: User | None = None
+) -> Session:
+    sessions = organisation.group_sessions.all()
+    if user is not None and not runs_every_group(organisation=organisation, user=user):
+        sessions = sessions.filter(group__facilitators__user=user)
+    return sessions.select_related("group", "venue").get(pk=session_id)
 
 
 def next_sessions(*, organisation: Organisation, groups: list[Group]) -> dict[uuid.UUID, Session]:
@@ -55,8 +98,11 @@ def upcoming_sessions(*, group: Group, limit: int = 8) -> list[Session]:
 
 
 def members_of(*, group: Group) -> QuerySet[GroupMember]:
-    return group.members.select_related("person").order_by(
-        "person__given_name", "person__family_name", "pk"
+    """Members who have not left."""
+    return (
+        group.members.filter(left_on__isnull=True)
+        .select_related("person")
+        .order_by("person__given_name", "person__family_name", "pk")
     )
 
 
@@ -117,13 +163,15 @@ def possible_facilitators(*, organisation: Organisation) -> QuerySet[User]:
     )
 
 
-def sessions_today(*, organisation: Organisation) -> list[Session]:
-    """The organisation's sessions on today's date in Europe/London, earliest first."""
+def sessions_today(*, organisation: Organisation, user: User | None = None) -> list[Session]:
+    """The organisation's sessions (of the groups `user` runs) on today's date in Europe/London,
+    earliest first."""
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    sessions = organisation.group_sessions.all()
+    if user is not None and not runs_every_group(organisation=organisation, user=user):
+        sessions = sessions.filter(group__facilitators__user=user)
     return list(
-        organisation.group_sessions.filter(
-            starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
-        )
+        sessions.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
         .select_related("group", "venue")
         .order_by("starts_at", "pk")[:20]
     )
@@ -139,4 +187,68 @@ def sessions_between(
         )
         .select_related("group", "organisation")
         .order_by("starts_at", "pk")
+    )
+
+
+def member_of(*, group: Group, member_id: uuid.UUID) -> GroupMember:
+    return group.members.select_related("person").get(pk=member_id, left_on__isnull=True)
+
+
+def regular_of(*, group: Group, regular_id: uuid.UUID) -> GroupRegular:
+    return group.regulars.get(pk=regular_id)
+
+
+def waiting_list_of(*, group: Group) -> list[WaitingPlace]:
+    """Who is waiting, in order, and who holds an offer (first)."""
+    return list(
+        group.waiting.filter(status__in=LISTED)
+        .select_related("person")
+        .order_by("-status", "added_at", "pk")  # "waiting" sorts after "offered"
+    )
+
+
+def place_of(*, group: Group, place_id: uuid.UUID) -> WaitingPlace:
+    return group.waiting.select_related("person").get(pk=place_id)
+
+
+def open_prompts(*, organisation: Organisation, user: User, limit: int = 10) -> list[MissingPrompt]:
+    """Open missing-regular prompts of the groups `user` runs, oldest first (the home panel)."""
+    groups = visible_groups(organisation=organisation, user=user)
+    return list(
+        organisation.missing_prompts.filter(status=PromptStatus.OPEN, group__in=groups)
+        .select_related("group", "member__person", "regular")
+        .order_by("raised_at", "pk")[:limit]
+    )
+
+
+def prompts_of(*, group: Group) -> list[MissingPrompt]:
+    return list(
+        group.missing_prompts.filter(status=PromptStatus.OPEN)
+        .select_related("member__person", "regular")
+        .order_by("raised_at", "pk")
+    )
+
+
+def prompt_of(*, group: Group, prompt_id: uuid.UUID) -> MissingPrompt:
+    return group.missing_prompts.select_related("member__person", "regular").get(pk=prompt_id)
+
+
+def crisis_calls_of(*, group: Group, limit: int = 10) -> list[CrisisCall]:
+    return list(
+        CrisisCall.objects.filter(session__group=group)
+        .select_related("session", "member__person", "regular", "professional")
+        .order_by("-recorded_at")[:limit]
+    )
+
+
+def duty_professionals(*, organisation: Organisation) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__role=Role.DUTY_PROFESSIONAL,
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "email")
     )

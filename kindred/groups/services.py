@@ -5,35 +5,51 @@ nothing is half-saved."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
-from kindred.accounts.models import User
+from kindred.accounts.models import Organisation, Role, User
 from kindred.core.services import Acting, audit_record
 from kindred.core.transitions import DomainError
 from kindred.groups import audit_actions, schedule
 from kindred.groups.models import (
+    LISTED,
+    MISSED_DEFAULT,
+    OFFER_DAYS_DEFAULT,
+    PLACE_MACHINE,
+    PROMPT_MACHINE,
     SESSION_MACHINE,
+    CrisisCall,
     FacilitatorKind,
     Group,
     GroupFacilitator,
     GroupMember,
     GroupRegular,
+    MissingPrompt,
     NamedAttendance,
+    PlaceStatus,
+    PromptHistory,
+    PromptStatus,
     RegularAttendance,
     Session,
     SessionHistory,
     SessionStatus,
     Venue,
+    WaitingHistory,
+    WaitingPlace,
 )
 from kindred.notifications.models import Notification
-from kindred.notifications.services import BadRecipient, recipient_for
+from kindred.notifications.services import BadRecipient, notification_send, recipient_for
 from kindred.people import identifiers
 from kindred.people.messages import NotToBeTexted, person_text
 from kindred.people.models import Person
+from kindred.safeguarding import selectors as safeguarding
+from kindred.safeguarding.models import Level, Source
+from kindred.safeguarding.services import Raised, concern_raise
 
 #: How far ahead sessions exist as rows (to take attendance, cancel, check venue clashes).
 WEEKS_AHEAD = 8
@@ -68,6 +84,17 @@ class GroupDetails:
     published: bool
     peer_leaders: Sequence[User] = field(default_factory=tuple)
     professionals: Sequence[User] = field(default_factory=tuple)
+    missed_before_prompt: int = MISSED_DEFAULT
+    offer_days: int = OFFER_DAYS_DEFAULT
+    duty_professional: User | None = None
+
+
+class GroupError(DomainError):
+    """A refusal about one form field (`field`), so the page shows it beside that field."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _organisation(by: Acting):  # type: ignore[no-untyped-def]
@@ -115,7 +142,10 @@ def _check_schedule(details: GroupDetails) -> None:
     if details.ends <= details.starts:
         raise DomainError("The end time must be after the start time")
     if not schedule.has_any(rule=details.rule, first=details.first_on, starts=details.starts):
-        raise DomainError("That schedule gives no sessions at all. Check the dates and try again")
+        raise GroupError(
+            "That schedule gives no sessions at all. Check the dates and try again",
+            field="pattern",
+        )
 
 
 def _materialise(*, group: Group, today: dt.date) -> int:
@@ -155,9 +185,10 @@ def _materialise(*, group: Group, today: dt.date) -> int:
         for other in others:
             if other.starts_at < occurrence.ends_at and occurrence.starts_at < other.ends_at:
                 when = timezone.localtime(other.starts_at)
-                raise DomainError(
+                raise GroupError(
                     f"{group.venue.name} is already booked by {other.group.name} on "
-                    f"{when:%A} {when.day} {when:%B %Y at %H:%M}. Choose another time or venue"
+                    f"{when:%A} {when.day} {when:%B %Y at %H:%M}. Choose another time or venue",
+                    field="venue",
                 )
         if occurrence.starts_at not in existing:
             new.append(
@@ -191,6 +222,7 @@ def _apply(group: Group, details: GroupDetails) -> None:
     for name in (
         "name", "description", "model", "venue", "rule", "first_on", "starts", "ends",
         "capacity", "joining", "carers_welcome", "cost", "enquiries", "published",
+        "missed_before_prompt", "offer_days", "duty_professional",
     ):  # fmt: skip
         value = getattr(details, name)
         setattr(group, name, value.strip() if isinstance(value, str) else value)
@@ -202,6 +234,7 @@ def group_create(*, by: Acting, details: GroupDetails, today: dt.date | None = N
     if details.venue.organisation_id != organisation.pk:
         raise DomainError("Choose one of your organisation's venues")
     _check_schedule(details)
+    _check_duty(organisation, details)
     group = Group(organisation=organisation)
     _apply(group, details)
     group.save()
@@ -220,15 +253,19 @@ def group_update(
     if details.venue.organisation_id != organisation.pk:
         raise DomainError("Choose one of your organisation's venues")
     _check_schedule(details)
-    members = group.members.count()
+    _check_duty(organisation, details)
+    members = group.members.filter(left_on__isnull=True).count()
     if details.capacity is not None and details.capacity < members:
-        raise DomainError(
-            f"The group has {members} members, so its capacity cannot be less than {members}"
+        raise GroupError(
+            f"The group has {members} members, so its capacity cannot be less than {members}",
+            field="capacity",
         )
     _apply(group, details)
     group.save()
     _set_facilitators(group, details)
-    _materialise(group=group, today=today or timezone.localdate())
+    today = today or timezone.localdate()
+    _materialise(group=group, today=today)
+    _offer_places(by=by, group=group, today=today)
     audit_record(
         by=by, action=audit_actions.GROUP_CHANGED, target=group, detail={"rule": group.rule}
     )
@@ -242,6 +279,30 @@ def sessions_extend(*, by: Acting, group: Group, today: dt.date | None = None) -
     return _materialise(group=group, today=today or timezone.localdate())
 
 
+def _check_duty(organisation: Organisation, details: GroupDetails) -> None:
+    duty = details.duty_professional
+    if duty is not None and Role.DUTY_PROFESSIONAL not in duty.roles_in(organisation):
+        raise GroupError(
+            "Choose a duty professional of your organisation", field="duty_professional"
+        )
+
+
+def _taken(group: Group) -> int:
+    """Places taken: members who have not left, and places offered and not yet answered."""
+    members = group.members.filter(left_on__isnull=True).count()
+    return members + group.waiting.filter(status=PlaceStatus.OFFERED).count()
+
+
+def _join(group: Group, person: Person, today: dt.date) -> GroupMember:
+    """Make `person` a member again if they left, or a new one."""
+    member = group.members.filter(person=person).first()
+    if member is None:
+        return GroupMember.objects.create(group=group, person=person, joined_on=today)
+    member.joined_on, member.left_on, member.left_reason = today, None, ""
+    member.save(update_fields=["joined_on", "left_on", "left_reason", "updated_at"])
+    return member
+
+
 @transaction.atomic
 def member_add(
     *, by: Acting, group: Group, person: Person, today: dt.date | None = None
@@ -250,13 +311,13 @@ def member_add(
     group = organisation.peer_groups.select_for_update().get(pk=group.pk)
     if person.organisation_id != organisation.pk:
         raise DomainError("Choose someone from your organisation")
-    if group.members.filter(person=person).exists():
+    if group.members.filter(person=person, left_on__isnull=True).exists():
         raise DomainError(f"{person.display_name} is already a member of {group.name}")
-    if group.capacity is not None and group.members.count() >= group.capacity:
+    if group.capacity is not None and _taken(group) >= group.capacity:
         raise DomainError(f"{group.name} is full: it has {group.capacity} places")
-    member = GroupMember.objects.create(
-        group=group, person=person, joined_on=today or timezone.localdate()
-    )
+    if group.waiting.filter(status=PlaceStatus.WAITING).exists():
+        raise DomainError(f"People are waiting for a place at {group.name}: they come first")
+    member = _join(group, person, today or timezone.localdate())
     audit_record(
         by=by,
         action=audit_actions.GROUP_MEMBER_ADDED,
@@ -410,7 +471,9 @@ def session_reminders_send(*, by: Acting, session: Session) -> int:
     )
     when = timezone.localtime(session.starts_at)
     sent = 0
-    members = session.group.members.select_related("person").order_by("pk")
+    members = (
+        session.group.members.filter(left_on__isnull=True).select_related("person").order_by("pk")
+    )
     for member in members:
         person = member.person
         if person.merged_into_id is not None:
@@ -438,3 +501,442 @@ def _normalised(phone: str) -> str:
         return recipient_for(Notification.Channel.SMS, phone)
     except BadRecipient:
         return ""
+
+
+# Leaving, and waiting lists (ADR-114)
+
+
+def _audit_place(by: Acting, action: str, place: WaitingPlace) -> None:
+    audit_record(
+        by=by, action=action, target=place.person,
+        detail={"group": str(place.group_id), "place": str(place.pk), "status": place.status},
+    )  # fmt: skip
+
+
+def _move_place(by: Acting, place: WaitingPlace, expected: str, to: str, note: str = "") -> None:
+    PLACE_MACHINE.check(current=place.status, expected=expected, to=to)
+    from_state, place.status = place.status, to
+    WaitingHistory.record(by=by, subject=place, from_state=from_state, to_state=to, note=note)
+
+
+def _offer_places(*, by: Acting, group: Group, today: dt.date) -> list[WaitingPlace]:
+    """Offer each free place to the next person waiting, in order, with `offer_days` to answer.
+    The group must be locked by the caller."""
+    offered: list[WaitingPlace] = []
+    if group.capacity is None:
+        return offered
+    free = group.capacity - _taken(group)
+    if free <= 0:
+        return offered
+    waiting = list(
+        group.waiting.select_for_update()
+        .filter(status=PlaceStatus.WAITING)
+        .order_by("added_at", "pk")[:free]
+    )
+    for place in waiting:
+        _move_place(by, place, PlaceStatus.WAITING, PlaceStatus.OFFERED)
+        place.offered_at = timezone.now()
+        place.answer_by = today + dt.timedelta(days=group.offer_days)
+        place.save(update_fields=["status", "offered_at", "answer_by", "updated_at"])
+        _audit_place(by, audit_actions.PLACE_OFFERED, place)
+        offered.append(place)
+    return offered
+
+
+@dataclass(frozen=True)
+class Referred:
+    """What became of someone referred to a group: a member now, or a place on its list."""
+
+    member: GroupMember | None = None
+    place: WaitingPlace | None = None
+    position: int = 0
+
+
+@transaction.atomic
+def member_refer(
+    *, by: Acting, group: Group, person: Person, today: dt.date | None = None
+) -> Referred:
+    """Someone referred to a group joins it if it has a free place and nobody is waiting;
+    otherwise they wait, in order."""
+    organisation = _organisation(by)
+    group = organisation.peer_groups.select_for_update().get(pk=group.pk)
+    if person.organisation_id != organisation.pk:
+        raise DomainError("Choose someone from your organisation")
+    if group.members.filter(person=person, left_on__isnull=True).exists():
+        raise DomainError(f"{person.display_name} is already a member of {group.name}")
+    if group.waiting.filter(person=person, status__in=LISTED).exists():
+        raise DomainError(f"{person.display_name} is already on the waiting list of {group.name}")
+    full = group.capacity is not None and _taken(group) >= group.capacity
+    if not full and not group.waiting.filter(status=PlaceStatus.WAITING).exists():
+        return Referred(member=member_add(by=by, group=group, person=person, today=today))
+    place = WaitingPlace.objects.create(
+        organisation=organisation, group=group, person=person, added_at=timezone.now()
+    )
+    WaitingHistory.record(by=by, subject=place, from_state="", to_state=PlaceStatus.WAITING)
+    _audit_place(by, audit_actions.PLACE_ADDED, place)
+    position = group.waiting.filter(status=PlaceStatus.WAITING).count()
+    return Referred(place=place, position=position)
+
+
+@transaction.atomic
+def member_leave(
+    *, by: Acting, member: GroupMember, reason: str, today: dt.date | None = None
+) -> list[WaitingPlace]:
+    """A member leaves, with a reason (kept). Their place is offered to the next person
+    waiting. Returns the places offered."""
+    organisation = _organisation(by)
+    group = organisation.peer_groups.select_for_update().get(pk=member.group_id)
+    member = group.members.select_for_update().select_related("person").get(pk=member.pk)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise GroupError("Enter why they are leaving", field="reason")
+    if member.left_on is not None:
+        raise DomainError(f"{member.person.display_name} has already left {group.name}")
+    today = today or timezone.localdate()
+    member.left_on, member.left_reason = today, reason
+    member.watched_since, member.watched_by, member.watched_by_label = None, None, ""
+    member.save(
+        update_fields=["left_on", "left_reason", "watched_since", "watched_by",
+                       "watched_by_label", "updated_at"]
+    )  # fmt: skip
+    audit_record(
+        by=by, action=audit_actions.GROUP_MEMBER_LEFT, target=member.person,
+        detail={"group": str(group.pk), "reason": reason},
+    )  # fmt: skip
+    return _offer_places(by=by, group=group, today=today)
+
+
+@transaction.atomic
+def offer_answer(
+    *, by: Acting, place: WaitingPlace, expected: str, accepted: bool, today: dt.date | None = None
+) -> WaitingPlace:
+    """The coordinator records the answer to an offered place: yes makes them a member; no
+    passes the place to the next person waiting."""
+    organisation = _organisation(by)
+    group = organisation.peer_groups.select_for_update().get(pk=place.group_id)
+    place = group.waiting.select_for_update().select_related("person").get(pk=place.pk)
+    today = today or timezone.localdate()
+    _move_place(by, place, expected, PlaceStatus.ACCEPTED if accepted else PlaceStatus.DECLINED)
+    place.answered_at = timezone.now()
+    place.save(update_fields=["status", "answered_at", "updated_at"])
+    _audit_place(by, audit_actions.PLACE_ANSWERED, place)
+    if accepted:
+        _join(group, place.person, today)
+        audit_record(
+            by=by, action=audit_actions.GROUP_MEMBER_ADDED, target=place.person,
+            detail={"group": str(group.pk), "from_waiting_list": True},
+        )  # fmt: skip
+    else:
+        _offer_places(by=by, group=group, today=today)
+    return place
+
+
+def offers_lapse(*, by: Acting, today: dt.date | None = None) -> int:
+    """Offers not answered by their date pass to the next person waiting (the daily job).
+    Each group is its own transaction. Returns how many offers lapsed."""
+    organisation = _organisation(by)
+    today = today or timezone.localdate()
+    lapsed = 0
+    due = (
+        organisation.group_waiting_places.filter(status=PlaceStatus.OFFERED, answer_by__lt=today)
+        .values_list("group_id", flat=True)
+        .distinct()
+    )
+    for group_id in list(due):
+        with transaction.atomic():
+            group = organisation.peer_groups.select_for_update().get(pk=group_id)
+            for place in group.waiting.select_for_update().filter(
+                status=PlaceStatus.OFFERED, answer_by__lt=today
+            ):
+                _move_place(by, place, PlaceStatus.OFFERED, PlaceStatus.LAPSED, "not answered")
+                place.save(update_fields=["status", "updated_at"])
+                _audit_place(by, audit_actions.PLACE_LAPSED, place)
+                lapsed += 1
+            _offer_places(by=by, group=group, today=today)
+    return lapsed
+
+
+# The safety net for missing regulars (ADR-113)
+
+
+def _subject_label(subject: GroupMember | GroupRegular) -> str:
+    return "member" if isinstance(subject, GroupMember) else "regular"
+
+
+@transaction.atomic
+def safety_net_set(
+    *,
+    by: Acting,
+    subject: GroupMember | GroupRegular,
+    watched: bool,
+    since: dt.datetime | None = None,
+) -> GroupMember | GroupRegular:
+    """A member or regular opts in to "tell someone if I stop coming" (or out again), as
+    recorded by a facilitator or coordinator, with when and by whom. `since`: when they asked,
+    if that was earlier than now (never later)."""
+    organisation = _organisation(by)
+    model = type(subject)
+    locked = model.objects.select_for_update().get(pk=subject.pk, group__organisation=organisation)
+    now = timezone.now()
+    if since is not None and since > now:
+        raise DomainError("When they asked must be now or in the past")
+    if watched and locked.watched_since is None:
+        locked.watched_since = since or now
+        locked.watched_by = by.user
+        locked.watched_by_label = by.actor_label
+    elif not watched:
+        locked.watched_since, locked.watched_by, locked.watched_by_label = None, None, ""
+    locked.save(update_fields=["watched_since", "watched_by", "watched_by_label", "updated_at"])
+    target = locked.person if isinstance(locked, GroupMember) else locked
+    audit_record(
+        by=by,
+        action=audit_actions.SAFETY_NET_ON if watched else audit_actions.SAFETY_NET_OFF,
+        target=target,
+        detail={"group": str(locked.group_id), "who": _subject_label(locked)},
+    )
+    return locked
+
+
+@dataclass(frozen=True)
+class Streak:
+    """How many held sessions in a row someone has missed, and the first of them."""
+
+    missed: int
+    since: dt.datetime | None
+
+
+def missed_in_a_row(
+    *, held: Sequence[tuple[dt.datetime, set[uuid.UUID]]], since: dt.datetime
+) -> Streak:
+    """`held`: the group's held sessions, newest first, each with who of the watched came.
+    Counts back from the newest until one they came to, or one before `since` (when they
+    opted in, or were last prompted about)."""
+    missed, first = 0, None
+    for starts_at, _present in held:
+        if starts_at < since:
+            break
+        if _present:
+            break
+        missed, first = missed + 1, starts_at
+    return Streak(missed=missed, since=first)
+
+
+def _facilitator_emails(group: Group) -> list[str]:
+    emails = [f.user.email for f in group.facilitators.select_related("user") if f.user.is_active]
+    if emails:
+        return emails
+    # Nobody runs the group: its organisation's coordinators are prompted instead.
+    return list(
+        User.objects.filter(
+            memberships__organisation=group.organisation,
+            memberships__role=Role.COORDINATOR,
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .distinct()
+        .values_list("email", flat=True)
+    )
+
+
+@transaction.atomic
+def missing_check(
+    *, by: Acting, group: Group, now: dt.datetime | None = None
+) -> list[MissingPrompt]:
+    """Prompt the group's facilitators about each opted-in member or regular who has missed
+    `missed_before_prompt` held sessions in a row (cancelled sessions, and sessions nobody took
+    attendance at, do not count). Once prompted, the count starts again from the prompt; while a
+    prompt is open, no other is raised about them."""
+    organisation = _organisation(by)
+    group = organisation.peer_groups.select_for_update().get(pk=group.pk)
+    now = now or timezone.now()
+    members = list(group.members.filter(left_on__isnull=True, watched_since__isnull=False))
+    regulars = list(group.regulars.filter(watched_since__isnull=False))
+    if not members and not regulars:
+        return []
+    earliest = min(s.watched_since for s in [*members, *regulars] if s.watched_since)
+    sessions = list(
+        group.sessions.filter(
+            status=SessionStatus.HELD, starts_at__gte=earliest, starts_at__lte=now
+        ).order_by("-starts_at")
+    )
+    came_named: dict[uuid.UUID, set[uuid.UUID]] = {s.pk: set() for s in sessions}
+    came_regular: dict[uuid.UUID, set[uuid.UUID]] = {s.pk: set() for s in sessions}
+    for session_id, member_id in NamedAttendance.objects.filter(
+        session__in=sessions, member__in=members
+    ).values_list("session_id", "member_id"):
+        came_named[session_id].add(member_id)
+    for session_id, regular_id in RegularAttendance.objects.filter(
+        session__in=sessions, regular__in=regulars
+    ).values_list("session_id", "regular_id"):
+        came_regular[session_id].add(regular_id)
+    prompts = list(group.missing_prompts.order_by("raised_at"))
+    last_prompt: dict[uuid.UUID, MissingPrompt] = {}
+    for prompt in prompts:
+        last_prompt[prompt.member_id or prompt.regular_id] = prompt  # type: ignore[index]
+    raised: list[MissingPrompt] = []
+    for subject, came in [(m, came_named) for m in members] + [(r, came_regular) for r in regulars]:
+        previous = last_prompt.get(subject.pk)
+        if previous is not None and previous.status == PromptStatus.OPEN:
+            continue
+        since = subject.watched_since
+        assert since is not None
+        if previous is not None and previous.raised_at > since:
+            since = previous.raised_at
+        held = [(s.starts_at, came[s.pk] & {subject.pk}) for s in sessions]
+        streak = missed_in_a_row(held=held, since=since)
+        if streak.missed < group.missed_before_prompt or streak.since is None:
+            continue
+        prompt = MissingPrompt.objects.create(
+            organisation=organisation, group=group,
+            member=subject if isinstance(subject, GroupMember) else None,
+            regular=subject if isinstance(subject, GroupRegular) else None,
+            missed=streak.missed, since=streak.since, raised_at=now,
+        )  # fmt: skip
+        PromptHistory.record(by=by, subject=prompt, from_state="", to_state=PromptStatus.OPEN)
+        for email in _facilitator_emails(group):
+            notification_send(
+                by=by, to=email, kind="groups.missing_regular",
+                template="groups/messages/missing_regular.jinja",
+                context={"group": group.name, "missed": streak.missed,
+                         "organisation": organisation.name},
+                about=prompt,
+            )  # fmt: skip
+        audit_record(
+            by=by, action=audit_actions.PROMPT_RAISED, target=prompt,
+            detail={"group": str(group.pk), "who": _subject_label(subject),
+                    "missed": streak.missed},
+        )  # fmt: skip
+        raised.append(prompt)
+    return raised
+
+
+@transaction.atomic
+def prompt_resolve(
+    *,
+    by: Acting,
+    prompt: MissingPrompt,
+    expected: str,
+    worried: bool,
+    note: str = "",
+    level: str = Level.MEDIUM,
+) -> Raised | None:
+    """A facilitator answers a prompt: they checked in and all is fine, or they are worried, and
+    one tap raises a safeguarding concern about the person (or the regular, described by their
+    nickname and group). Nothing leaves the group until this is done."""
+    organisation = _organisation(by)
+    prompt = (
+        organisation.missing_prompts.select_for_update(of=("self",))
+        .select_related("group", "member__person", "regular")
+        .get(pk=prompt.pk)
+    )
+    to = PromptStatus.CONCERN if worried else PromptStatus.ALL_FINE
+    PROMPT_MACHINE.check(current=prompt.status, expected=expected, to=to)
+    note = note.strip()
+    raised = None
+    if worried:
+        group, subject = prompt.group, prompt.subject
+        when = timezone.localtime(prompt.since)
+        detail = (
+            f"{subject.name} asked {group.name} to tell someone if they stopped coming. They "
+            f"have missed {prompt.missed} sessions in a row, since {when:%d %B %Y}, and the "
+            "facilitator is worried."
+        )
+        if note:
+            detail += f" {note}"
+        raised = concern_raise(
+            by=by, level=level, detail=detail, source=Source.MISSING_REGULAR,
+            person=prompt.member.person if prompt.member else None,
+            about="" if prompt.member else f"{subject.name}, a regular at {group.name}",
+        )  # fmt: skip
+        prompt.concern = raised.concern
+    prompt.status = to
+    prompt.resolved_at = timezone.now()
+    prompt.resolved_by = by.user
+    prompt.note = note
+    prompt.save(
+        update_fields=["status", "resolved_at", "resolved_by", "note", "concern", "updated_at"]
+    )
+    PromptHistory.record(by=by, subject=prompt, from_state=expected, to_state=to, note=note)
+    audit_record(
+        by=by, action=audit_actions.PROMPT_RESOLVED, target=prompt,
+        detail={"status": to, "concern": str(prompt.concern_id or "")},
+    )  # fmt: skip
+    return raised
+
+
+# Calling in a professional from a session
+
+
+def duty_professional_for(group: Group) -> User | None:
+    """The group's own duty professional if it named one who still holds the role, else the
+    organisation's (safeguarding's arrangements), else nobody."""
+    organisation = group.organisation
+    own = group.duty_professional
+    if own is not None and own.is_active and Role.DUTY_PROFESSIONAL in own.roles_in(organisation):
+        return own
+    return safeguarding.duty_professional_of(
+        safeguarding.arrangements_of(organisation=organisation)
+    )
+
+
+@transaction.atomic
+def crisis_call_record(
+    *,
+    by: Acting,
+    session: Session,
+    called: str,
+    detail: str,
+    member: GroupMember | None = None,
+    regular: GroupRegular | None = None,
+    description: str = "",
+    level: str = Level.HIGH,
+) -> tuple[CrisisCall, Raised]:
+    """Someone at a session is in crisis and a professional was called: recorded, and raised as a
+    safeguarding concern (high unless the facilitator chose otherwise) that reaches the group's
+    or organisation's duty professional at once, whatever its level."""
+    organisation = _organisation(by)
+    session = (
+        organisation.group_sessions.select_for_update(of=("self",))
+        .select_related("group__duty_professional")
+        .get(pk=session.pk)
+    )
+    group = session.group
+    description = " ".join(description.split())
+    if sum(x is not None for x in (member, regular)) + bool(description) != 1:
+        raise GroupError(
+            "Choose who is in crisis, or describe them if they are not listed", field="who"
+        )
+    if (member is not None and (member.group_id != group.pk or member.left_on is not None)) or (
+        regular is not None and regular.group_id != group.pk
+    ):
+        raise GroupError("Choose someone from this group", field="who")
+    called = " ".join(called.split())
+    if not called:
+        raise GroupError("Say who was called, for example the crisis team", field="called")
+    if len(called) > 300:
+        raise GroupError("Who was called must be 300 characters or fewer", field="called")
+    professional = duty_professional_for(group)
+    when = timezone.localtime(session.starts_at)
+    about = ""
+    if regular is not None:
+        about = f"{regular.nickname}, a regular at {group.name}"
+    elif member is None:
+        about = f"{description}, at {group.name}"
+    raised = concern_raise(
+        by=by, level=level,
+        detail=f"In crisis at {group.name} ({when:%d %B %Y}, {when:%H:%M}). {called} was called. "
+        f"{detail.strip()}",
+        source=Source.GROUP_SESSION,
+        person=member.person if member is not None else None, about=about,
+        happened_at=timezone.now(), duty_professional=professional,
+    )  # fmt: skip
+    call = CrisisCall.objects.create(
+        organisation=organisation, session=session, member=member, regular=regular,
+        description=description, called=called, professional=professional, level=level,
+        concern=raised.concern, recorded_at=timezone.now(), recorded_by=by.user,
+    )  # fmt: skip
+    audit_record(
+        by=by, action=audit_actions.CRISIS_CALL_RECORDED, target=call,
+        detail={"session": str(session.pk), "concern": str(raised.concern.pk), "level": level},
+    )  # fmt: skip
+    return call, raised

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.db.models import Q
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation
@@ -12,6 +13,7 @@ from kindred.core.daily import daily_job
 from kindred.core.services import Acting
 from kindred.core.transitions import DomainError
 from kindred.groups import selectors, services
+from kindred.groups.models import Group, PlaceStatus
 
 logger = logging.getLogger(__name__)
 
@@ -57,3 +59,42 @@ def remind_tomorrows_sessions(*, today: dt.date | None = None) -> int:
 def remind_sessions() -> None:
     """The worker runs this each morning (kindred.core.daily)."""
     remind_tomorrows_sessions()
+
+
+def check_missing_regulars(*, now: dt.datetime | None = None) -> int:
+    """The safety net (ADR-113): prompt facilitators about opted-in people who have missed their
+    group's number of held sessions in a row. Each group is its own transaction. Returns how
+    many prompts were raised."""
+    raised = 0
+    watched = Q(members__watched_since__isnull=False) | Q(regulars__watched_since__isnull=False)
+    groups = Group.objects.filter(watched).select_related("organisation").distinct()
+    for group in groups.order_by("pk"):
+        by = Acting.system("safety net", organisation=group.organisation)
+        raised += len(services.missing_check(by=by, group=group, now=now))
+    return raised
+
+
+@daily_job
+def missing_regulars() -> None:
+    """The worker runs this each morning (kindred.core.daily)."""
+    check_missing_regulars()
+
+
+def lapse_offers(*, today: dt.date | None = None) -> int:
+    """Offers of a place not answered in time pass to the next person waiting (ADR-114)."""
+    today = today or timezone.localdate()
+    lapsed = 0
+    organisations = Organisation.objects.filter(
+        group_waiting_places__status=PlaceStatus.OFFERED,
+        group_waiting_places__answer_by__lt=today,
+    ).distinct()
+    for organisation in organisations:
+        by = Acting.system("waiting lists", organisation=organisation)
+        lapsed += services.offers_lapse(by=by, today=today)
+    return lapsed
+
+
+@daily_job
+def waiting_lists() -> None:
+    """The worker runs this each morning (kindred.core.daily)."""
+    lapse_offers()

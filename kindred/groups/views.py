@@ -13,35 +13,74 @@ from django.shortcuts import redirect, render
 
 from kindred.core.access import permission
 from kindred.core.http import OrganisationRequest
-from kindred.core.services import Acting
+from kindred.core.services import Acting, audit_view
 from kindred.core.transitions import DomainError
-from kindred.groups import schedule, selectors, services
-from kindred.groups.forms import AttendanceForm, CancelForm, GroupForm, RegularForm, VenueForm
-from kindred.groups.models import Group, Session, SessionStatus, Venue
+from kindred.groups import chart, schedule, selectors, services
+from kindred.groups.forms import (
+    AnswerForm,
+    AttendanceForm,
+    CancelForm,
+    CrisisCallForm,
+    GroupForm,
+    LeaveForm,
+    PromptForm,
+    RegularForm,
+    VenueForm,
+)
+from kindred.groups.models import (
+    Group,
+    GroupMember,
+    GroupRegular,
+    MissingPrompt,
+    Session,
+    SessionStatus,
+    Venue,
+    WaitingPlace,
+)
 from kindred.people import selectors as people
 from kindred.people.models import Person
 from kindred.people.services import people_viewed
+from kindred.wellbeing import audit_actions as wellbeing_audit
+from kindred.wellbeing import selectors as wellbeing
+from kindred.wellbeing.models import PLAN_FIELDS
 
 SEARCH_LIMIT = 20
 
 
 def _group_or_404(request: OrganisationRequest, group_id: uuid.UUID) -> Group:
+    """A group of the organisation that this user runs (facilitators: only their own groups)."""
     try:
-        return selectors.group_of(organisation=request.organisation, group_id=group_id)
+        group = selectors.group_of(
+            organisation=request.organisation, group_id=group_id, user=request.user
+        )
     except Group.DoesNotExist as missing:
         raise Http404("No such group in this organisation") from missing
+    if not request.user.has_perm("groups.run_group", group):
+        raise Http404("No such group in this organisation")
+    return group
 
 
 def _session_or_404(request: OrganisationRequest, session_id: uuid.UUID) -> Session:
     try:
-        return selectors.session_of(organisation=request.organisation, session_id=session_id)
+        session = selectors.session_of(
+            organisation=request.organisation, session_id=session_id, user=request.user
+        )
     except Session.DoesNotExist as missing:
         raise Http404("No such session in this organisation") from missing
+    if not request.user.has_perm("groups.run_group", session.group):
+        raise Http404("No such session in this organisation")
+    return session
+
+
+def _refused(form: Any, refused: DomainError) -> None:
+    """Show a refusal beside its field when it names one the form has."""
+    name = getattr(refused, "field", None)
+    form.add_error(name if name in form.fields else None, str(refused))
 
 
 @permission("groups.view_group")
 def group_list(request: OrganisationRequest) -> HttpResponse:
-    groups = list(selectors.groups_of(organisation=request.organisation))
+    groups = list(selectors.groups_of(organisation=request.organisation, user=request.user))
     upcoming = selectors.next_sessions(organisation=request.organisation, groups=groups)
     return render(
         request,
@@ -59,7 +98,12 @@ def group_detail(request: OrganisationRequest, group_id: uuid.UUID) -> HttpRespo
     group = _group_or_404(request, group_id)
     members = list(selectors.members_of(group=group))
     facilitators = selectors.facilitators_of(group=group)
-    people_viewed(by=Acting.from_request(request), people=[m.person for m in members], page="group")
+    waiting = selectors.waiting_list_of(group=group)
+    calls = selectors.crisis_calls_of(group=group)
+    shown = [m.person for m in members] + [p.person for p in waiting]
+    shown += [c.member.person for c in calls if c.member is not None]
+    people_viewed(by=Acting.from_request(request), people=shown, page="group")
+    trend = selectors.attendance_trend(group=group)
     return render(
         request,
         "groups/detail.jinja",
@@ -71,7 +115,12 @@ def group_detail(request: OrganisationRequest, group_id: uuid.UUID) -> HttpRespo
             "sessions": selectors.upcoming_sessions(group=group),
             "members": members,
             "regulars": list(selectors.regulars_of(group=group)),
-            "trend": selectors.attendance_trend(group=group),
+            "trend": trend,
+            "chart": chart.trend_svg(trend, title=f"Attendance at {group.name}") if trend else "",
+            "waiting": waiting,
+            "prompts": selectors.prompts_of(group=group),
+            "calls": calls,
+            "duty": services.duty_professional_for(group),
         },
     )
 
@@ -82,6 +131,7 @@ def _group_form(request: OrganisationRequest, **kwargs: Any) -> GroupForm:
         request.POST or None,
         venues=list(selectors.venues_of(organisation=organisation)),
         people=list(selectors.possible_facilitators(organisation=organisation)),
+        duty=list(selectors.duty_professionals(organisation=organisation)),
         **kwargs,
     )
 
@@ -93,7 +143,7 @@ def group_create(request: OrganisationRequest) -> HttpResponse:
         try:
             group = services.group_create(by=Acting.from_request(request), details=form.details())
         except DomainError as refused:
-            form.add_error(None, str(refused))
+            _refused(form, refused)
         else:
             messages.success(
                 request, f"{group.name} is set up, with its sessions for the coming weeks"
@@ -115,7 +165,7 @@ def group_edit(request: OrganisationRequest, group_id: uuid.UUID) -> HttpRespons
                 by=Acting.from_request(request), group=group, details=form.details()
             )
         except DomainError as refused:
-            form.add_error(None, str(refused))
+            _refused(form, refused)
         else:
             messages.success(request, f"{group.name} is changed")
             return redirect("groups:detail", group_id=group.pk)
@@ -151,7 +201,7 @@ def _venue_form(request: OrganisationRequest, venue: Venue | None) -> HttpRespon
                 by=Acting.from_request(request), details=form.details(), venue=venue
             )
         except DomainError as refused:
-            form.add_error(None, str(refused))
+            form.add_error("postcode", str(refused))
         else:
             messages.success(request, f"{saved.name} is saved")
             return redirect("groups:venues")
@@ -226,13 +276,22 @@ def member_add(request: OrganisationRequest, group_id: uuid.UUID) -> HttpRespons
                 organisation=request.organisation,
                 person_id=uuid.UUID(request.POST.get("person", "")),
             )
-            services.member_add(by=Acting.from_request(request), group=group, person=person)
+            referred = services.member_refer(
+                by=Acting.from_request(request), group=group, person=person
+            )
         except (ValueError, ObjectDoesNotExist):
             error = "Choose who is joining from the people found"
         except DomainError as refused:
             error = str(refused)
         else:
-            messages.success(request, f"{person.display_name} has joined {group.name}")
+            if referred.member is not None:
+                messages.success(request, f"{person.display_name} has joined {group.name}")
+            else:
+                messages.success(
+                    request,
+                    f"{group.name} is full, so {person.display_name} is on its waiting list, "
+                    f"number {referred.position}",
+                )
             return redirect("groups:detail", group_id=group.pk)
     elif search:
         found = list(
@@ -260,3 +319,217 @@ def regular_add(request: OrganisationRequest, group_id: uuid.UUID) -> HttpRespon
             messages.success(request, f"{regular.nickname} is added as a regular")
             return redirect("groups:detail", group_id=group.pk)
     return render(request, "groups/regular_add.jinja", {"group": group, "form": form})
+
+
+def _member_or_404(group: Group, member_id: uuid.UUID) -> GroupMember:
+    try:
+        return selectors.member_of(group=group, member_id=member_id)
+    except GroupMember.DoesNotExist as missing:
+        raise Http404("No such member of this group") from missing
+
+
+def _regular_or_404(group: Group, regular_id: uuid.UUID) -> GroupRegular:
+    try:
+        return selectors.regular_of(group=group, regular_id=regular_id)
+    except GroupRegular.DoesNotExist as missing:
+        raise Http404("No such regular of this group") from missing
+
+
+# Leaving and the waiting list (ADR-114)
+
+
+@permission("groups.change_group")
+def member_leave(
+    request: OrganisationRequest, group_id: uuid.UUID, member_id: uuid.UUID
+) -> HttpResponse:
+    group = _group_or_404(request, group_id)
+    member = _member_or_404(group, member_id)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offered = services.member_leave(
+                by=Acting.from_request(request), member=member, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as refused:
+            _refused(form, refused)
+        else:
+            said = f"{member.person.display_name} has left {group.name}"
+            if offered:
+                names = ", ".join(p.person.display_name for p in offered)
+                said += f". The place is offered to {names}: record their answer below"
+            messages.success(request, said)
+            return redirect("groups:detail", group_id=group.pk)
+    people_viewed(by=Acting.from_request(request), people=member.person, page="leave a group")
+    return render(request, "groups/leave.jinja", {"group": group, "member": member, "form": form})
+
+
+@permission("groups.keep_waiting_list")
+def place_answer(
+    request: OrganisationRequest, group_id: uuid.UUID, place_id: uuid.UUID
+) -> HttpResponse:
+    group = _group_or_404(request, group_id)
+    try:
+        place = selectors.place_of(group=group, place_id=place_id)
+    except WaitingPlace.DoesNotExist as missing:
+        raise Http404("No such place on this group's waiting list") from missing
+    form = AnswerForm(request.POST or None, initial={"expected": place.status})
+    if request.method == "POST" and form.is_valid():
+        accepted = form.cleaned_data["answer"] == "yes"
+        try:
+            services.offer_answer(
+                by=Acting.from_request(request), place=place,
+                expected=form.cleaned_data["expected"], accepted=accepted,
+            )  # fmt: skip
+        except DomainError as refused:
+            _refused(form, refused)
+        else:
+            name = place.person.display_name
+            messages.success(
+                request,
+                f"{name} has joined {group.name}" if accepted
+                else f"{name} said no: the place goes to the next person waiting",
+            )  # fmt: skip
+            return redirect("groups:detail", group_id=group.pk)
+    people_viewed(by=Acting.from_request(request), people=place.person, page="waiting list")
+    return render(request, "groups/answer.jinja", {"group": group, "place": place, "form": form})
+
+
+# The safety net (ADR-113)
+
+
+def _safety_net(
+    request: OrganisationRequest, group: Group, subject: GroupMember | GroupRegular
+) -> HttpResponse:
+    if request.method == "POST":
+        wanted = request.POST.get("watched") == "yes"
+        services.safety_net_set(by=Acting.from_request(request), subject=subject, watched=wanted)
+        messages.success(
+            request,
+            f"{subject.name} will be missed: the facilitators are prompted if they stop coming"
+            if wanted else f"{subject.name} is no longer on the safety net",
+        )  # fmt: skip
+        return redirect("groups:detail", group_id=group.pk)
+    if isinstance(subject, GroupMember):
+        people_viewed(by=Acting.from_request(request), people=subject.person, page="safety net")
+    return render(request, "groups/safety_net.jinja", {"group": group, "subject": subject})
+
+
+@permission("groups.take_attendance")
+def member_safety_net(
+    request: OrganisationRequest, group_id: uuid.UUID, member_id: uuid.UUID
+) -> HttpResponse:
+    group = _group_or_404(request, group_id)
+    return _safety_net(request, group, _member_or_404(group, member_id))
+
+
+@permission("groups.take_attendance")
+def regular_safety_net(
+    request: OrganisationRequest, group_id: uuid.UUID, regular_id: uuid.UUID
+) -> HttpResponse:
+    group = _group_or_404(request, group_id)
+    return _safety_net(request, group, _regular_or_404(group, regular_id))
+
+
+@permission("groups.take_attendance")
+def prompt(request: OrganisationRequest, group_id: uuid.UUID, prompt_id: uuid.UUID) -> HttpResponse:
+    group = _group_or_404(request, group_id)
+    try:
+        found = selectors.prompt_of(group=group, prompt_id=prompt_id)
+    except MissingPrompt.DoesNotExist as missing:
+        raise Http404("No such prompt for this group") from missing
+    form = PromptForm(request.POST or None, initial={"expected": found.status})
+    if request.method == "POST" and form.is_valid():
+        worried = request.POST.get("decision") == "worried"
+        try:
+            raised = services.prompt_resolve(
+                by=Acting.from_request(request), prompt=found,
+                expected=form.cleaned_data["expected"], worried=worried,
+                note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except DomainError as refused:
+            _refused(form, refused)
+        else:
+            messages.success(
+                request, raised.message if raised else f"Thank you: {found.subject.name} is fine"
+            )
+            return redirect("groups:detail", group_id=group.pk)
+    if found.member is not None:
+        people_viewed(by=Acting.from_request(request), people=found.member.person, page="prompt")
+    return render(request, "groups/prompt.jinja", {"group": group, "prompt": found, "form": form})
+
+
+# Calling in a professional
+
+
+@permission("groups.take_attendance")
+def call_in(request: OrganisationRequest, session_id: uuid.UUID) -> HttpResponse:
+    session = _session_or_404(request, session_id)
+    group = session.group
+    members = list(selectors.members_of(group=group))
+    regulars = list(selectors.regulars_of(group=group))
+    form = CrisisCallForm(
+        request.POST or None, members=members, regulars=regulars, initial={"level": "high"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _call, raised = services.crisis_call_record(
+                by=Acting.from_request(request), session=session, called=data["called"],
+                detail=data["detail"], level=data["level"],
+                member=form.member_choices.get(data["who"]),
+                regular=form.regular_choices.get(data["who"]),
+                description=data["description"] if data["who"] == "other" else "",
+            )  # fmt: skip
+        except DomainError as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, raised.message)
+            return redirect("groups:detail", group_id=group.pk)
+    people_viewed(
+        by=Acting.from_request(request), people=[m.person for m in members], page="call in"
+    )
+    return render(
+        request,
+        "groups/call_in.jinja",
+        {"session": session, "group": group, "form": form,
+         "duty": services.duty_professional_for(group)},
+    )  # fmt: skip
+
+
+# Crisis plans made in the group (SUN)
+
+
+@permission("groups.view_group")
+def member_plan(
+    request: OrganisationRequest, group_id: uuid.UUID, member_id: uuid.UUID
+) -> HttpResponse:
+    """A member's crisis plan, for the group's facilitators if the member shared it with group
+    facilitators (wellbeing decides); refused otherwise. Each look is audited, as wellbeing's
+    own page does: a view, or a refused view."""
+    group = _group_or_404(request, group_id)
+    member = _member_or_404(group, member_id)
+    person = member.person
+    organisation = request.organisation
+    plan = wellbeing.crisis_plan_of(organisation=organisation, person=person)
+    sharing = wellbeing.sharing_in_force(plan)
+    access = wellbeing.crisis_plan_access(
+        organisation=organisation, user=request.user, person=person, plan=plan, sharing=sharing
+    )
+    by = Acting.from_request(request)
+    if not access.see:
+        audit_view(
+            by=by, entity=wellbeing_audit.CRISIS_PLAN, target=person, refused=True,
+            detail={"page": "group", "because": access.because, "group": str(group.pk)},
+        )  # fmt: skip
+        raise Http404("No such plan that you may see")
+    current = wellbeing.current_version(plan)
+    audit_view(
+        by=by, entity=wellbeing_audit.CRISIS_PLAN, target=person,
+        detail={"page": "group", "because": access.because, "group": str(group.pk),
+                "version": current.number if current else None},
+    )  # fmt: skip
+    return render(
+        request,
+        "groups/member_plan.jinja",
+        {"group": group, "member": member, "current": current, "parts": PLAN_FIELDS},
+    )

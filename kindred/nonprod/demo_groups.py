@@ -2,8 +2,11 @@
 Stockport; a SUN-style problem-solving group (at most 15, by referral, co-facilitated); MAEcare's
 stroke club on the 2nd and 4th Thursday, 14:00 to 16:00, carers welcome; a walking club and a
 yoga class in Leeds; and one group not yet published. Each gets a few weeks of attendance: named
-members, regulars known only by a nickname, and headcounts. Everything goes through the groups
-services; running it again changes nothing (an organisation that has groups is left alone)."""
+members, regulars known only by a nickname, and headcounts. Part 2: at Crafty Needles a regular
+on the safety net has missed the last three sessions (the facilitators have a prompt), and the
+SUN group is full, with a waiting list and a freed place on offer. Everything goes through the
+groups services; running it again changes nothing (an organisation that has groups is left
+alone)."""
 
 from __future__ import annotations
 
@@ -18,11 +21,13 @@ from django.utils import timezone
 from kindred.accounts.models import Organisation, Role, User
 from kindred.core.services import Acting
 from kindred.groups import schedule, selectors, services
-from kindred.groups.models import GroupModel, Joining, SessionStatus, Venue
+from kindred.groups.models import Group, GroupModel, Joining, SessionStatus, Venue
 from kindred.people import identifiers
 from kindred.people import selectors as people
 
-WEEKS_OF_HISTORY = 4
+WEEKS_OF_HISTORY = 6
+#: The Crafty Needles regular on the safety net misses this many of the latest sessions.
+MISSED = 3
 NICKNAMES = ["Bev", "Big Dave", "Shirl", "Mo", "Our Kath", "Taff", "Lil", "Stan"]
 
 
@@ -84,7 +89,7 @@ GROUPS = {
             "Thursday SUN group", "A small group, co-facilitated by people with lived experience "
             "and mental health professionals, solving problems together and making crisis plans.",
             GroupModel.PROBLEM_SOLVING, "upstairs", "weekly", 3, (), dt.time(18), dt.time(20), 15,
-            Joining.BY_REFERRAL, False, "0161 496 0211", True, members=8, regulars=0,
+            Joining.BY_REFERRAL, False, "0161 496 0211", True, members=15, regulars=0,
             co_facilitated=True,
         ),
     ],
@@ -176,23 +181,50 @@ def _group(
         return
     facilitator = _acting(organisation, Role.FACILITATOR)
     members = list(group.members.all())
-    regulars = list(group.regulars.all())
-    for session in group.sessions.filter(
-        starts_at__lt=timezone.now(), status=SessionStatus.SCHEDULED
-    ):
+    regulars = list(group.regulars.order_by("nickname"))
+    watched = None
+    if spec.name == "Crafty Needles" and regulars:
+        # She asked the group to tell someone if she stopped coming, at the first session.
+        watched = services.safety_net_set(
+            by=facilitator, subject=regulars[0], watched=True,
+            since=timezone.make_aware(dt.datetime.combine(first, dt.time(9))),
+        )  # fmt: skip
+    past = list(group.sessions.filter(starts_at__lt=timezone.now(), status=SessionStatus.SCHEDULED))
+    others = [n for n in NICKNAMES if watched is None or n.lower() != watched.name.lower()]
+    for index, session in enumerate(past):
+        came = [r for r in regulars if rng.random() < 0.7 and r != watched]
+        if watched is not None and index < len(past) - MISSED:
+            came.append(regulars[0])
         services.attendance_record(
             by=facilitator, session=session, expected=SessionStatus.SCHEDULED,
             members=[m for m in members if rng.random() < 0.8],
-            regulars=[r for r in regulars if rng.random() < 0.7],
-            new_regulars=[rng.choice(NICKNAMES)] if spec.regulars and rng.random() < 0.2 else [],
+            regulars=came,
+            new_regulars=[rng.choice(others)] if spec.regulars and rng.random() < 0.2 else [],
             headcount=0 if spec.joining == Joining.BY_REFERRAL else rng.randrange(2, 9),
         )  # fmt: skip
+    if watched is not None:
+        services.missing_check(by=facilitator, group=group)
+    if spec.joining == Joining.BY_REFERRAL and spec.capacity == spec.members:
+        _waiting_list(organisation, group, start + spec.members, today)
     upcoming = group.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at")
     if spec.name == "Crafty Needles" and len(upcoming) > 2:
         services.session_cancel(
             by=coordinator, session=upcoming[2], expected=SessionStatus.SCHEDULED,
             reason="The craft room is being redecorated",
         )  # fmt: skip
+
+
+def _waiting_list(organisation: Organisation, group: Group, after: int, today: dt.date) -> None:
+    """The full SUN group: three people referred wait in order; one member leaves, and her
+    place is offered to the first of them."""
+    coordinator = _acting(organisation, Role.COORDINATOR)
+    for person in people.people_of(organisation=organisation)[after : after + 3]:
+        services.member_refer(by=coordinator, group=group, person=person, today=today)
+    leaving = group.members.order_by("joined_on", "pk").first()
+    if leaving is not None:
+        services.member_leave(
+            by=coordinator, member=leaving, reason="Moved to Manchester", today=today
+        )
 
 
 @transaction.atomic

@@ -198,11 +198,14 @@ def concern_raise(
     about: str = "",
     kind: str = Kind.SAFEGUARDING,
     happened_at: dt.datetime | None = None,
+    duty_professional: User | None = None,
 ) -> Raised:
     """Raise a concern about a person with a record, or someone known only by `about`. It
     reaches the first person on the organisation's ladder at once (the lead, or the deputy
     when the lead is away, else the coordinators), and the duty professional too when it is
-    high or immediate danger; each is recorded on its timeline. Its escalation is scheduled."""
+    high or immediate danger; each is recorded on its timeline. Its escalation is scheduled.
+    `duty_professional`: a duty professional the raiser called in themselves (a group's own,
+    issue 17); they are told whatever the level, instead of the organisation's."""
     organisation = _organisation(by)
     kind = str(kind)
     _check_raise(
@@ -212,11 +215,16 @@ def concern_raise(
     now = timezone.now()
     arrangements = selectors.arrangements_of(organisation=organisation)
     targets = selectors.targets_of(arrangements)
-    duty = (
-        selectors.duty_professional_of(arrangements)
-        if level in (Level.HIGH, Level.IMMEDIATE)
-        else None
-    )
+    if duty_professional is not None:
+        if Role.DUTY_PROFESSIONAL not in duty_professional.roles_in(organisation):
+            raise ConcernError("That person is not a duty professional of this organisation")
+        duty: User | None = duty_professional
+    else:
+        duty = (
+            selectors.duty_professional_of(arrangements)
+            if level in (Level.HIGH, Level.IMMEDIATE)
+            else None
+        )
     concern = Concern.objects.create(
         organisation=organisation,
         person=person,

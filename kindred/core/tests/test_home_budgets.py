@@ -63,6 +63,7 @@ BUDGETS = {
     "safeguarding-duty": 2 + AUDIT,
     "groups-today": 1,
     "crisis-rota-gaps": 1,
+    "groups-missing": 1 + AUDIT,  # the open prompts; naming members is audited
 }
 
 ALL_ROLES = tuple(Role)

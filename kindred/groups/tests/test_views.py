@@ -24,8 +24,14 @@ def coordinator_client(sign_in, coordinator, organisation):
 
 
 @pytest.fixture
-def facilitator_client(client_as):
-    return client_as(Role.FACILITATOR)
+def fay(make_user, organisation):
+    """A facilitator: they see only the groups they run (ADR-113), so tests make them run it."""
+    return make_user(Role.FACILITATOR, organisation=organisation)
+
+
+@pytest.fixture
+def facilitator_client(sign_in, fay, organisation):
+    return sign_in(fay, organisation)
 
 
 def _queries(client, url):
@@ -133,8 +139,10 @@ def test_the_group_form_says_what_is_wrong(coordinator_client, organisation):
     assert not Group.objects.exists()
 
 
-def test_a_facilitator_takes_attendance_and_the_trend_shows_it(facilitator_client, organisation):
-    group = make_group(organisation)
+def test_a_facilitator_takes_attendance_and_the_trend_shows_it(
+    facilitator_client, fay, organisation
+):
+    group = make_group(organisation, peer_leaders=[fay])
     by = Acting.system("test", organisation=organisation)
     ann, raj = (
         services.member_add(
@@ -157,8 +165,8 @@ def test_a_facilitator_takes_attendance_and_the_trend_shows_it(facilitator_clien
     assert AuditEvent.objects.filter(action="attendance.recorded").count() == 1
 
 
-def test_bad_attendance_is_refused_with_a_message(facilitator_client, organisation):
-    group = make_group(organisation)
+def test_bad_attendance_is_refused_with_a_message(facilitator_client, fay, organisation):
+    group = make_group(organisation, peer_leaders=[fay])
     session = group.sessions.order_by("starts_at")[0]
     url = reverse("groups:attendance", args=[session.pk])
     response = facilitator_client.post(url, {"expected": "scheduled", "headcount": "-2"})
@@ -200,7 +208,9 @@ def test_members_are_found_and_added_and_regulars_by_nickname(coordinator_client
     person = organisation.people.get(family_name="Whitlock")
     assert coordinator_client.post(url, {"person": str(person.pk)}).status_code == 302
     other = PersonFactory(organisation=organisation)
-    assert "is full" in coordinator_client.post(url, {"person": str(other.pk)}).content.decode()
+    response = coordinator_client.post(url, {"person": str(other.pk)})
+    assert "is full, so" in coordinator_client.get(response["Location"]).content.decode()
+    assert group.waiting.get().person == other  # a full group's waiting list (ADR-114)
     assert (
         "Choose who is joining" in coordinator_client.post(url, {"person": "nope"}).content.decode()
     )
@@ -211,11 +221,13 @@ def test_members_are_found_and_added_and_regulars_by_nickname(coordinator_client
     assert "Big Dave" in coordinator_client.get(response["Location"]).content.decode()
 
 
-def test_todays_sessions_are_on_the_home_page(facilitator_client, organisation, client_as):
-    make_group(organisation, name="Crafty Needles circle")
+def test_todays_sessions_are_on_the_home_page(facilitator_client, fay, organisation, client_as):
+    make_group(organisation, name="Crafty Needles circle", peer_leaders=[fay])
+    make_group(organisation, name="Someone else's group")
     page = facilitator_client.get(reverse("core:home")).content.decode()
     assert "Group sessions today" in page and "Crafty Needles circle" in page
     assert "Take attendance" in page
+    assert "Someone else's group" not in page  # a facilitator sees only the groups they run
     referrer = client_as(Role.REFERRER).get(reverse("core:home")).content.decode()
     assert "Group sessions today" not in referrer
 

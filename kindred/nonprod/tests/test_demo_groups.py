@@ -6,7 +6,7 @@ from django.utils import timezone
 from kindred.accounts.models import Role
 from kindred.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from kindred.groups import schedule
-from kindred.groups.models import Group, GroupRegular, NamedAttendance, Session
+from kindred.groups.models import Group, GroupRegular, MissingPrompt, NamedAttendance, Session
 from kindred.nonprod.demo_groups import seed_groups
 from kindred.people.tests.factories import PersonFactory
 
@@ -20,7 +20,7 @@ def test_the_reports_groups_with_attendance_and_seeding_again_changes_nothing(db
         organisation = OrganisationFactory(slug=slug)
         for role in (Role.COORDINATOR, Role.FACILITATOR):
             MembershipFactory(user=UserFactory(), organisation=organisation, role=role)
-        PersonFactory.create_batch(50, organisation=organisation)
+        PersonFactory.create_batch(70, organisation=organisation)
     seed_groups(log=lambda _: None)
 
     groups = {g.name: g for g in Group.objects.select_related("venue", "organisation")}
@@ -46,6 +46,13 @@ def test_the_reports_groups_with_attendance_and_seeding_again_changes_nothing(db
     assert NamedAttendance.objects.filter(session__group=knitting).exists()
     assert Session.objects.filter(group=knitting, status="cancelled").count() == 1
     assert Session.objects.filter(group=knitting, starts_at__gt=timezone.now()).count() >= 8
+
+    # Part 2: a regular on the safety net who stopped coming, and the SUN group's waiting list.
+    (prompt,) = MissingPrompt.objects.filter(group=knitting, status="open")
+    assert prompt.regular is not None and prompt.missed == 3
+    waiting = {p.status for p in sun.waiting.all()}
+    assert waiting == {"offered", "waiting"}
+    assert sun.members.filter(left_on__isnull=False).count() == 1
 
     before = _counts()
     seed_groups(log=lambda _: None)

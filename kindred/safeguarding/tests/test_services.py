@@ -65,6 +65,21 @@ def test_a_concern_from_a_persons_record(arranged, organisation, coordinator):
     assert concern.duty_professional is None  # low: the duty professional is not called in
 
 
+def test_a_duty_professional_called_in_by_the_raiser_is_told_whatever_the_level(
+    arranged, organisation, coordinator, make_user, duty
+):
+    """A group names its own duty professional (issue 17): told instead of the organisation's,
+    even at a low level; someone without the role is refused."""
+    own = make_user(Role.DUTY_PROFESSIONAL, organisation=organisation, email="own@example.com")
+    by = Acting(coordinator, organisation)
+    concern = _raise(by, level="low", duty_professional=own).concern
+    assert concern.duty_professional == own
+    assert Notification.objects.filter(recipient="own@example.com").exists()
+    assert not Notification.objects.filter(recipient=duty.email).exists()
+    with pytest.raises(ConcernError, match="not a duty professional"):
+        _raise(by, level="high", duty_professional=coordinator)
+
+
 def test_the_deputy_hears_while_the_lead_is_away(arranged, as_volunteer, deputy):
     today = timezone.localdate()
     arranged.lead_away_from, arranged.lead_away_until = today, today + dt.timedelta(days=7)
