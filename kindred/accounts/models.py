@@ -275,3 +275,10 @@ class Invitation(BaseModel):
 
 
 from kindred.accounts.tokens import PasswordLink  # noqa: E402, F401 - password links (ADR-073)
+# API tokens and their scopes (ADR-119).
+from kindred.accounts.models_api import (  # noqa: E402, F401
+    EVERY_SCOPE,
+    REFERRALS_ONLY,
+    ApiToken,
+    Scope,
+)

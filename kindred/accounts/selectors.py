@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kindred.accounts.models import (
+    ApiToken,
     NETWORK_ROLES,
     Invitation,
     Membership,
@@ -291,3 +292,8 @@ def networks_with_organisations() -> list[tuple[Network | None, list[Organisatio
     if None in by_network:
         listed.append((None, by_network[None]))
     return listed
+
+
+def tokens_of(*, organisation: Organisation) -> QuerySet[ApiToken]:
+    """The organisation's API tokens, newest first, for its token page (ADR-119)."""
+    return ApiToken.objects.filter(organisation=organisation).select_related("created_by")

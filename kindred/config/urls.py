@@ -19,6 +19,7 @@ urlpatterns = [
     path("crisis/", include("kindred.crisis.urls")),
     path("", include("kindred.directory.urls")),
     path("outcomes/", include("kindred.outcomes.urls")),
+    path("api/v1/", include("kindred.api.urls")),
 ]
 # The benchmark's baseline views (kindred.nonprod): never with production settings, which leave
 # the app out.

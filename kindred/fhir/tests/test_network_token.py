@@ -19,8 +19,8 @@ from kindred.accounts.tests.factories import NetworkFactory, OrganisationFactory
 from kindred.cli import build_parser
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
-from kindred.fhir.models import ApiToken
-from kindred.fhir.services import TokenError, api_token_create
+from kindred.accounts.models import ApiToken
+from kindred.accounts.services import TokenError, api_token_create
 from kindred.fhir.tests.conftest import EXAMPLE, post
 from kindred.people.models import Person
 from kindred.people.tests.factories import PersonFactory
