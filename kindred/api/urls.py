@@ -51,20 +51,21 @@ def _refusal(request: HttpRequest, methods: tuple[str, ...]) -> Problem | None:
         )
     if request.method not in WITH_BODY:
         return None
-    media_type = (request.content_type or "").lower()
-    charset = ((request.content_params or {}).get("charset") or "utf-8").lower()
-    if media_type not in JSON_TYPES or charset not in ("utf-8", "utf8"):
-        return Problem(
-            415, "unsupported-media-type", "Send the body as Content-Type: application/json"
-        )
     declared = request.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         return too_large()
     try:
-        if len(request.body) > MAX_BODY_BYTES:
-            return too_large()
+        body = request.body
     except RequestDataTooBig:
         return too_large()
+    if len(body) > MAX_BODY_BYTES:
+        return too_large()
+    media_type = (request.content_type or "").lower()
+    charset = ((request.content_params or {}).get("charset") or "utf-8").lower()
+    if body and (media_type not in JSON_TYPES or charset not in ("utf-8", "utf8")):
+        return Problem(
+            415, "unsupported-media-type", "Send the body as Content-Type: application/json"
+        )
     return None
 
 
