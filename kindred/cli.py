@@ -216,6 +216,9 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from kindred.core.daily import schedule_daily_jobs
 
     schedule_daily_jobs()  # the daily jobs (reminders): one run waiting, now if none was
+    from kindred.crisis.requests_tasks import schedule_sweep  # loads once settings are read
+
+    schedule_sweep()  # the crisis line's sweep for overdue steps (ADR-118): one waiting
     manage("db_worker", interval=args.interval)
 
 

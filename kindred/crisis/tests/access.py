@@ -5,6 +5,8 @@ from kindred.crisis.tests import access_requests, access_rota
 
 ROUTES = {**access_rota.ROUTES, **access_requests.ROUTES}
 POST_ONLY: set[str] = access_rota.POST_ONLY | access_requests.POST_ONLY
+OWN_ONLY = {**getattr(access_rota, "OWN_ONLY", {}), **access_requests.OWN_ONLY}
+SECRET = access_requests.SECRET
 
 
 def url_kwargs(organisation):
