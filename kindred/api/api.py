@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kindred.api.problems import PROBLEM_JSON, Problem, problem_response, unauthenticated
 from kindred.api.support_requests import router as support_requests
+from kindred.crisis.services import NoWayToReach
 from kindred.core.transitions import ChangedSinceYouLooked, DomainError, IllegalTransition
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return problem_response(Problem(409, "conflict", str(exc)))
     field = getattr(exc, "field", None)
     errors = [{"field": f"body.{field}", "detail": str(exc)}] if field else None
-    code = "no-way-to-reach" if type(exc).__name__ == "NoWayToReach" else "invalid"
+    code = "no-way-to-reach" if isinstance(exc, NoWayToReach) else "invalid"
     return problem_response(Problem(400, code, str(exc), errors=errors))
 
 

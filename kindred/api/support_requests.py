@@ -10,7 +10,7 @@ import uuid
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Router
+from ninja import Router, Status
 
 from kindred.accounts.models import Scope
 from kindred.api.auth import TokenWithScope, token_of
@@ -36,7 +36,7 @@ READ_REFUSALS = frozenset({401, 403, 404})
 )
 def support_request_create(
     request: HttpRequest, response: HttpResponse, payload: SupportRequestIn
-) -> tuple[int, SupportRequestCreated]:
+) -> Status[SupportRequestCreated]:
     """Offers it at once to every supporter on call. A phone number or an email address is
     needed (400 no-way-to-reach without). The answer repeats what was sent, with the new id."""
     token = token_of(request)
@@ -60,8 +60,8 @@ def support_request_create(
     response["Location"] = request.build_absolute_uri(
         reverse("api:support_request", kwargs={"support_request_id": created.pk})
     )
-    return 201, SupportRequestCreated(
-        id=created.pk, status=created.status, **payload.model_dump()
+    return Status(
+        201, SupportRequestCreated(id=created.pk, status=created.status, **payload.model_dump())
     )
 
 
@@ -84,6 +84,6 @@ def support_request_read(request: HttpRequest, support_request_id: uuid.UUID) ->
         status=found.status,
         events=[
             {"kind": event.kind, "to": event.to or None, "at": event.at, "people": event.people}
-            for event in found.events
+            for event in found.events.all()
         ],
     )
