@@ -11,8 +11,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kindred.accounts.models import (
-    ApiToken,
     NETWORK_ROLES,
+    ApiToken,
     Invitation,
     Membership,
     Network,

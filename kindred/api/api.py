@@ -18,8 +18,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kindred.api.problems import PROBLEM_JSON, Problem, problem_response, unauthenticated
 from kindred.api.support_requests import router as support_requests
-from kindred.crisis.services import NoWayToReach
 from kindred.core.transitions import ChangedSinceYouLooked, DomainError, IllegalTransition
+from kindred.crisis.services import NoWayToReach
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,11 @@ class KindredApi(NinjaAPI):
             for operation in operations.values():
                 for status, answer in operation.get("responses", {}).items():
                     content = answer.get("content", {})
-                    if str(status).isdigit() and int(status) >= 400 and "application/json" in content:
+                    if (
+                        str(status).isdigit()
+                        and int(status) >= 400
+                        and "application/json" in content
+                    ):
                         answer["content"] = {PROBLEM_JSON: content["application/json"]}
         return schema
 

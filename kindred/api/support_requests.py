@@ -15,7 +15,13 @@ from ninja import Router, Status
 from kindred.accounts.models import Scope
 from kindred.api.auth import TokenWithScope, token_of
 from kindred.api.problems import Problem
-from kindred.api.schemas import ProblemOut, SupportRequestCreated, SupportRequestIn, SupportRequestOut
+from kindred.api.schemas import (
+    EventOut,
+    ProblemOut,
+    SupportRequestCreated,
+    SupportRequestIn,
+    SupportRequestOut,
+)
 from kindred.core.services import Acting, client_ip
 from kindred.crisis import selectors as crisis_selectors
 from kindred.crisis import services as crisis_services
@@ -83,7 +89,7 @@ def support_request_read(request: HttpRequest, support_request_id: uuid.UUID) ->
         id=found.pk,
         status=found.status,
         events=[
-            {"kind": event.kind, "to": event.to or None, "at": event.at, "people": event.people}
+            EventOut(kind=event.kind, to=event.to or None, at=event.at, people=event.people)
             for event in found.events.all()
         ],
     )

@@ -38,7 +38,6 @@ class TokenCreateForm(forms.Form):
             )
         return value
 
-
     def clean(self) -> dict[str, object]:
         cleaned: dict[str, object] = super().clean() or {}
         scopes = cleaned.get("scopes") or []

@@ -119,7 +119,11 @@ def _token(request: HttpRequest) -> ApiToken:
         # Every FHIR endpoint is about referrals the token's system sent (ADR-119).
         raise FhirError(
             403,
-            [Issue("forbidden", "This token may not send or read referrals (needs referrals:write)")],
+            [
+                Issue(
+                    "forbidden", "This token may not send or read referrals (needs referrals:write)"
+                )
+            ],
         )
     return token
 
@@ -381,7 +385,9 @@ def tokens_page(request: OrganisationRequest) -> HttpResponse:
         revoke = TokenRevokeForm(request.POST)
         if revoke.is_valid():
             try:
-                token = account_services.api_token_revoke(by=by, token_id=revoke.cleaned_data["token_id"])
+                token = account_services.api_token_revoke(
+                    by=by, token_id=revoke.cleaned_data["token_id"]
+                )
             except ApiToken.DoesNotExist:
                 messages.error(request, "That token was not found")
             else:
@@ -390,7 +396,9 @@ def tokens_page(request: OrganisationRequest) -> HttpResponse:
     if request.method == "POST":
         create_form = TokenCreateForm(request.POST)
         if create_form.is_valid():
-            _token_record, new_token = account_services.api_token_create(by=by, **create_form.cleaned_data)
+            _token_record, new_token = account_services.api_token_create(
+                by=by, **create_form.cleaned_data
+            )
             create_form = TokenCreateForm()
     return render(
         request,

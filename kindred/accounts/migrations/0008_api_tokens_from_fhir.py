@@ -84,8 +84,12 @@ class Migration(migrations.Migration):
                         "constraints": [
                             models.CheckConstraint(
                                 condition=models.Q(
-                                    models.Q(("network__isnull", True), ("organisation__isnull", False)),
-                                    models.Q(("network__isnull", False), ("organisation__isnull", True)),
+                                    models.Q(
+                                        ("network__isnull", True), ("organisation__isnull", False)
+                                    ),
+                                    models.Q(
+                                        ("network__isnull", False), ("organisation__isnull", True)
+                                    ),
                                     _connector="OR",
                                 ),
                                 name="api_token_for_organisation_or_network",

@@ -46,7 +46,9 @@ def test_scopes_narrow_an_organisations_token(organisation):
 def test_a_gp_practices_token_only_sends_referrals(organisation):
     record, _raw = make(organisation, name="EMIS", practice_ods="p88015")
     assert (record.practice_ods, record.scopes) == ("P88015", ["referrals:write"])
-    same, _raw = make(organisation, name="EMIS 2", practice_ods="P88015", scopes=["referrals:write"])
+    same, _raw = make(
+        organisation, name="EMIS 2", practice_ods="P88015", scopes=["referrals:write"]
+    )
     assert same.scopes == ["referrals:write"]
     with pytest.raises(TokenError, match="GP practice's token can only send referrals"):
         make(organisation, name="x", practice_ods="P88015", scopes=["support-requests:read"])

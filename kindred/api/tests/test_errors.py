@@ -15,6 +15,7 @@ from kindred.api.api import MAX_BODY_BYTES
 from kindred.api.tests.access import TOKEN_PROTECTED
 from kindred.api.tests.conftest import URL, problem, send
 from kindred.core.services import Acting
+from kindred.crisis import services as crisis_services
 
 SENT = {"name": "Sam", "phone": "07700 900123", "message": "Please call", "channel": "sms"}
 
@@ -58,7 +59,9 @@ def test_a_token_without_the_scope_is_403(make_client, organisation, name):
     needed = {"post": "support-requests:write", "get": "support-requests:read"}[
         TOKEN_PROTECTED[name]
     ]
-    others = sorted({"referrals:write", "support-requests:write", "support-requests:read"} - {needed})
+    others = sorted(
+        {"referrals:write", "support-requests:write", "support-requests:read"} - {needed}
+    )
     response = _call(make_client(organisation, scopes=others), name)
     body = problem(response, 403)
     assert body["code"] == "missing-scope" and needed in body["detail"]
@@ -157,25 +160,24 @@ def test_a_bearer_request_needs_no_csrf_token(make_client, organisation):
 def test_a_domain_error_is_a_problem_and_a_bug_is_a_500_problem_that_says_nothing(
     api, monkeypatch, caplog
 ):
-    from kindred.api import support_requests
     from kindred.core.transitions import ChangedSinceYouLooked, DomainError
 
     def refuses(*args, **kwargs):
         raise DomainError("That cannot be done now")
 
-    monkeypatch.setattr(support_requests.crisis_services, "support_request_receive", refuses)
+    monkeypatch.setattr(crisis_services, "support_request_receive", refuses)
     assert problem(send(api, SENT), 400)["detail"] == "That cannot be done now"
 
     def changed(*args, **kwargs):
         raise ChangedSinceYouLooked("Someone else changed it")
 
-    monkeypatch.setattr(support_requests.crisis_services, "support_request_receive", changed)
+    monkeypatch.setattr(crisis_services, "support_request_receive", changed)
     assert problem(send(api, SENT), 409)["code"] == "conflict"
 
     def breaks(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(support_requests.crisis_services, "support_request_receive", breaks)
+    monkeypatch.setattr(crisis_services, "support_request_receive", breaks)
     response = send(api, SENT)
     body = problem(response, 500)
     assert body["code"] == "server-error" and "secret" not in response.content.decode()

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kindred.accounts.models import EVERY_SCOPE, Network, Organisation
 from kindred.accounts.reach import operator
-from kindred.core.services import Acting
 from kindred.accounts.services import TokenError, api_token_create, api_token_revoke_by_prefix
+from kindred.core.services import Acting
 
 
 class Command(BaseCommand):
