@@ -45,4 +45,4 @@ def url_kwargs(organisation):
     request = support_request_receive(
         organisation, name=f"{SECRET} Quested", phone="07911 123 456", channel="sms"
     )
-    return {"request_id": request.pk, "organisation_slug": organisation.slug}
+    return {"support_request_id": request.pk, "organisation_slug": organisation.slug}

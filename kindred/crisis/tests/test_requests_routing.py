@@ -299,3 +299,17 @@ def test_the_immediate_backend_cannot_defer_so_the_sweep_carries_the_timer():
 
     assert not requests_tasks.can_defer()
     assert requests_tasks.schedule_sweep() is False
+
+
+def test_a_request_and_its_timeline_are_kept(organisation, team):
+    from kindred.crisis.models.requests import RequestIsKept, RequestRecordIsAppendOnly
+
+    request = _receive(organisation)
+    with pytest.raises(RequestIsKept):
+        request.delete()
+    with pytest.raises(RequestIsKept):
+        SupportRequest.objects.filter(pk=request.pk).delete()
+    event = request.events.first()
+    event.text = "changed"
+    with pytest.raises(RequestRecordIsAppendOnly):
+        event.save()
