@@ -1,10 +1,10 @@
 """The crisis line's requests pages (included by kindred/crisis/urls.py)."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from kindred.crisis import requests_views as views
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("ask/<slug:organisation_slug>/", views.ask, name="ask"),
     path("ask/<slug:organisation_slug>/sent/", views.ask_sent, name="ask_sent"),
     path("requests/", views.request_list, name="requests"),

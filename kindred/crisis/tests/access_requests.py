@@ -6,7 +6,7 @@ from kindred.crisis.requests_services import support_request_receive
 
 ON_CALL = {Role.VOLUNTEER, Role.COORDINATOR, Role.DUTY_PROFESSIONAL}
 
-ROUTES: dict = {
+ROUTES: dict[str, object] = {
     "crisis:ask": PUBLIC,
     "crisis:ask_sent": PUBLIC,
     "crisis:requests": ON_CALL,

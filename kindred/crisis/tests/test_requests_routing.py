@@ -99,7 +99,9 @@ def test_the_ladder_climbs_one_step_at_a_time_and_each_is_taken_once(
         ("offered", "professional", AT + 2 * STEP, 1),
         ("concern_raised", "", AT + 3 * STEP, 1),
     ]
-    concern = Concern.objects.get(pk=SupportRequest.objects.get(pk=request.pk).concern_id)
+    concern_id = SupportRequest.objects.get(pk=request.pk).concern_id
+    assert concern_id is not None
+    concern = Concern.objects.get(pk=concern_id)
     assert (concern.level, concern.source, concern.organisation) == (
         "high",
         "crisis_call",
