@@ -75,7 +75,7 @@ def test_a_request_nobody_takes_reaches_the_professional_who_acknowledges_it(
     page.goto("/crisis/requests/")
     expect(page.get_by_role("button", name="Take this request from Sam")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Sam, text message").click()
+    page.get_by_role("link", name="Sam, web form").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sam")
     assert_accessible(page)
     page.context.clear_cookies()
