@@ -8,8 +8,8 @@ class CrisisConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: rules, home panels, daily jobs and the header link need the app registry.
-        # The support requests' services and timers too (ADR-117, ADR-118).
-        from kindred.crisis import (  # noqa: F401 - panels, jobs, permissions, timers
+        from kindred.core.pages import nav_item
+        from kindred.crisis import (  # noqa: F401 - panels, jobs, permissions, the requests' timers
             home,
             requests_services,
             requests_tasks,
@@ -17,6 +17,9 @@ class CrisisConfig(AppConfig):
             rules,
         )
         from kindred.people.merging import person_records  # the registry of record movers
+
+        nav_item("Crisis rota", "crisis:rota", permission="crisis.view_rota", order=65)
+        nav_item("Crisis requests", "crisis:requests", permission="crisis.view_requests", order=64)
 
         # A merge moves the support requests linked to the merged record (ADR-090).
         person_records(

@@ -112,10 +112,10 @@ def ask_sent(request: HttpRequest, organisation_slug: str) -> HttpResponse:
 # The on-call phone view
 
 
-def _request_or_404(request: OrganisationRequest, request_id: uuid.UUID) -> SupportRequest:
+def _request_or_404(request: OrganisationRequest, support_request_id: uuid.UUID) -> SupportRequest:
     try:
         return selectors.request_for_user(
-            organisation=request.organisation, user=request.user, request_id=request_id
+            organisation=request.organisation, user=request.user, request_id=support_request_id
         )
     except SupportRequest.DoesNotExist as missing:
         raise Http404("No such request that you may see") from missing
@@ -173,13 +173,13 @@ def request_log(request: OrganisationRequest) -> HttpResponse:
             messages.success(
                 request, "The request is logged and offered to the supporters on call."
             )
-            return redirect("crisis:request", request_id=created.pk)
+            return redirect("crisis:request", support_request_id=created.pk)
     return render(request, "crisis/requests/log.jinja", {"form": form})
 
 
 @permission("crisis.view_requests")
-def request_detail(request: OrganisationRequest, request_id: uuid.UUID) -> HttpResponse:
-    found = _request_or_404(request, request_id)
+def request_detail(request: OrganisationRequest, support_request_id: uuid.UUID) -> HttpResponse:
+    found = _request_or_404(request, support_request_id)
     by = Acting.from_request(request)
     services.request_viewed(by=by, request=found)
     holds = found.accepted_by_id == request.user.pk
@@ -210,47 +210,53 @@ def request_detail(request: OrganisationRequest, request_id: uuid.UUID) -> HttpR
 
 
 def _act(
-    request: OrganisationRequest, request_id: uuid.UUID, action: Any, done: str, **kwargs: Any
+    request: OrganisationRequest,
+    support_request_id: uuid.UUID,
+    action: Any,
+    done: str,
+    **kwargs: Any,
 ) -> HttpResponse:
-    found = _request_or_404(request, request_id)
+    found = _request_or_404(request, support_request_id)
     try:
         action(by=Acting.from_request(request), request_id=found.pk, **kwargs)
     except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done)
-    return redirect("crisis:request", request_id=found.pk)
+    return redirect("crisis:request", support_request_id=found.pk)
 
 
 @permission("crisis.view_requests")
 @require_POST
-def request_accept(request: OrganisationRequest, request_id: uuid.UUID) -> HttpResponse:
-    return _act(request, request_id, services.support_request_accept,
+def request_accept(request: OrganisationRequest, support_request_id: uuid.UUID) -> HttpResponse:
+    return _act(request, support_request_id, services.support_request_accept,
                 "You have taken this request. The others on call have been told.")  # fmt: skip
 
 
 @permission("crisis.acknowledge_request")
 @require_POST
-def request_acknowledge(request: OrganisationRequest, request_id: uuid.UUID) -> HttpResponse:
-    return _act(request, request_id, services.support_request_acknowledge,
+def request_acknowledge(
+    request: OrganisationRequest, support_request_id: uuid.UUID
+) -> HttpResponse:
+    return _act(request, support_request_id, services.support_request_acknowledge,
                 "You have acknowledged this request.")  # fmt: skip
 
 
 @permission("crisis.view_requests")
 @require_POST
-def request_escalate(request: OrganisationRequest, request_id: uuid.UUID) -> HttpResponse:
+def request_escalate(request: OrganisationRequest, support_request_id: uuid.UUID) -> HttpResponse:
     form = EscalateForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _act(request, request_id, services.support_request_escalate,
+    return _act(request, support_request_id, services.support_request_escalate,
                 "The professional on call has been told.", note=note)  # fmt: skip
 
 
 @permission("crisis.view_requests")
 @require_http_methods(["GET", "POST"])
-def request_link(request: OrganisationRequest, request_id: uuid.UUID) -> HttpResponse:
+def request_link(request: OrganisationRequest, support_request_id: uuid.UUID) -> HttpResponse:
     """Find the person's record by searching (within the organisation) and choose it. Nothing
     is matched automatically, not even by phone number."""
-    found = _request_or_404(request, request_id)
+    found = _request_or_404(request, support_request_id)
     search = PersonSearchForm(request.GET or None)
     link_form = LinkForm(request.POST or None)
     if request.method == "POST" and link_form.is_valid():
@@ -269,7 +275,7 @@ def request_link(request: OrganisationRequest, request_id: uuid.UUID) -> HttpRes
                 messages.error(request, str(error))
             else:
                 messages.success(request, f"Linked to the record of {person.display_name}.")
-            return redirect("crisis:request", request_id=found.pk)
+            return redirect("crisis:request", support_request_id=found.pk)
     results: list[Person] = []
     query = search.cleaned_data.get("q", "").strip() if search.is_valid() else ""
     if query:
@@ -292,8 +298,8 @@ def request_link(request: OrganisationRequest, request_id: uuid.UUID) -> HttpRes
 
 @permission("crisis.view_requests")
 @require_http_methods(["GET", "POST"])
-def request_concern(request: OrganisationRequest, request_id: uuid.UUID) -> HttpResponse:
-    found = _request_or_404(request, request_id)
+def request_concern(request: OrganisationRequest, support_request_id: uuid.UUID) -> HttpResponse:
+    found = _request_or_404(request, support_request_id)
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -307,14 +313,14 @@ def request_concern(request: OrganisationRequest, request_id: uuid.UUID) -> Http
             _refuse(form, error)
         else:
             messages.success(request, "Your safeguarding concern has been raised.")
-            return redirect("crisis:request", request_id=found.pk)
+            return redirect("crisis:request", support_request_id=found.pk)
     return render(request, "crisis/requests/concern.jinja", {"found": found, "form": form})
 
 
 @permission("crisis.view_requests")
 @require_http_methods(["GET", "POST"])
-def request_close(request: OrganisationRequest, request_id: uuid.UUID) -> HttpResponse:
-    found = _request_or_404(request, request_id)
+def request_close(request: OrganisationRequest, support_request_id: uuid.UUID) -> HttpResponse:
+    found = _request_or_404(request, support_request_id)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         hard = form.cleaned_data["hard_call"] == "yes"
@@ -330,7 +336,7 @@ def request_close(request: OrganisationRequest, request_id: uuid.UUID) -> HttpRe
             _refuse(form, error)
         else:
             if hard:
-                return redirect("crisis:request_debrief", request_id=found.pk)
+                return redirect("crisis:request_debrief", support_request_id=found.pk)
             messages.success(request, "The request is closed. Thank you.")
             return redirect("crisis:requests")
     return render(request, "crisis/requests/close.jinja", {"found": found, "form": form})
@@ -338,10 +344,10 @@ def request_close(request: OrganisationRequest, request_id: uuid.UUID) -> HttpRe
 
 @permission("crisis.view_requests")
 @require_http_methods(["GET", "POST"])
-def request_debrief(request: OrganisationRequest, request_id: uuid.UUID) -> HttpResponse:
+def request_debrief(request: OrganisationRequest, support_request_id: uuid.UUID) -> HttpResponse:
     """After a hard call: a debrief, and a way to ask for supervision (the coordinator is
     told)."""
-    found = _request_or_404(request, request_id)
+    found = _request_or_404(request, support_request_id)
     form = SupervisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

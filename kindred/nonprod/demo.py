@@ -23,11 +23,13 @@ from kindred.accounts.models import Organisation, Role, User
 from kindred.accounts.reach import operator
 from kindred.core.services import Acting
 from kindred.nonprod.constants import DEMO_PASSWORD, demo_email
+from kindred.nonprod.demo_crisis_requests import seed_crisis_requests
 from kindred.nonprod.demo_groups import seed_groups
 from kindred.nonprod.demo_matching import seed_matching
 from kindred.nonprod.demo_network import seed_network
 from kindred.nonprod.demo_referrals import seed_referrals
 from kindred.nonprod.demo_relationships import seed_relationships
+from kindred.nonprod.demo_rota import seed_rota
 from kindred.nonprod.demo_safeguarding import seed_safeguarding, seed_safeguarding_arrangements
 from kindred.nonprod.demo_volunteers import seed_volunteers
 from kindred.nonprod.demo_wellbeing import seed_wellbeing
@@ -82,6 +84,8 @@ STAFF = [
     ("safeguarding-lead", "Grace Okoro", "leeds-maecare", Role.SAFEGUARDING_LEAD),
     ("safeguarding-deputy", "Daniel Price", "leeds-maecare", Role.SAFEGUARDING_LEAD),
     ("duty", "Dr Nadia Rahman", "leeds-maecare", Role.DUTY_PROFESSIONAL),
+    # Lambeth's crisis line has a duty professional on call behind every shift (issue 18).
+    ("crisis-duty", "Dr Kwame Mensah", "lambeth-crisis-line", Role.DUTY_PROFESSIONAL),
 ]
 
 
@@ -172,3 +176,5 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
     seed_safeguarding(log=log)
     seed_wellbeing(log=log)  # after relationships: goals and plans are for people with support
     seed_groups(log=log)
+    seed_rota(log=log)  # after volunteers: the supporters on the crisis line rota
+    seed_crisis_requests(log=log)  # after the rota: past requests offered to who was on call

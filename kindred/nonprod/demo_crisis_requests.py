@@ -16,10 +16,25 @@ from django.utils import timezone
 from kindred.accounts.models import Organisation, User
 from kindred.core.services import Acting
 from kindred.crisis import requests_services as services
+from kindred.crisis import selectors as crisis_selectors
 from kindred.crisis.models.requests import SupportRequest
 from kindred.nonprod.constants import demo_email
 
 LAMBETH = "lambeth-crisis-line"
+
+
+def _times(organisation: Organisation, now: dt.datetime) -> list[dt.datetime]:
+    """Three moments in the last few hours, inside the shift on call now where it began long
+    enough ago (so the timelines show the rota's own supporters and professional), each leaving
+    an hour before now for what followed."""
+    shifts = crisis_selectors.on_call(organisation, now).shifts
+    latest = now - dt.timedelta(hours=1)
+    earliest = min((s.starts_at for s in shifts), default=now - dt.timedelta(hours=4))
+    earliest = max(earliest, now - dt.timedelta(hours=4)) + dt.timedelta(minutes=5)
+    if earliest >= latest:
+        earliest = now - dt.timedelta(hours=4)
+    span = latest - earliest
+    return [earliest + span * fraction for fraction in (0.0, 0.5, 1.0)]
 
 
 def _taker(request: SupportRequest, fallback: User) -> User:
@@ -36,9 +51,10 @@ def seed_crisis_requests(*, log: Callable[[str], object] = print) -> None:
     coordinator = User.objects.get(email=demo_email("crisis-coordinator"))
     now = timezone.now().replace(second=0, microsecond=0)
     step = dt.timedelta(seconds=services.offer_seconds())
+    times = _times(lambeth, now)
 
     # Taken within a minute, talked through, closed.
-    at = now - dt.timedelta(hours=3)
+    at = times[0]
     first = services.support_request_receive(
         lambeth, name="Dee", phone="07911 123 461", channel="sms",
         message="Can't settle tonight, everything feels too loud", at=at,
@@ -52,35 +68,40 @@ def seed_crisis_requests(*, log: Callable[[str], object] = print) -> None:
     )  # fmt: skip
 
     # Nobody took it: the backup step, then the professional on call, who acknowledged it.
-    at = now - dt.timedelta(hours=2)
+    at = times[1]
     second = services.support_request_receive(
         lambeth, name="Kofi", phone="07911 123 462", channel="call", at=at,
         message="Called and hung up; asked for a call back",
     )  # fmt: skip
-    services.support_request_advance(request_id=second.pk, now=at + step)
-    services.support_request_advance(request_id=second.pk, now=at + 2 * step)
+    reached = at
+    for later in (1, 2):  # each step in its time, until it reaches the professional
+        second.refresh_from_db()
+        if second.step == "professional" or second.next_step_at is None:
+            break
+        reached = at + later * step
+        services.support_request_advance(request_id=second.pk, now=reached)
     second.refresh_from_db()
     closer = coordinator
     if second.professional is not None:
         professional = Acting(second.professional, lambeth, label="demo seed")
         services.support_request_acknowledge(
-            by=professional, request_id=second.pk, at=at + 2 * step + dt.timedelta(minutes=2)
+            by=professional, request_id=second.pk, at=reached + dt.timedelta(minutes=2)
         )
         closer = second.professional
     else:
         services.support_request_accept(
             by=Acting(coordinator, lambeth, label="demo seed"), request_id=second.pk,
-            at=at + 2 * step + dt.timedelta(minutes=2),
+            at=reached + dt.timedelta(minutes=2),
         )  # fmt: skip
     services.support_request_close(
         by=Acting(closer, lambeth, label="demo seed"), request_id=second.pk,
-        at=at + dt.timedelta(minutes=50), professional_help=True,
+        at=at + dt.timedelta(minutes=45), professional_help=True,
         outcome="Called Kofi back; he is safe tonight and agreed to call his crisis team in the "
         "morning.",
     )  # fmt: skip
 
     # Escalated by the supporter, closed after a hard call; supervision asked for.
-    at = now - dt.timedelta(minutes=70)
+    at = times[2]
     third = services.support_request_receive(
         lambeth, name="Ash", email="ash@example.com", channel="web", at=at,
         message="I don't know who else to talk to",

@@ -18,3 +18,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 KINDRED_FIELD_ENCRYPTION_KEY = KINDRED_FIELD_ENCRYPTION_KEY or LOCAL_FIELD_ENCRYPTION_KEY
+# The demo's crisis line keeps a rota covering every hour of the next 14 days (kindred.crisis).
+KINDRED_CRISIS_KEEP_COVERED = {"lambeth-crisis-line": 14}

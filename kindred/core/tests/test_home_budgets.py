@@ -62,6 +62,7 @@ BUDGETS = {
     "safeguarding-awaiting": 2 + AUDIT,
     "safeguarding-duty": 2 + AUDIT,
     "groups-today": 1,
+    "crisis-rota-gaps": 1,
 }
 
 ALL_ROLES = tuple(Role)

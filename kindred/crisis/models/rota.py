@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from kindred.core.models import BaseModel
 
@@ -171,6 +172,12 @@ class Shift(BaseModel):
 
     def __str__(self) -> str:
         return f"Shift from {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def when(self) -> str:
+        """For example "Saturday 14 November, 18:00 to 08:00", in local time."""
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{start:%A} {start.day} {start:%B}, {start:%H:%M} to {end:%H:%M}"
 
     @property
     def hours(self) -> float:

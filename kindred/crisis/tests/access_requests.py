@@ -6,7 +6,7 @@ from kindred.crisis.requests_services import support_request_receive
 
 ON_CALL = {Role.VOLUNTEER, Role.COORDINATOR, Role.DUTY_PROFESSIONAL}
 
-ROUTES: dict = {
+ROUTES: dict[str, object] = {
     "crisis:ask": PUBLIC,
     "crisis:ask_sent": PUBLIC,
     "crisis:requests": ON_CALL,
@@ -45,4 +45,4 @@ def url_kwargs(organisation):
     request = support_request_receive(
         organisation, name=f"{SECRET} Quested", phone="07911 123 456", channel="sms"
     )
-    return {"request_id": request.pk, "organisation_slug": organisation.slug}
+    return {"support_request_id": request.pk, "organisation_slug": organisation.slug}

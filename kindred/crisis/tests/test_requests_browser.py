@@ -35,8 +35,10 @@ def test_a_request_nobody_takes_reaches_the_professional_who_acknowledges_it(
     password,
 ):
     team = requests_setup.on_call(organisation, timezone.now(), supporters=2)
-    team.professional.set_password(password)
-    team.professional.save()
+    professional = team.professional
+    assert professional is not None
+    professional.set_password(password)
+    professional.save()
     supporter = team.users[0]
     supporter.set_password(password)
     supporter.save()
@@ -73,7 +75,7 @@ def test_a_request_nobody_takes_reaches_the_professional_who_acknowledges_it(
     page.goto("/crisis/requests/")
     expect(page.get_by_role("button", name="Take this request from Sam")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Sam, text message").click()
+    page.get_by_role("link", name="Sam, web form").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sam")
     assert_accessible(page)
     page.context.clear_cookies()
@@ -84,10 +86,10 @@ def test_a_request_nobody_takes_reaches_the_professional_who_acknowledges_it(
     services.support_request_advance(request_id=request.pk, now=request.received_at + step)
     services.support_request_advance(request_id=request.pk, now=request.received_at + 2 * step)
     request.refresh_from_db()
-    assert request.step == "professional" and request.professional == team.professional
+    assert request.step == "professional" and request.professional == professional
 
     # Then the professional, on their phone, sees what reached them and acknowledges it
-    sign_in(page, team.professional.email, password)
+    sign_in(page, professional.email, password)
     page.goto("/crisis/requests/")
     expect(
         page.get_by_role("heading", name="Reached you as the professional on call")
@@ -100,5 +102,5 @@ def test_a_request_nobody_takes_reaches_the_professional_who_acknowledges_it(
     expect(page.get_by_text("You have acknowledged this request")).to_be_visible()
     assert_accessible(page)
     request.refresh_from_db()
-    assert request.status == Status.ACCEPTED and request.acknowledged_by == team.professional
+    assert request.status == Status.ACCEPTED and request.acknowledged_by == professional
     assert request.concern_id is None

@@ -99,7 +99,9 @@ def test_the_ladder_climbs_one_step_at_a_time_and_each_is_taken_once(
         ("offered", "professional", AT + 2 * STEP, 1),
         ("concern_raised", "", AT + 3 * STEP, 1),
     ]
-    concern = Concern.objects.get(pk=SupportRequest.objects.get(pk=request.pk).concern_id)
+    concern_id = SupportRequest.objects.get(pk=request.pk).concern_id
+    assert concern_id is not None
+    concern = Concern.objects.get(pk=concern_id)
     assert (concern.level, concern.source, concern.organisation) == (
         "high",
         "crisis_call",
@@ -299,3 +301,17 @@ def test_the_immediate_backend_cannot_defer_so_the_sweep_carries_the_timer():
 
     assert not requests_tasks.can_defer()
     assert requests_tasks.schedule_sweep() is False
+
+
+def test_a_request_and_its_timeline_are_kept(organisation, team):
+    from kindred.crisis.models.requests import RequestIsKept, RequestRecordIsAppendOnly
+
+    request = _receive(organisation)
+    with pytest.raises(RequestIsKept):
+        request.delete()
+    with pytest.raises(RequestIsKept):
+        SupportRequest.objects.filter(pk=request.pk).delete()
+    event = request.events.first()
+    event.text = "changed"
+    with pytest.raises(RequestRecordIsAppendOnly):
+        event.save()

@@ -104,7 +104,7 @@ def test_the_on_call_list_shows_requests_offered_to_me_with_a_take_button(
     assert "Sam" not in other_page
     assert (
         sign_in(stranger, organisation)
-        .get(reverse("crisis:request", kwargs={"request_id": request.pk}))
+        .get(reverse("crisis:request", kwargs={"support_request_id": request.pk}))
         .status_code
         == 404
     )
@@ -116,14 +116,16 @@ def test_taking_linking_seeing_the_plan_and_closing_after_a_hard_call(
     request = _receive(organisation)
     me = team.users[0]
     client = sign_in(me, organisation)
-    detail = reverse("crisis:request", kwargs={"request_id": request.pk})
+    detail = reverse("crisis:request", kwargs={"support_request_id": request.pk})
     assert (
-        client.post(reverse("crisis:request_accept", kwargs={"request_id": request.pk})).status_code
+        client.post(
+            reverse("crisis:request_accept", kwargs={"support_request_id": request.pk})
+        ).status_code
         == 302
     )
     # A second supporter trying is told it is taken.
     other = sign_in(team.users[1], organisation)
-    other.post(reverse("crisis:request_accept", kwargs={"request_id": request.pk}))
+    other.post(reverse("crisis:request_accept", kwargs={"support_request_id": request.pk}))
     assert "Supporter 1 has already taken this request" in other.get(detail).content.decode()
 
     person = PersonFactory(organisation=organisation, given_name="Samantha", family_name="Byers")
@@ -135,7 +137,7 @@ def test_taking_linking_seeing_the_plan_and_closing_after_a_hard_call(
             supporters=False, crisis_line=False, facilitators=False, gp=False),
         own_decision=True,
     )  # fmt: skip
-    link = reverse("crisis:request_link", kwargs={"request_id": request.pk})
+    link = reverse("crisis:request_link", kwargs={"support_request_id": request.pk})
     found = client.get(link, {"q": "Byers"}).content.decode()
     assert "Samantha Byers" in found
     assert client.post(link, {"person": str(person.pk)}).status_code == 302
@@ -152,13 +154,13 @@ def test_taking_linking_seeing_the_plan_and_closing_after_a_hard_call(
         action="crisis_plan.viewed", target_id=str(person.pk), actor=me
     ).exists()
 
-    close = reverse("crisis:request_close", kwargs={"request_id": request.pk})
+    close = reverse("crisis:request_close", kwargs={"support_request_id": request.pk})
     response = client.post(
         close,
         {"outcome": "Talked for an hour; calmer", "professional_help": "no", "hard_call": "yes"},
     )
     assert response["Location"] == reverse(
-        "crisis:request_debrief", kwargs={"request_id": request.pk}
+        "crisis:request_debrief", kwargs={"support_request_id": request.pk}
     )
     debrief = client.get(response["Location"]).content.decode()
     assert "Ask for supervision" in debrief
@@ -178,7 +180,7 @@ def test_closing_needs_what_happened(sign_in, organisation, team):
     me = team.users[0]
     services.support_request_accept(by=Acting(me, organisation), request_id=request.pk)
     response = sign_in(me, organisation).post(
-        reverse("crisis:request_close", kwargs={"request_id": request.pk}),
+        reverse("crisis:request_close", kwargs={"support_request_id": request.pk}),
         {"outcome": "", "professional_help": "no", "hard_call": "no"},
     )
     assert response.status_code == 200 and "Say what happened" in response.content.decode()
@@ -189,7 +191,7 @@ def test_raising_a_concern_from_a_request(sign_in, organisation, team):
     me = team.users[0]
     services.support_request_accept(by=Acting(me, organisation), request_id=request.pk)
     response = sign_in(me, organisation).post(
-        reverse("crisis:request_concern", kwargs={"request_id": request.pk}),
+        reverse("crisis:request_concern", kwargs={"support_request_id": request.pk}),
         {"level": "high", "detail": "Said they had a plan to end their life tonight"},
     )
     assert response.status_code == 302
@@ -201,19 +203,21 @@ def test_escalating_and_the_professional_acknowledging(sign_in, organisation, te
     request = _receive(organisation)
     me = team.users[0]
     client = sign_in(me, organisation)
-    client.post(reverse("crisis:request_accept", kwargs={"request_id": request.pk}))
+    client.post(reverse("crisis:request_accept", kwargs={"support_request_id": request.pk}))
     client.post(
-        reverse("crisis:request_escalate", kwargs={"request_id": request.pk}),
+        reverse("crisis:request_escalate", kwargs={"support_request_id": request.pk}),
         {"note": "Needs a clinician"},
     )
     professional = sign_in(team.professional, organisation)
     listing = professional.get(reverse("crisis:requests")).content.decode()
     assert "Reached you as the professional on call" in listing
     page = professional.get(
-        reverse("crisis:request", kwargs={"request_id": request.pk})
+        reverse("crisis:request", kwargs={"support_request_id": request.pk})
     ).content.decode()
     assert "Acknowledge this request" in page
-    professional.post(reverse("crisis:request_acknowledge", kwargs={"request_id": request.pk}))
+    professional.post(
+        reverse("crisis:request_acknowledge", kwargs={"support_request_id": request.pk})
+    )
     request.refresh_from_db()
     assert request.acknowledged_by == team.professional
 
@@ -225,5 +229,7 @@ def test_a_supporter_logs_a_call_they_took(sign_in, organisation, team):
         {"channel": "call", "name": "Jo", "phone": "020 7946 0000", "email": "", "message": ""},
     )
     request = SupportRequest.objects.get()
-    assert response["Location"] == reverse("crisis:request", kwargs={"request_id": request.pk})
+    assert response["Location"] == reverse(
+        "crisis:request", kwargs={"support_request_id": request.pk}
+    )
     assert (request.channel, request.received_by) == ("call", me)
