@@ -103,3 +103,17 @@ def public_requests_from_address(*, ip_address: str | None, hours: int = 1) -> i
         actor__isnull=True,
         detail__channel="web",
     ).count()
+
+
+def organisation_taking_requests(*, slug: str) -> Organisation | None:
+    """The active organisation with this slug (the public form is per organisation)."""
+    return Organisation.objects.filter(slug=slug, is_active=True).first()
+
+
+def offered_to_user(*, requests: list[SupportRequest], user: User) -> set[uuid.UUID]:
+    """Which of these requests were offered to this user (one query)."""
+    return set(
+        RequestOffer.objects.filter(request__in=requests, user=user).values_list(
+            "request_id", flat=True
+        )
+    )

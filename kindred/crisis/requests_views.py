@@ -22,7 +22,7 @@ from kindred.core.services import Acting, client_ip
 from kindred.core.transitions import DomainError
 from kindred.crisis import requests_selectors as selectors
 from kindred.crisis import requests_services as services
-from kindred.crisis.models.requests import Channel, RequestOffer, Status, SupportRequest
+from kindred.crisis.models.requests import Channel, Status, SupportRequest
 from kindred.crisis.requests_forms import (
     AskForm,
     CloseForm,
@@ -50,7 +50,7 @@ def _refuse(form: forms.Form, error: DomainError) -> None:
 
 
 def _organisation_or_404(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug, is_active=True).first()
+    organisation = selectors.organisation_taking_requests(slug=slug)
     if organisation is None:
         raise Http404("No such organisation")
     return organisation
@@ -128,10 +128,7 @@ def request_list(request: OrganisationRequest) -> HttpResponse:
     found = list(
         selectors.requests_for_user(organisation=request.organisation, user=request.user)[:100]
     )
-    mine = {
-        offer.request_id
-        for offer in RequestOffer.objects.filter(request__in=found, user=request.user)
-    }
+    mine = selectors.offered_to_user(requests=found, user=request.user)
     services.requests_listed(by=Acting.from_request(request), requests=found)
     return render(
         request,

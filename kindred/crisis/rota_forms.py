@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -74,7 +74,7 @@ class SettingsForm(forms.Form):
     def __init__(self, *args: Any, professionals: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.professionals = {str(p.pk): p for p in professionals}
-        self.fields["professional"].choices = [("", "Nobody yet")] + [
+        cast(forms.ChoiceField, self.fields["professional"]).choices = [("", "Nobody yet")] + [
             (str(p.pk), p.full_name or p.email) for p in professionals
         ]
 
@@ -117,7 +117,7 @@ class AddSupporterForm(forms.Form):
     def __init__(self, *args: Any, volunteers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.volunteers = {str(v.pk): v for v in volunteers}
-        self.fields["volunteer"].choices = [("", "Choose a supporter")] + [
+        cast(forms.ChoiceField, self.fields["volunteer"]).choices = [("", "Choose a supporter")] + [
             (str(v.pk), v.display_name) for v in volunteers
         ]
 
@@ -134,9 +134,9 @@ class ProfessionalForm(forms.Form):
     def __init__(self, *args: Any, professionals: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.professionals = {str(p.pk): p for p in professionals}
-        self.fields["professional"].choices = [("", "Nobody (flagged as a gap)")] + [
-            (str(p.pk), p.full_name or p.email) for p in professionals
-        ]
+        cast(forms.ChoiceField, self.fields["professional"]).choices = [
+            ("", "Nobody (flagged as a gap)")
+        ] + [(str(p.pk), p.full_name or p.email) for p in professionals]
 
     def clean_professional(self) -> Any:
         return self.professionals.get(self.cleaned_data.get("professional") or "")
@@ -163,4 +163,6 @@ class AvailabilityForm(forms.Form):
 
     def __init__(self, *args: Any, patterns: list[ShiftPattern], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["patterns"].choices = [(str(p.pk), p.label) for p in patterns]
+        cast(forms.ChoiceField, self.fields["patterns"]).choices = [
+            (str(p.pk), p.label) for p in patterns
+        ]

@@ -557,7 +557,6 @@ def availability_set(
     )
     if len(patterns) != len(wanted):
         raise ChangedSinceYouLooked("The shifts have changed: choose again")
-    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
     volunteer.shift_availability.all().delete()
     made = ShiftAvailability.objects.bulk_create(
         ShiftAvailability(volunteer=volunteer, pattern=p) for p in patterns
@@ -693,6 +692,18 @@ def shift_hours_record(*, now: dt.datetime | None = None) -> int:
 # Keeping a rota covering the days ahead (the demo)
 
 
+def _free_period(organisation: Organisation, day: dt.date) -> dict[str, dt.date]:
+    """The calendar month around `day`, cut short where other rotas already cover days."""
+    first, last = month_bounds(day)
+    rotas = Rota.objects.filter(organisation=organisation)
+    before = rotas.filter(ends_on__gte=first, ends_on__lt=day).order_by("-ends_on").first()
+    after = rotas.filter(starts_on__gt=day, starts_on__lte=last).order_by("starts_on").first()
+    return {
+        "starts_on": before.ends_on + dt.timedelta(days=1) if before else first,
+        "ends_on": after.starts_on - dt.timedelta(days=1) if after else last,
+    }
+
+
 def rota_cover_ahead(*, by: Acting, days: int = 14, time_limit: float = 10.0) -> int:
     """Make sure rotas with shifts cover the next `days` days, with supporters placed on the
     shifts that have none. Returns how many shifts were filled."""
@@ -701,10 +712,9 @@ def rota_cover_ahead(*, by: Acting, days: int = 14, time_limit: float = 10.0) ->
     filled = 0
     day = today
     while day <= today + dt.timedelta(days=days):
-        first, last = month_bounds(day)
         rota = Rota.objects.filter(
             organisation=organisation, starts_on__lte=day, ends_on__gte=day
-        ).first() or rota_create(by=by, starts_on=first, ends_on=last)
+        ).first() or rota_create(by=by, **_free_period(organisation, day))
         shifts_make(rota=rota)
         horizon = _aware(today + dt.timedelta(days=days + 1), dt.time())
         empty = list(
@@ -715,5 +725,5 @@ def rota_cover_ahead(*, by: Acting, days: int = 14, time_limit: float = 10.0) ->
         if empty:
             rota_solve(by=by, rota=rota, time_limit=time_limit, shifts=empty)
             filled += len(empty)
-        day = last + dt.timedelta(days=1)
+        day = rota.ends_on + dt.timedelta(days=1)
     return filled

@@ -93,7 +93,9 @@ def clashes(first: ShiftSlot, second: ShiftSlot, rest: dt.timedelta) -> bool:
     return False
 
 
-def _spread(model: cp_model.CpModel, counts: list[cp_model.LinearExpr], top: int, name: str):
+def _spread(
+    model: cp_model.CpModel, counts: list[cp_model.LinearExpr], top: int, name: str
+) -> cp_model.IntVar | None:
     """A variable >= max(counts) - min(counts)."""
     if len(counts) < 2:
         return None
@@ -145,7 +147,9 @@ def solve(
         shortfall[shift.key] = short
 
     rest = dt.timedelta(hours=rules.rest_hours)
-    nights, weekends, loads = [], [], []
+    nights: list[cp_model.LinearExpr] = []
+    weekends: list[cp_model.LinearExpr] = []
+    loads: list[cp_model.LinearExpr] = []
     for person in supporters:
         mine = sorted(of_person[person.key], key=lambda pair: pair[0].starts_at)
         for i, (first, first_var) in enumerate(mine):
@@ -164,11 +168,11 @@ def solve(
         night_vars = [var for shift, var in mine if shift.night]
         weekend_vars = [var for shift, var in mine if shift.weekend]
         if night_vars:
-            nights.append(sum(night_vars))
+            nights.append(cp_model.LinearExpr.sum(night_vars))
         if weekend_vars:
-            weekends.append(sum(weekend_vars))
+            weekends.append(cp_model.LinearExpr.sum(weekend_vars))
         if mine:
-            loads.append(sum(var for _, var in mine))
+            loads.append(cp_model.LinearExpr.sum([var for _, var in mine]))
 
     top = len(shifts)
     night_spread = _spread(model, nights, top, "nights")

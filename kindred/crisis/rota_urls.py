@@ -1,10 +1,10 @@
 """The crisis line's rota pages (included by kindred/crisis/urls.py)."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from kindred.crisis import rota_views as views
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("rota/", views.rota_index, name="rota"),
     path("rota/new/", views.rota_create, name="rota_create"),
     path("rota/settings/", views.rota_settings, name="rota_settings"),

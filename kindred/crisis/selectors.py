@@ -4,6 +4,7 @@ requests'). `on_call` is what routing asks: who is on call at a moment."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -59,7 +60,7 @@ def on_call(organisation: Organisation, at: dt.datetime) -> OnCall:
         raise ValueError("on_call needs an aware datetime")
     shifts = shifts_covering(organisation=organisation, at=at)
     supporters: list[Volunteer] = []
-    seen: set = set()
+    seen: set[uuid.UUID] = set()
     professional: User | None = None
     for shift in shifts:
         for assignment in shift.assignments.all():

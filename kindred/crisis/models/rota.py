@@ -4,6 +4,7 @@ call behind each, volunteers' shift availability and swaps."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,6 +13,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from kindred.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from kindred.volunteers.models import Volunteer
 
 #: Defaults for a new organisation's rota settings.
 SUPPORTERS_WANTED = 8
@@ -153,7 +157,7 @@ class Shift(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="professional_shifts",
     )  # fmt: skip
-    supporters: models.ManyToManyField = models.ManyToManyField(
+    supporters: models.ManyToManyField[Volunteer, ShiftAssignment] = models.ManyToManyField(
         "volunteers.Volunteer", through="ShiftAssignment", related_name="shifts"
     )
 

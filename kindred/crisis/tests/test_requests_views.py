@@ -233,3 +233,21 @@ def test_a_supporter_logs_a_call_they_took(sign_in, organisation, team):
         "crisis:request", kwargs={"support_request_id": request.pk}
     )
     assert (request.channel, request.received_by) == ("call", me)
+
+
+def test_the_on_call_list_costs_the_same_queries_at_two_sizes(sign_in, organisation, team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    me = team.users[0]
+    client = sign_in(me, organisation)
+
+    def queries_with(count: int) -> int:
+        while SupportRequest.objects.count() < count:
+            _receive(organisation)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("crisis:requests"))
+        assert page.content.decode().count("Take this request") >= count
+        return len(captured)
+
+    assert queries_with(2) == queries_with(7)

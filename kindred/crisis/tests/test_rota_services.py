@@ -178,7 +178,7 @@ def test_build_places_only_eligible_available_supporters_and_reports_gaps(
     # Every supporter is within the weekly limit and rests after each night.
     for volunteer in able:
         mine = list(Shift.objects.filter(assignments__volunteer=volunteer).order_by("starts_at"))
-        weeks: dict = {}
+        weeks: dict[tuple[int, int], int] = {}
         for shift in mine:
             week = timezone.localdate(shift.starts_at).isocalendar()[:2]
             weeks[week] = weeks.get(week, 0) + 1
@@ -192,7 +192,7 @@ def test_rebuilding_keeps_hand_placed_supporters(by, organisation):
     volunteers = [crisis_supporter(organisation) for _ in range(3)]
     _available_for_everything(by, organisation, volunteers[:2])
     rota = rota_services.rota_create(by=by, starts_on=JUNE)
-    shift = rota.shifts.order_by("starts_at").first()
+    shift = rota.shifts.order_by("starts_at")[0]
     rota_services.supporter_add(by=by, shift=shift, volunteer=volunteers[2])
     rota_services.rota_solve(by=by, rota=rota, time_limit=5)
     rota_services.rota_solve(by=by, rota=rota, time_limit=5)
@@ -204,7 +204,7 @@ def test_availability_is_only_the_organisations_patterns(by, organisation):
     rota_services.rota_settings_ensure(organisation=organisation)
     other = OrganisationFactory()
     rota_services.rota_settings_ensure(organisation=other)
-    theirs = ShiftPattern.objects.filter(organisation=other).first()
+    theirs = ShiftPattern.objects.filter(organisation=other)[0]
     volunteer = crisis_supporter(organisation)
     with pytest.raises(ChangedSinceYouLooked):
         rota_services.availability_set(by=by, volunteer=volunteer, pattern_ids=[theirs.pk])
@@ -306,3 +306,14 @@ def test_keep_covered_fills_every_hour_of_the_next_fortnight(
         assert found.supporters, moment
         assert found.professional == professional
     assert rota_tasks.keep_covered() == 0  # nothing left to fill
+
+
+def test_keeping_covered_fits_around_a_rota_already_made(by, organisation):
+    rota_services.rota_create(by=by, starts_on=dt.date(2026, 5, 25), ends_on=dt.date(2026, 5, 31))
+    rota_services.rota_cover_ahead(by=by, days=14, time_limit=2)
+    periods = sorted(Rota.objects.values_list("starts_on", "ends_on"))
+    assert periods == [
+        (dt.date(2026, 5, 1), dt.date(2026, 5, 24)),
+        (dt.date(2026, 5, 25), dt.date(2026, 5, 31)),
+        (dt.date(2026, 6, 1), dt.date(2026, 6, 30)),
+    ]
