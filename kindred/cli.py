@@ -216,6 +216,9 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from kindred.core.daily import schedule_daily_jobs
 
     schedule_daily_jobs()  # the daily jobs (reminders): one run waiting, now if none was
+    from kindred.crisis.requests_tasks import schedule_sweep  # loads once settings are read
+
+    schedule_sweep()  # the crisis line's sweep for overdue steps (ADR-118): one waiting
     manage("db_worker", interval=args.interval)
 
 
@@ -299,6 +302,8 @@ def cmd_token(args: argparse.Namespace) -> None:
         options += ["--practice", args.practice]
     if args.prefix:
         options += ["--prefix", args.prefix]
+    for scope in args.scope or []:
+        options += ["--scope", scope]
     manage("api_token", args.action, *options)
 
 
@@ -518,8 +523,8 @@ def build_parser() -> argparse.ArgumentParser:
     token = add(
         "token",
         cmd_token,
-        "make an API token for the FHIR API (printed once), for an organisation or for a "
-        "network's front door; or revoke one",
+        "make an API token for the FHIR and JSON APIs (printed once), for an organisation or "
+        "for a network's front door; or revoke one",
     )
     token.add_argument("action", choices=["create", "revoke"])
     token_for = token.add_mutually_exclusive_group(required=True)
@@ -530,6 +535,14 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--name", default="", help="which system will use it (create)")
     token.add_argument("--practice", default="", help="the GP practice's ODS code, if any")
     token.add_argument("--prefix", default="", help="the token's first characters (revoke)")
+    token.add_argument(
+        "--scope",
+        action="append",
+        metavar="SCOPE",
+        help="what it may do (repeatable): referrals:write, support-requests:write, "
+        "support-requests:read; an organisation's token without --scope may do all of them, "
+        "a GP practice's or a network's only referrals:write",
+    )
     place = add(
         "place",
         cmd_place,

@@ -57,3 +57,6 @@ ORGANISATION_PLACE_SET = audit_action(
     "organisation.place_set",
     "Where an organisation is based, or the support it offers, was set",
 )
+# Moved from the FHIR app with the tokens (ADR-119): same names, so older entries still match.
+API_TOKEN_CREATED = audit_action("api_token.created", "An API token was made")
+API_TOKEN_REVOKED = audit_action("api_token.revoked", "An API token was revoked")

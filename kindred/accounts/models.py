@@ -274,4 +274,10 @@ class Invitation(BaseModel):
         return self.status == self.Status.PENDING and self.expires_at > timezone.now()
 
 
-from kindred.accounts.tokens import PasswordLink  # noqa: E402, F401 - password links (ADR-073)
+# Password links (ADR-073); API tokens and their scopes (ADR-119), re-exported where models are
+# looked for.
+from kindred.accounts.models_api import EVERY_SCOPE as EVERY_SCOPE  # noqa: E402
+from kindred.accounts.models_api import REFERRALS_ONLY as REFERRALS_ONLY  # noqa: E402
+from kindred.accounts.models_api import ApiToken as ApiToken  # noqa: E402
+from kindred.accounts.models_api import Scope as Scope  # noqa: E402
+from kindred.accounts.tokens import PasswordLink  # noqa: E402, F401

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kindred.accounts.models import (
     NETWORK_ROLES,
+    ApiToken,
     Invitation,
     Membership,
     Network,
@@ -291,3 +292,8 @@ def networks_with_organisations() -> list[tuple[Network | None, list[Organisatio
     if None in by_network:
         listed.append((None, by_network[None]))
     return listed
+
+
+def tokens_of(*, organisation: Organisation) -> QuerySet[ApiToken]:
+    """The organisation's API tokens, newest first, for its token page (ADR-119)."""
+    return ApiToken.objects.filter(organisation=organisation).select_related("created_by")

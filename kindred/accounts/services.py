@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import replace
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +21,13 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kindred.accounts import audit_actions, selectors, tokens
+from kindred.accounts import api_tokens, audit_actions, selectors, tokens
 from kindred.accounts.middleware import SESSION_KEY
 from kindred.accounts.models import (
+    EVERY_SCOPE,
     NHS_KINDS,
+    REFERRALS_ONLY,
+    ApiToken,
     Invitation,
     Membership,
     Network,
@@ -1071,3 +1076,143 @@ def organisation_place_set(
         detail={"before": before, "after": after},
     )
     return organisation
+
+
+# API tokens (ADR-119): made (the value shown once), revoked, and checked on each request. The
+# FHIR API and the JSON API both authenticate with them; each checks the scope it needs.
+
+
+class TokenError(DomainError):
+    """A token cannot be made or revoked that way; the message says why."""
+
+
+def _token_scopes(
+    scopes: Iterable[str] | None, *, practice_ods: str, network: Network | None
+) -> list[str]:
+    """The scopes a new token holds: what was asked for, checked. A GP practice's token and a
+    network's token only send referrals; an organisation's token asked for nothing holds every
+    scope."""
+    asked = None if scopes is None else {str(scope).strip() for scope in scopes}
+    if asked is not None:
+        unknown = sorted(asked - EVERY_SCOPE)
+        if unknown:
+            raise TokenError(
+                f"No such scope: {', '.join(unknown)}. Choose from {', '.join(sorted(EVERY_SCOPE))}"
+            )
+        if not asked:
+            raise TokenError("Give the token at least one scope")
+    if practice_ods or network is not None:
+        if asked is not None and asked - REFERRALS_ONLY:
+            whose = "network's" if network is not None else "GP practice's"
+            raise TokenError(f"A {whose} token can only send referrals (referrals:write)")
+        return sorted(REFERRALS_ONLY)
+    return sorted(EVERY_SCOPE if asked is None else asked)
+
+
+@transaction.atomic
+def api_token_create(
+    *,
+    by: Acting,
+    name: str,
+    practice_ods: str = "",
+    raw: str | None = None,
+    network: Network | None = None,
+    scopes: Iterable[str] | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for the organisation `by` acts for or, given `network`, for that network's
+    front door (ADR-092; only the operator makes those, with `kindred token create --network`).
+    `scopes` narrows what it may do (ADR-119; see `_token_scopes`). Returns the record and the
+    token itself, which is never stored and cannot be shown again. `raw` gives the token instead
+    of making a random one: only for the demo's published token (`kindred.nonprod`)."""
+    if network is not None and not isinstance(by, Operator):
+        raise TokenError("Only the people who run Kindred can make a network's token")
+    if network is None and by.organisation is None:
+        raise TokenError("Choose an organisation first.")
+    if not name.strip():
+        raise TokenError("Give the token a name, such as the system that will use it")
+    practice_ods = practice_ods.strip().upper()[:12]
+    granted = _token_scopes(scopes, practice_ods=practice_ods, network=network)
+    raw = raw or api_tokens.make_token()
+    token = ApiToken.objects.create(
+        organisation=by.organisation if network is None else None,
+        network=network,
+        name=name.strip()[:200],
+        practice_ods=practice_ods,
+        scopes=granted,
+        prefix=api_tokens.display_prefix(raw),
+        token_hash=api_tokens.token_hash(raw),
+        created_by=by.user,
+    )
+    detail: dict[str, object] = {"scopes": granted}
+    if network is not None:
+        detail["network"] = network.slug
+    audit_record(by=by, action=audit_actions.API_TOKEN_CREATED, target=token, detail=detail)
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke_by_prefix(
+    *, by: Acting, prefix: str, organisation: Organisation | None, network: Network | None
+) -> list[ApiToken]:
+    """The operator revokes the active tokens of an organisation or a network whose shown
+    beginning is `prefix` (`kindred token revoke`): a network's token has no page of its own.
+    Returns those revoked."""
+    if not isinstance(by, Operator):
+        raise TokenError("Only the people who run Kindred revoke tokens this way")
+    if (organisation is None) == (network is None):
+        raise TokenError("Give an organisation or a network")
+    if len(prefix.strip()) < len(api_tokens.PREFIX) + 4:
+        raise TokenError(f"Give at least the first {len(api_tokens.PREFIX) + 4} characters")
+    owned = (
+        ApiToken.objects.filter(organisation=organisation)
+        if organisation is not None
+        else ApiToken.objects.filter(network=network)
+    )
+    found = list(
+        owned.select_for_update().filter(
+            prefix__startswith=prefix.strip()[: len(api_tokens.PREFIX) + 6],
+            revoked_at__isnull=True,
+        )
+    )
+    now = timezone.now()
+    for token in found:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(
+            by=replace(by, organisation=organisation),
+            action=audit_actions.API_TOKEN_REVOKED,
+            target=token,
+            detail={"network": network.slug} if network is not None else None,
+        )
+    return found
+
+
+@transaction.atomic
+def api_token_revoke(*, by: Acting, token_id: uuid.UUID) -> ApiToken:
+    if by.organisation is None:
+        raise TokenError("Choose an organisation first.")
+    token = ApiToken.objects.select_for_update().get(organisation=by.organisation, pk=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(by=by, action=audit_actions.API_TOKEN_REVOKED, target=token)
+    return token
+
+
+def api_token_authenticate(*, raw: str) -> ApiToken | None:
+    """The active token with this value, or None. Notes when it was last used (at most once a
+    minute, so busy systems do not write on every request). The caller checks its scope."""
+    if not raw.startswith(api_tokens.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("organisation", "network")
+        .filter(token_hash=api_tokens.token_hash(raw), revoked_at__isnull=True)
+        .filter(Q(organisation__is_active=True) | Q(network__isnull=False))
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

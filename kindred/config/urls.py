@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("kindred.directory.urls")),
     path("openreferral/", include("kindred.directory.openreferral_urls")),
     path("outcomes/", include("kindred.outcomes.urls")),
+    path("api/v1/", include("kindred.api.urls")),
 ]
 # The benchmark's baseline views (kindred.nonprod): never with production settings, which leave
 # the app out.

@@ -30,3 +30,6 @@ SHIFT_SWAP_WITHDRAWN = audit_action(
 SHIFT_HOURS_RECORDED = audit_action(
     "shift.hours_recorded", "Ended shifts were counted in volunteers' hours"
 )
+
+# The support requests (kindred/crisis/requests_audit_actions.py).
+from kindred.crisis.requests_audit_actions import *  # noqa: E402, F403

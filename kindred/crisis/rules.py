@@ -10,3 +10,6 @@ from kindred.accounts.predicates import is_coordinator, is_duty_professional, is
 rules.add_perm("crisis.view_rota", is_coordinator | is_duty_professional | is_volunteer)
 rules.add_perm("crisis.change_rota", is_coordinator)
 rules.add_perm("crisis.own_shifts", is_volunteer)
+
+# The support requests' permissions (kindred/crisis/requests_rules.py).
+from kindred.crisis import requests_rules  # noqa: E402, F401

@@ -75,3 +75,9 @@ def on_call(organisation: Organisation, at: dt.datetime) -> OnCall:
         backup=backup_of(organisation=organisation),
         shifts=shifts,
     )
+
+
+# Support requests (kindred/crisis/requests_selectors.py).
+from kindred.crisis.requests_selectors import (  # noqa: E402
+    support_request_for as support_request_for,
+)

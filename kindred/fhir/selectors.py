@@ -7,14 +7,9 @@ import uuid
 
 from django.db.models import Q, QuerySet
 
-from kindred.accounts.models import Organisation
-from kindred.fhir.models import ApiToken
+from kindred.accounts.models import ApiToken, Organisation
 from kindred.referrals.models import GpConcern, Referral
 from kindred.referrals.models_network import NetworkReferral
-
-
-def tokens_of(*, organisation: Organisation) -> QuerySet[ApiToken]:
-    return organisation.api_tokens.select_related("created_by").order_by("-created_at")
 
 
 def sent_by(*, token: ApiToken) -> Q:

@@ -26,13 +26,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from kindred.accounts.models import Network
+from kindred.accounts import selectors as account_selectors
+from kindred.accounts import services as account_services
+from kindred.accounts.models import ApiToken, Network, Scope
 from kindred.core.access import permission, public
 from kindred.core.http import OrganisationRequest
 from kindred.core.services import Acting, client_ip
-from kindred.fhir import resources, selectors, services
+from kindred.fhir import resources, selectors
 from kindred.fhir.forms import TokenCreateForm, TokenRevokeForm
-from kindred.fhir.models import ApiToken
 from kindred.fhir.outcomes import FhirError, Issue, operation_outcome
 from kindred.fhir.parse import MAX_BODY_BYTES, ODS_SYSTEM, IncomingReferral, parse_service_request
 from kindred.referrals import network_selectors
@@ -111,9 +112,19 @@ def _token(request: HttpRequest) -> ApiToken:
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise FhirError(401, [Issue("login", "Send Authorization: Bearer TOKEN")])
-    token = services.api_token_authenticate(raw=raw.strip())
+    token = account_services.api_token_authenticate(raw=raw.strip())
     if token is None:
         raise FhirError(401, [Issue("login", "This token is not recognised or has been revoked")])
+    if not token.has_scope(Scope.REFERRALS_WRITE):
+        # Every FHIR endpoint is about referrals the token's system sent (ADR-119).
+        raise FhirError(
+            403,
+            [
+                Issue(
+                    "forbidden", "This token may not send or read referrals (needs referrals:write)"
+                )
+            ],
+        )
     return token
 
 
@@ -374,7 +385,9 @@ def tokens_page(request: OrganisationRequest) -> HttpResponse:
         revoke = TokenRevokeForm(request.POST)
         if revoke.is_valid():
             try:
-                token = services.api_token_revoke(by=by, token_id=revoke.cleaned_data["token_id"])
+                token = account_services.api_token_revoke(
+                    by=by, token_id=revoke.cleaned_data["token_id"]
+                )
             except ApiToken.DoesNotExist:
                 messages.error(request, "That token was not found")
             else:
@@ -383,13 +396,15 @@ def tokens_page(request: OrganisationRequest) -> HttpResponse:
     if request.method == "POST":
         create_form = TokenCreateForm(request.POST)
         if create_form.is_valid():
-            _token_record, new_token = services.api_token_create(by=by, **create_form.cleaned_data)
+            _token_record, new_token = account_services.api_token_create(
+                by=by, **create_form.cleaned_data
+            )
             create_form = TokenCreateForm()
     return render(
         request,
         "fhir/tokens.jinja",
         {
-            "tokens": selectors.tokens_of(organisation=organisation),
+            "tokens": account_selectors.tokens_of(organisation=organisation),
             "form": create_form,
             "new_token": new_token,
         },

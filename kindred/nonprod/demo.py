@@ -23,6 +23,7 @@ from kindred.accounts.models import Organisation, Role, User
 from kindred.accounts.reach import operator
 from kindred.core.services import Acting
 from kindred.nonprod.constants import DEMO_PASSWORD, demo_email
+from kindred.nonprod.demo_crisis_requests import seed_crisis_requests
 from kindred.nonprod.demo_groups import seed_groups
 from kindred.nonprod.demo_matching import seed_matching
 from kindred.nonprod.demo_network import seed_network
@@ -176,3 +177,4 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
     seed_wellbeing(log=log)  # after relationships: goals and plans are for people with support
     seed_groups(log=log)
     seed_rota(log=log)  # after volunteers: the supporters on the crisis line rota
+    seed_crisis_requests(log=log)  # after the rota: past requests offered to who was on call

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from kindred.accounts.models import Organisation, User
+from kindred.accounts import api_tokens as tokens
+from kindred.accounts.models import ApiToken, Organisation, User
+from kindred.accounts.services import api_token_create
 from kindred.core.services import Acting
-from kindred.fhir import tokens
-from kindred.fhir.models import ApiToken
-from kindred.fhir.services import api_token_create
 from kindred.people import services as people_services
 from kindred.people.models import Person
 from kindred.people.services import PersonDetails

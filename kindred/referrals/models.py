@@ -176,7 +176,7 @@ class Referral(BaseModel):
     external_system = models.CharField(max_length=300, blank=True)
     external_id = models.CharField(max_length=200, blank=True)
     api_token = models.ForeignKey(
-        "fhir.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # The person exactly as the referral described them (people.services.PersonDetails as JSON).
     # The referrer and the sending system are shown this, never the stored record (ADR-075).

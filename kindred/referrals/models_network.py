@@ -49,7 +49,7 @@ class NetworkReferral(BaseModel):
     external_system = models.CharField(max_length=300, blank=True)
     external_id = models.CharField(max_length=200, blank=True)
     api_token = models.ForeignKey(
-        "fhir.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     received_at = models.DateTimeField()
     status = models.CharField(

@@ -15,6 +15,7 @@ from kindred.core.models import AppendOnlyModel
 KEPT = {
     "safeguarding.concern",
     "safeguarding.arrangements",
+    "crisis.supportrequest",
     "relationships.contact",
     "referrals.gpconcern",
     "volunteers.dbscheck",

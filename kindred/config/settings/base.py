@@ -243,3 +243,9 @@ LOGGING = {
         "django.request": {"filters": ["refusals_on_one_line"]},
     },
 }
+
+# The crisis line's support requests (docs/crisis.md, ADR-117): how long each step of the ladder
+# (supporters on call -> backup -> professional on call) has to take a request before the next is
+# told, and how often the worker sweeps for steps a lost timer left overdue (ADR-118).
+KINDRED_CRISIS_OFFER_SECONDS = int(env("KINDRED_CRISIS_OFFER_SECONDS", "300") or "300")
+KINDRED_CRISIS_SWEEP_SECONDS = int(env("KINDRED_CRISIS_SWEEP_SECONDS", "60") or "60")

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from kindred.accounts.services import api_token_create
 from kindred.core.services import Acting
-from kindred.fhir.services import api_token_create
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "service-request.json"
 

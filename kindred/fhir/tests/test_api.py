@@ -15,10 +15,9 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from fhir.resources.R4B.task import Task
 
-from kindred.accounts.models import Role
+from kindred.accounts.models import ApiToken, Role
+from kindred.accounts.services import api_token_create, api_token_revoke
 from kindred.core.services import Acting
-from kindred.fhir.models import ApiToken
-from kindred.fhir.services import api_token_create, api_token_revoke
 from kindred.fhir.tests.access import TOKEN_PROTECTED, url_kwargs
 from kindred.fhir.tests.conftest import EXAMPLE, post
 from kindred.people.models import Person

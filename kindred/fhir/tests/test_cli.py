@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from kindred.accounts.models import ApiToken
 from kindred.cli import build_parser
-from kindred.fhir.models import ApiToken
 from kindred.fhir.tests.conftest import EXAMPLE
 
 

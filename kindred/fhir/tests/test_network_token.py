@@ -13,14 +13,13 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from fhir.resources.R4B.task import Task
 
-from kindred.accounts.models import Role
+from kindred.accounts.models import ApiToken, Role
 from kindred.accounts.reach import operator
+from kindred.accounts.services import TokenError, api_token_create
 from kindred.accounts.tests.factories import NetworkFactory, OrganisationFactory
 from kindred.cli import build_parser
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
-from kindred.fhir.models import ApiToken
-from kindred.fhir.services import TokenError, api_token_create
 from kindred.fhir.tests.conftest import EXAMPLE, post
 from kindred.people.models import Person
 from kindred.people.tests.factories import PersonFactory

@@ -10,8 +10,8 @@ import json
 
 from django.test import Client
 
+from kindred.accounts.services import api_token_create
 from kindred.core.services import Acting
-from kindred.fhir.services import api_token_create
 from kindred.fhir.tests.conftest import post
 from kindred.people.identifiers import nhs_number_check_digit
 from kindred.people.models import Person

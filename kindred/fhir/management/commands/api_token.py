@@ -1,5 +1,7 @@
 """Make an API token for an organisation, or for a network's front door, and print it once:
-`kindred token create`; revoke one by its first characters: `kindred token revoke`."""
+`kindred token create`; revoke one by its first characters: `kindred token revoke`. Each token
+holds scopes (ADR-119): `--scope` (repeatable) narrows an organisation's token, which otherwise
+may do everything; a GP practice's or a network's token only sends referrals."""
 
 from __future__ import annotations
 
@@ -7,15 +9,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kindred.accounts.models import Network, Organisation
+from kindred.accounts.models import EVERY_SCOPE, Network, Organisation
 from kindred.accounts.reach import operator
+from kindred.accounts.services import TokenError, api_token_create, api_token_revoke_by_prefix
 from kindred.core.services import Acting
-from kindred.fhir.services import TokenError, api_token_create, api_token_revoke_by_prefix
 
 
 class Command(BaseCommand):
     help = (
-        "Make an API token for an organisation's FHIR API, or for a network's front door "
+        "Make an API token for an organisation's FHIR and JSON APIs, or for a network's front door "
         "(ADR-092), and print it (shown once); or revoke one."
     )
 
@@ -32,6 +34,14 @@ class Command(BaseCommand):
         parser.add_argument("--practice", default="", help="the GP practice's ODS code, if any")
         parser.add_argument(
             "--prefix", default="", help="the token's first characters, as shown (revoke)"
+        )
+        parser.add_argument(
+            "--scope",
+            action="append",
+            default=None,
+            help=f"what it may do (repeatable; create): {', '.join(sorted(EVERY_SCOPE))}. "
+            "Without it an organisation's token may do all of them; a GP practice's or a "
+            "network's token only sends referrals",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -56,7 +66,11 @@ class Command(BaseCommand):
         )
         try:
             token, raw = api_token_create(
-                by=by, name=options["name"], practice_ods=options["practice"], network=network
+                by=by,
+                name=options["name"],
+                practice_ods=options["practice"],
+                network=network,
+                scopes=options["scope"],
             )
         except TokenError as error:
             raise CommandError(str(error)) from error
@@ -64,7 +78,7 @@ class Command(BaseCommand):
         kind = "the front door of the network" if network is not None else ""
         self.stderr.write(
             f"Token '{token.name}' ({token.prefix}...) for {kind + ' ' if kind else ''}{owner}. "
-            "Copy it now; it is not shown again:"
+            f"It may: {', '.join(token.scopes)}. Copy it now; it is not shown again:"
         )
         self.stdout.write(raw)
 

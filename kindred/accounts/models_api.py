@@ -1,4 +1,10 @@
-"""API tokens for clinical systems that send referrals over FHIR. Only a hash is stored."""
+"""API tokens: how other systems (a GP system sending referrals over FHIR, a telephony or SMS
+gateway posting support requests to the JSON API) act for one organisation, or for one network's
+front door (ADR-092). Only a hash is stored. Each token holds scopes: what it may do (ADR-119).
+
+The model lived in the FHIR app until the JSON API needed it too; its rows moved here unchanged
+(accounts migration 0008): older audit entries name their target "fhir.apitoken".
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,23 @@ from django.db import models
 from kindred.core.models import BaseModel
 
 
+class Scope(models.TextChoices):
+    """What a token may do. A GP practice's token and a network's token may only send
+    referrals; an organisation's token may hold any of them (every one unless narrowed)."""
+
+    REFERRALS_WRITE = "referrals:write", "Send referrals (FHIR ServiceRequest, Task, Communication)"
+    SUPPORT_REQUESTS_WRITE = "support-requests:write", "Send crisis support requests"
+    SUPPORT_REQUESTS_READ = "support-requests:read", "Read crisis support requests and their steps"
+
+
+#: What a GP practice's token or a network's token may hold: it only sends referrals.
+REFERRALS_ONLY = frozenset({Scope.REFERRALS_WRITE.value})
+EVERY_SCOPE = frozenset(scope.value for scope in Scope)
+
+
 class ApiToken(BaseModel):
-    """A bearer token a GP system (or other referrer's system) uses for one organisation, or for
-    one network's front door (ADR-092): exactly one of the two. The token itself is shown once
+    """A bearer token a referrer's system or a gateway uses for one organisation, or for one
+    network's front door (ADR-092): exactly one of the two. The token itself is shown once
     when made; Kindred keeps its SHA-256 hash and first characters."""
 
     organisation = models.ForeignKey(
@@ -36,6 +56,9 @@ class ApiToken(BaseModel):
         blank=True,
         help_text="Concerns for the GP about this practice's patients are shared with this token",
     )
+    # Values of Scope (ADR-119). Tokens made before scopes existed were FHIR tokens: they hold
+    # "referrals:write" only (migration 0009).
+    scopes = models.JSONField(default=list, blank=True)
     prefix = models.CharField(max_length=16)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
@@ -60,3 +83,10 @@ class ApiToken(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return isinstance(self.scopes, list) and scope in self.scopes
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [Scope(value).label for value in Scope if value in (self.scopes or [])]

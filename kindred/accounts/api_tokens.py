@@ -1,4 +1,4 @@
-"""Making and checking API tokens. Pure; no Django.
+"""Making and checking API tokens' values (the model is models_api.ApiToken). Pure; no Django.
 
 A token is "kindred_" + 43 URL-safe characters from `secrets` (256 bits). Kindred stores its
 SHA-256: a token this long cannot be guessed, so a slow password hash adds nothing (see ADR-021).
