@@ -1,5 +1,6 @@
-"""Writes of the crisis line. The rota's writes live in kindred/crisis/rota_services.py; this module
-re-exports them so callers have one place to look."""
+"""Writes of the crisis line's support requests. The rota's writes are in
+kindred/crisis/rota_services.py (settings, shifts, the solver's build, hand edits, availability,
+swaps, hours)."""
 
 from __future__ import annotations
 
