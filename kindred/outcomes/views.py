@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
@@ -101,11 +102,10 @@ def collection(request: OrganisationRequest, collection_id: uuid.UUID) -> HttpRe
     )
 
 
+@require_POST
 @permission("outcomes.record_outcomes")
 def collection_close(request: OrganisationRequest, collection_id: uuid.UUID) -> HttpResponse:
     found = _collection_or_404(request, collection_id)
-    if request.method != "POST":
-        return redirect("outcomes:collection", collection_id=found.pk)
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
@@ -133,12 +133,11 @@ def collection_close(request: OrganisationRequest, collection_id: uuid.UUID) -> 
 
 
 @never_cache
+@require_POST
 @permission("outcomes.record_outcomes")
 def link_make(request: OrganisationRequest, collection_id: uuid.UUID) -> HttpResponse:
     """Make a one-time link for the person (shown once, to give or send them)."""
     found = _collection_or_404(request, collection_id)
-    if request.method != "POST":
-        return redirect("outcomes:collection", collection_id=found.pk)
     try:
         _link, token = services.link_make(by=Acting.from_request(request), collection_id=found.pk)
     except DomainError as refused:
