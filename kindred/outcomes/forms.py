@@ -25,7 +25,7 @@ USE_FIELDS = (
 
 def questions(code: str) -> list[tuple[str, str, list[tuple[int, str]]]]:
     """(field name, question, [(value, label)]) of each item of a measure, in order."""
-    instrument = measures.INSTRUMENTS[code]
+    instrument = measures.MEASURES[code]
     return [
         (
             f"{code}_{number}",
@@ -44,9 +44,9 @@ class QuestionnaireForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.measure_codes = list(measure_codes)
-        self.sections: list[tuple[str, str, list[str]]] = []
+        self.sections: list[tuple[str, str, list[str], str]] = []
         for code in self.measure_codes:
-            instrument = measures.INSTRUMENTS[code]
+            instrument = measures.MEASURES[code]
             names = []
             for number, (name, text, options) in enumerate(questions(code), start=1):
                 self.fields[name] = forms.TypedChoiceField(
@@ -55,15 +55,15 @@ class QuestionnaireForm(forms.Form):
                     coerce=int,
                     widget=forms.RadioSelect,
                     error_messages={
-                        "required": f"Answer question {number} of {instrument.name}",
+                        "required": f"Answer question {number} of {instrument.short_title}",
                         "invalid_choice": (
                             f"Choose one of the answers given for question {number} of "
-                            f"{instrument.name}"
+                            f"{instrument.short_title}"
                         ),
                     },
                 )
                 names.append(name)
-            self.sections.append((code, str(instrument.name), names))
+            self.sections.append((code, str(instrument.short_title), names, instrument.preamble))
         self.ask_use = ask_use
         if ask_use:
             for name, label in USE_FIELDS:
@@ -100,7 +100,7 @@ class QuestionnaireForm(forms.Form):
     def answers(self) -> dict[str, list[int]]:
         return {
             code: [self.cleaned_data[name] for name in names]
-            for code, _title, names in self.sections
+            for code, _title, names, _preamble in self.sections
         }
 
     def use(self) -> UseFigures | None:

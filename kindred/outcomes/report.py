@@ -533,8 +533,8 @@ def _outcomes(ids: list, quarter: Quarter) -> list[Table]:
 def measures_name(code: str) -> str:
     from kindred.outcomes import measures  # the pure module; only its names are needed here
 
-    instrument = measures.INSTRUMENTS.get(code)
-    return instrument.name if instrument is not None else code
+    instrument = measures.MEASURES.get(code)
+    return instrument.short_title if instrument is not None else code
 
 
 def _interval(low: float | None, high: float | None, n: int) -> str:

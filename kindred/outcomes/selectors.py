@@ -20,9 +20,10 @@ from kindred.outcomes.models import (
     UnitCost,
 )
 
-#: What an organisation asks until it chooses: two short wellbeing measures, and PHQ-9 so that
-#: low mood (and item 9) is noticed; follow-ups at 3, 6 and 12 months.
-DEFAULT_MEASURES = ("swemwbs", "ucla3", "phq9")
+#: What an organisation asks until it chooses: wellbeing, loneliness (UCLA-3 with the ONS
+#: direct question it is asked with), and PHQ-9 so that low mood (and item 9) is noticed;
+#: follow-ups at 3, 6 and 12 months.
+DEFAULT_MEASURES = ("swemwbs", "ucla3", "ons_lonely", "phq9")
 DEFAULT_FOLLOW_UPS = (3, 6, 12)
 
 

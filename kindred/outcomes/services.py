@@ -50,9 +50,6 @@ from kindred.safeguarding.services import concern_raise
 #: How long a one-time questionnaire link works.
 LINK_LIFETIME = dt.timedelta(days=14)
 LINK_LIFETIME_IN_WORDS = "14 days"
-#: The PHQ-9 item about thoughts of self-harm (the ninth; index 8).
-PHQ9 = "phq9"
-PHQ9_SELF_HARM_ITEM = 8
 
 
 class AnswerError(DomainError):
@@ -81,7 +78,7 @@ def settings_save(
     *, by: Acting, measure_codes: Sequence[str], follow_up_months: Sequence[int]
 ) -> OutcomeSettings:
     organisation = _organisation(by)
-    unknown = [code for code in measure_codes if code not in measures.INSTRUMENTS]
+    unknown = [code for code in measure_codes if code not in measures.MEASURES]
     if unknown or not measure_codes:
         raise DomainError("Choose at least one questionnaire from the list")
     if any(months not in TIME_POINT_OF_MONTHS or months == 0 for months in follow_up_months):
@@ -183,17 +180,17 @@ def _check_baseline_first(collection: Collection) -> None:
 
 def _scored(code: str, answers: Sequence[object]) -> measures.Score:
     """The measure's score, or AnswerError naming the first question whose answer it refuses."""
-    instrument = measures.INSTRUMENTS.get(code)
+    instrument = measures.MEASURES.get(code)
     if instrument is None:
         raise AnswerError("That questionnaire is not one Kindred knows", field=code)
     items = instrument.items
     if len(answers) != len(items):
-        raise AnswerError(f"Answer every question in {instrument.name}", field=f"{code}_1")
+        raise AnswerError(f"Answer every question in {instrument.short_title}", field=f"{code}_1")
     for number, (item, answer) in enumerate(zip(items, answers, strict=True), start=1):
         allowed = {option.value for option in item.options}
         if answer not in allowed:
             raise AnswerError(
-                f"Choose one of the answers for question {number} of {instrument.name}",
+                f"Choose one of the answers for question {number} of {instrument.short_title}",
                 field=f"{code}_{number}",
             )
     try:
@@ -256,14 +253,17 @@ def collection_complete(
     collection.by_person = by_person
     collection.recorded_by = by.user
     collection.save(update_fields=["status", "closed_at", "by_person", "recorded_by", "updated_at"])
-    needs_help = PHQ9 in scores and _positive(answers[PHQ9][PHQ9_SELF_HARM_ITEM])
+    # The measure says which answers need a concern at once (PHQ-9 item 9 above "Not at all").
+    flagged = sorted(code for code, score in scores.items() if score.needs_safeguarding)
+    needs_help = bool(flagged)
     if needs_help:
         concern_raise(
             by=by,
             level=Level.HIGH,
             detail=(
-                "In a PHQ-9 questionnaire the person answered that they have had thoughts that "
-                "they would be better off dead, or of hurting themselves. Contact them today."
+                "In a questionnaire (" + ", ".join(flagged) + ") the person answered that they "
+                "have had thoughts that they would be better off dead, or of hurting themselves. "
+                "Contact them today."
             ),
             source=ConcernSource.QUESTIONNAIRE,
             person=collection.person,
@@ -276,10 +276,6 @@ def collection_complete(
         detail={"measures": sorted(scores), "by_person": by_person},
     )
     return Completed(collection=collection, needs_help_now=needs_help)
-
-
-def _positive(answer: object) -> bool:
-    return isinstance(answer, int) and answer > 0
 
 
 def _plain(value: object) -> object:
