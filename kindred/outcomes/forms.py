@@ -71,12 +71,12 @@ class QuestionnaireForm(forms.Form):
                     label=label,
                     required=False,
                     min_value=0,
-                    max_value=366,
+                    max_value=92,
                     widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-4"}),
                     error_messages={
                         "invalid": "Enter a whole number, like 2",
                         "min_value": "Enter 0 or more",
-                        "max_value": "Enter a number up to 366",
+                        "max_value": "Enter a number up to 92 (3 months)",
                     },
                 )
             self.fields["source"] = forms.ChoiceField(
@@ -133,13 +133,13 @@ class UseForm(forms.Form):
             self.fields[name] = forms.IntegerField(
                 label=label,
                 min_value=0,
-                max_value=366,
+                max_value=92,
                 widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-4"}),
                 error_messages={
                     "required": "Enter a number, or 0 if none",
                     "invalid": "Enter a whole number, like 2",
                     "min_value": "Enter 0 or more",
-                    "max_value": "Enter a number up to 366",
+                    "max_value": "Enter a number up to 92 (3 months)",
                 },
             )
         self.fields["source"] = forms.ChoiceField(
@@ -183,7 +183,8 @@ class UnitCostForm(forms.Form):
         label="Source",
         help_text="Where the figure comes from, for example PSSRU Unit Costs of Health and "
         "Social Care 2023",
-        max_length=300,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter where the cost comes from"},
     )
 

@@ -175,7 +175,6 @@ class CostItem(models.TextChoices):
     AE_ATTENDANCE = "ae_attendance", "A&E attendance"
     EMERGENCY_ADMISSION = "emergency_admission", "Emergency admission"
     BED_DAY = "bed_day", "Hospital bed day"
-    VOLUNTEER_HOUR = "volunteer_hour", "An hour of volunteering"
 
 
 class UnitCost(BaseModel):
@@ -187,7 +186,7 @@ class UnitCost(BaseModel):
     item = models.CharField(max_length=30, choices=CostItem.choices)
     value = models.DecimalField(max_digits=10, decimal_places=2)
     year = models.CharField(max_length=9, help_text="The price year, e.g. 2023/24")
-    source = models.CharField(max_length=300)
+    source = models.CharField(max_length=1000)
 
     class Meta:
         ordering = ["item"]

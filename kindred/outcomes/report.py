@@ -187,10 +187,18 @@ def _number(text: str) -> float | None:
         return None
 
 
+def suppression_count(n: int) -> str:
+    """A count as published: 1 to 7 as *, others rounded to the nearest 5."""
+    return suppression.publish_count(n)
+
+
+def _mean_of(value: float | None, n: int, places: int = 1) -> str:
+    """A mean, median or percentile of `n` people as published: not shown below 8."""
+    return suppression.publish_mean(value, n, places=places)
+
+
 def _mean(values: Sequence[float], *, places: int = 1) -> str:
-    return suppression.publish_mean(
-        statistics.fmean(values) if values else None, len(values), places=places
-    )
+    return _mean_of(statistics.fmean(values) if values else None, len(values), places=places)
 
 
 # Building the report ----------------------------------------------------------------------
@@ -220,7 +228,7 @@ def build(
         quarter=quarter,
         organisations=names,
         tables=tables,
-        caveats=list(economics.CAVEATS),
+        caveats=[f"{c.title}: {c.text}" for c in economics.CAVEATS],
     )
 
 
@@ -266,9 +274,9 @@ def _waiting(orgs: list[Organisation], quarter: Quarter) -> Table:
         rows.append(
             [
                 label,
-                suppression.publish_count(len(values)),
-                suppression.publish_mean(_median(values), len(values), places=1),
-                suppression.publish_mean(_percentile(values, 90), len(values), places=1),
+                suppression_count(len(values)),
+                _mean_of(_median(values), len(values), places=1),
+                _mean_of(_percentile(values, 90), len(values), places=1),
             ]
         )
     return Table(
@@ -309,8 +317,8 @@ def _people_supported(ids: list, quarter: Quarter) -> Table:
         everyone.add(row["person_id"])
     labels = [str(k.label) for k in Kind] + [f"Groups: {m.label}" for m in GroupModel]
     labels = [label for label in labels if by_model.get(label)]
-    rows = [[label, suppression.publish_count(len(by_model[label]))] for label in labels]
-    rows.append(["Everyone (counted once)", suppression.publish_count(len(everyone))])
+    rows = [[label, suppression_count(len(by_model[label]))] for label in labels]
+    rows.append(["Everyone (counted once)", suppression_count(len(everyone))])
     return Table(
         key="people_supported",
         title="People supported, by model of support",
@@ -400,7 +408,7 @@ def _volunteers(orgs: list[Organisation], quarter: Quarter) -> Table:
         rows.append(
             [
                 o.name,
-                suppression.publish_count(active.get(o.pk, 0)),
+                suppression_count(active.get(o.pk, 0)),
                 f"{figure.hours:,.0f}",
                 f"£{figure.value:,.0f}",
             ]
@@ -410,7 +418,7 @@ def _volunteers(orgs: list[Organisation], quarter: Quarter) -> Table:
     rows.append(
         [
             "All",
-            suppression.publish_count(sum(active.values())),
+            suppression_count(sum(active.values())),
             f"{total_hours:,.0f}",
             f"£{total_value:,.0f}",
         ]
@@ -456,7 +464,9 @@ def _follow_ups_in(ids: list, quarter: Quarter) -> list[CollectionModel]:
     )
 
 
-def _pairs(ids: list, quarter: Quarter) -> tuple[dict[str, list[tuple[float, float]]], int]:
+def _pairs(
+    ids: list, quarter: Quarter
+) -> tuple[dict[str, list[tuple[object, float, float]]], int]:
     """Per measure: (baseline, follow-up) values of each referral with a follow-up completed
     in the quarter (its latest), and how many referrals that is."""
     follow_ups: dict[object, CollectionModel] = {}
@@ -477,10 +487,10 @@ def _pairs(ids: list, quarter: Quarter) -> tuple[dict[str, list[tuple[float, flo
             baseline[(referral_id, measure)] = number
         elif collection_id == follow_ups[referral_id].pk:
             later[(referral_id, measure)] = number
-    pairs: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    pairs: dict[str, list[tuple[object, float, float]]] = defaultdict(list)
     for key, after in later.items():
         if key in baseline:
-            pairs[key[1]].append((baseline[key], after))
+            pairs[key[1]].append((key[0], baseline[key], after))
     return pairs, len(follow_ups)
 
 
@@ -497,20 +507,21 @@ def _outcomes(ids: list, quarter: Quarter) -> list[Table]:
     pairs, _referrals = _pairs(ids, quarter)
     rows = []
     for measure in sorted(pairs):
-        before = [p[0] for p in pairs[measure]]
-        after = [p[1] for p in pairs[measure]]
-        change = analysis.paired_change(before, after)
-        meaningful = analysis.meaningful_change(measure, before, after)
-        n = len(before)
+        paired = [
+            analysis.Pair(person=person, baseline=before, follow_up=after)
+            for person, before, after in pairs[measure]
+        ]
+        change = analysis.paired_change(paired)
+        n = change.n
         rows.append(
             [
                 measures_name(measure),
-                suppression.publish_count(n),
-                suppression.publish_mean(statistics.fmean(before) if n else None, n),
-                suppression.publish_mean(statistics.fmean(after) if n else None, n),
-                suppression.publish_mean(change.mean, n),
-                _interval(change.low, change.high, n),
-                _share(meaningful.improved, n),
+                suppression_count(n),
+                _mean_of(change.baseline_mean, n),
+                _mean_of(change.follow_up_mean, n),
+                _mean_of(change.mean_change, n),
+                _interval(change.ci_low, change.ci_high, n),
+                _share(_improved(paired, measure), n),
             ]
         )
     outcomes = Table(
@@ -530,6 +541,15 @@ def _outcomes(ids: list, quarter: Quarter) -> list[Table]:
     return [outcomes, completeness]
 
 
+def _improved(paired: list[analysis.Pair], measure: str) -> int | None:
+    """How many improved by at least the measure's meaningful change; None where the measure
+    defines none."""
+    try:
+        return analysis.meaningful_change(paired, measure).improved
+    except ValueError:
+        return None
+
+
 def measures_name(code: str) -> str:
     from kindred.outcomes import measures  # the pure module; only its names are needed here
 
@@ -543,7 +563,9 @@ def _interval(low: float | None, high: float | None, n: int) -> str:
     return f"{low:.1f} to {high:.1f}"
 
 
-def _share(count: int, n: int) -> str:
+def _share(count: int | None, n: int) -> str:
+    if count is None:
+        return "Not defined"
     if n < suppression.MIN_FOR_MEAN:
         return suppression.SUPPRESSED
     return f"{round(100 * count / n)}%"
@@ -587,44 +609,44 @@ USE_FIELDS = (
 )
 
 
-def _use_pairs(ids: list, quarter: Quarter) -> dict[str, list[tuple[float, float]]]:
+UsePair = tuple[analysis.HealthcareUse, analysis.HealthcareUse]
+
+
+def _use_pairs(ids: list, quarter: Quarter) -> list[UsePair]:
+    """Each referral with a follow-up completed in the quarter: its baseline healthcare use
+    and its latest follow-up's, where both were recorded."""
     follow_ups: dict[object, CollectionModel] = {}
     for collection in _follow_ups_in(ids, quarter):
         follow_ups.setdefault(collection.referral_id, collection)
     uses = HealthcareUse.objects.filter(
         collection__referral_id__in=list(follow_ups)
     ).values_list("collection__referral_id", "collection_id", "collection__time_point",
-                  *(name for name, _label in USE_FIELDS))  # fmt: skip
-    baseline: dict[object, tuple[int, ...]] = {}
-    later: dict[object, tuple[int, ...]] = {}
-    for referral_id, collection_id, point, *figures in uses:
+                  "collection__due_on", "source", *(name for name, _label in USE_FIELDS))  # fmt: skip
+    baseline: dict[object, analysis.HealthcareUse] = {}
+    later: dict[object, analysis.HealthcareUse] = {}
+    for referral_id, collection_id, point, due_on, source, *figures in uses:
+        use = analysis.HealthcareUse(
+            referral_id,
+            point,
+            due_on,
+            *figures,
+            reported_by=source,
+        )
         if point == TimePoint.BASELINE:
-            baseline[referral_id] = tuple(figures)
+            baseline[referral_id] = use
         elif collection_id == follow_ups[referral_id].pk:
-            later[referral_id] = tuple(figures)
-    pairs: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for referral_id, after in later.items():
-        if referral_id in baseline:
-            for index, (name, _label) in enumerate(USE_FIELDS):
-                pairs[name].append((float(baseline[referral_id][index]), float(after[index])))
-    return pairs
+            later[referral_id] = use
+    return [(baseline[r], after) for r, after in later.items() if r in baseline]
 
 
 def _healthcare(ids: list, quarter: Quarter) -> Table:
     pairs = _use_pairs(ids, quarter)
+    n = len(pairs)
     rows = []
     for name, label in USE_FIELDS:
-        before = [p[0] for p in pairs.get(name, [])]
-        after = [p[1] for p in pairs.get(name, [])]
-        n = len(before)
-        rows.append(
-            [
-                label,
-                suppression.publish_count(n),
-                _mean(before, places=2),
-                _mean(after, places=2),
-            ]
-        )
+        before = [float(b.count(name)) for b, _a in pairs]
+        after = [float(a.count(name)) for _b, a in pairs]
+        rows.append([label, suppression_count(n), _mean(before, places=2), _mean(after, places=2)])
     return Table(
         key="healthcare",
         title="Healthcare use in the 3 months before baseline and before the latest follow-up",
@@ -641,41 +663,31 @@ def _healthcare(ids: list, quarter: Quarter) -> Table:
 
 def _costs(orgs: list[Organisation], quarter: Quarter) -> Table:
     ids = [o.pk for o in orgs]
-    service = sum(
-        (
-            _overlap_share(cost, quarter)
-            for cost in ServiceCost.objects.filter(
-                organisation__in=ids, starts_on__lte=quarter.end, ends_on__gte=quarter.start
-            )
-        ),
-        Decimal(0),
-    )
+    service_costs = [
+        economics.ServiceCost(cost.note or cost.kind, cost.kind, _overlap_share(cost, quarter))
+        for cost in ServiceCost.objects.filter(
+            organisation__in=ids, starts_on__lte=quarter.end, ends_on__gte=quarter.start
+        )
+    ]
     supported = _supported_count(ids, quarter)
-    unit = _unit_costs(ids)
+    cost = economics.cost_per_person(service_costs, supported)
     pairs = _use_pairs(ids, quarter)
-    n = min((len(v) for v in pairs.values()), default=0)
-    before_costs, after_costs = _healthcare_costs(pairs, unit, n)
-    change = economics.cost_change(before_costs, after_costs, seed=quarter.year * 10 + quarter.number)
-    per_person = (service / supported) if supported else None
-    ratio = economics.savings_ratio(
-        saving_per_person=-change.mean if change.mean is not None else None,
-        cost_per_person=float(per_person) if per_person is not None else None,
+    n = len(pairs)
+    change = economics.healthcare_cost_change(
+        pairs, _unit_costs(ids), seed=quarter.year * 10 + quarter.number
     )
+    ratio = economics.savings_ratio(change, cost)
+    per_person = float(cost.per_person) if cost.per_person is not None else None
     rows = [
-        ["Cost of the service in the quarter", f"£{service:,.0f}"],
-        ["People supported", suppression.publish_count(supported)],
-        [
-            "Cost per person supported",
-            suppression.publish_money(float(per_person) if per_person is not None else None,
-                                      supported),
-        ],  # fmt: skip
-        ["People with healthcare use before and after", suppression.publish_count(n)],
-        [
-            "Change in healthcare cost per person (3 months)",
-            suppression.publish_money(change.mean, n),
-        ],
-        ["95% interval (bootstrap)", _money_interval(change.low, change.high, n)],
-        ["Savings for each £1 spent", _ratio(ratio, n)],
+        ["Cost of the service in the quarter", f"£{cost.total:,.0f}"],
+        ["People supported", suppression_count(supported)],
+        ["Cost per person supported", _money(per_person, supported)],
+        ["People with healthcare use before and after", suppression_count(n)],
+        ["Healthcare cost per person before (3 months)", _money(change.baseline_mean, n)],
+        ["Healthcare cost per person after (3 months)", _money(change.follow_up_mean, n)],
+        ["Saving in healthcare cost per person", _money(change.mean_saving, n)],
+        ["95% interval of the saving (bootstrap)", _money_interval(change.ci_low, change.ci_high, n)],
+        ["Saved for each £1 spent", _ratio(ratio.ratio, n)],
     ]
     return Table(
         key="costs",
@@ -683,13 +695,13 @@ def _costs(orgs: list[Organisation], quarter: Quarter) -> Table:
         definition=(
             "The service's own costs (staff, expenses, overheads) for days in the quarter; the "
             "cost per person supported; the change in each person's healthcare cost (their use "
-            "times each organisation's unit costs, with value, year and source) from baseline to "
-            "the latest follow-up, with a bootstrap 95% interval; and the savings for each £1 "
-            "of the service's cost. Read with the caveats."
+            "priced with the unit costs, each with its value, year and source; hospital use per "
+            "bed day) from baseline to the latest follow-up, with a seeded bootstrap 95% "
+            "interval; and the saving for each £1 of the service's cost. Read with the caveats."
         ),
         columns=["Figure", "Value"],
         rows=rows,
-        notes=list(economics.CAVEATS),
+        notes=["Read these figures with the caveats at the end of the report."],
     )
 
 
@@ -717,36 +729,30 @@ def supported_by_organisation(ids: list, start: dt.date, end: dt.date) -> dict[o
     return people
 
 
-def _unit_costs(ids: list) -> dict[str, float]:
-    """Each item's unit cost: the mean of the organisations' own (they may differ)."""
-    values: dict[str, list[float]] = defaultdict(list)
-    for item, value in UnitCost.objects.filter(organisation__in=ids).values_list("item", "value"):
-        values[item].append(float(value))
-    costs = {item: statistics.fmean(v) for item, v in values.items()}
-    for default in economics.DEFAULT_UNIT_COSTS.values():
-        costs.setdefault(default.item, float(default.value))
-    return costs
+def _unit_costs(ids: list) -> dict[str, economics.UnitCost]:
+    """Each kind's unit cost: the organisations' own (their mean, with every source named, where
+    they differ), else the published default."""
+    table = {cost.kind: cost for cost in economics.DEFAULT_UNIT_COSTS}
+    found: dict[str, list[UnitCost]] = defaultdict(list)
+    for cost in UnitCost.objects.filter(organisation__in=ids).order_by("item", "organisation_id"):
+        found[cost.item].append(cost)
+    for kind, costs in found.items():
+        if kind not in economics.UNIT_COST_KINDS:
+            continue
+        value = sum((c.value for c in costs), Decimal(0)) / len(costs)
+        table[kind] = economics.UnitCost(
+            kind,
+            value.quantize(Decimal("0.01")),
+            max(c.year for c in costs),
+            "; ".join(sorted({c.source for c in costs})),
+        )
+    return table
 
 
-ITEM_OF_FIELD = {
-    "gp_appointments": "gp_appointment",
-    "ae_attendances": "ae_attendance",
-    "emergency_admissions": "emergency_admission",
-    "bed_days": "bed_day",
-}
-
-
-def _healthcare_costs(
-    pairs: dict[str, list[tuple[float, float]]], unit: dict[str, float], n: int
-) -> tuple[list[float], list[float]]:
-    before = [0.0] * n
-    after = [0.0] * n
-    for name, values in pairs.items():
-        price = unit.get(ITEM_OF_FIELD[name], 0.0)
-        for index, (b, a) in enumerate(values[:n]):
-            before[index] += b * price
-            after[index] += a * price
-    return before, after
+def _money(value: float | None, n: int) -> str:
+    if value is None or n < suppression.MIN_FOR_MEAN:
+        return suppression.SUPPRESSED
+    return f"£{value:,.0f}"
 
 
 def _money_interval(low: float | None, high: float | None, n: int) -> str:

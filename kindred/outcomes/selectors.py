@@ -74,19 +74,14 @@ class DefaultCost:
 
 def default_unit_costs() -> list[DefaultCost]:
     """The published defaults the economics module holds, for the items Kindred prices."""
-    defaults = []
-    for item in CostItem.values:
-        default = economics.DEFAULT_UNIT_COSTS.get(item)
-        if default is not None:
-            defaults.append(
-                DefaultCost(
-                    item=item,
-                    value=Decimal(str(default.value)),
-                    year=str(default.year),
-                    source=str(default.source),
-                )
-            )
-    return defaults
+    return [
+        DefaultCost(
+            item=default.kind, value=Decimal(default.value), year=default.year,
+            source=default.source,
+        )  # fmt: skip
+        for default in economics.DEFAULT_UNIT_COSTS
+        if default.kind in CostItem.values
+    ]
 
 
 def unit_costs_of(*, organisation: Organisation) -> QuerySet[UnitCost]:

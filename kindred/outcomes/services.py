@@ -47,6 +47,8 @@ from kindred.safeguarding.models import Level
 from kindred.safeguarding.models import Source as ConcernSource
 from kindred.safeguarding.services import concern_raise
 
+#: The most of any healthcare use in 3 months (92 days: a night in hospital every night).
+MAX_USE = 92
 #: How long a one-time questionnaire link works.
 LINK_LIFETIME = dt.timedelta(days=14)
 LINK_LIFETIME_IN_WORDS = "14 days"
@@ -202,8 +204,8 @@ def _scored(code: str, answers: Sequence[object]) -> measures.Score:
 def _use_checked(figures: UseFigures) -> None:
     for name in ("gp_appointments", "ae_attendances", "emergency_admissions", "bed_days"):
         value = getattr(figures, name)
-        if not isinstance(value, int) or value < 0 or value > 366:
-            raise AnswerError("Enter a number from 0 to 366", field=name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > MAX_USE:
+            raise AnswerError(f"Enter a number from 0 to {MAX_USE}", field=name)
     if figures.source not in UseSource.values:
         raise AnswerError("Say who told us", field="source")
 
@@ -483,7 +485,7 @@ def unit_cost_save(
     cost, _ = UnitCost.objects.update_or_create(
         organisation=organisation,
         item=item,
-        defaults={"value": amount, "year": year.strip()[:9], "source": source.strip()[:300]},
+        defaults={"value": amount, "year": year.strip()[:9], "source": source.strip()[:1000]},
     )
     audit_record(by=by, action=audit_actions.UNIT_COST_SAVED, target=cost, detail={"item": item})
     return cost
