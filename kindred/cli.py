@@ -377,11 +377,9 @@ def cmd_report(args: argparse.Namespace) -> None:
         for table in report.tables:
             print()
             print(table.title)
-            widths = [
-                max(len(str(row[i])) for row in [table.columns, *table.rows])
-                for i in range(len(table.columns))
-            ]
-            for row in [table.columns, *table.rows]:
+            lines = [table.columns, *table.rows]
+            widths = [max(len(str(cell)) for cell in column) for column in zip(*lines)]
+            for row in lines:
                 print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
 
 

@@ -153,6 +153,12 @@ def _counts_table(
 ) -> Table:
     """A table of counts with a total row and column, suppressed as one (primary and secondary
     suppression: no suppressed cell can be worked out from the totals)."""
+    if not counts:
+        return Table(
+            key=key, title=title, definition=definition,
+            columns=[first_column, *columns, "Total"],
+            rows=[["Total", *("0" for _ in range(len(columns) + 1))]],
+        )  # fmt: skip
     published = suppression.suppress_table([list(row) for row in counts])
     rows = [
         [label, *cells]
