@@ -449,7 +449,9 @@ def group_by(
     out sorted, so reports are in a stable order.
     """
     if dimension not in DIMENSIONS:
-        raise ValueError(f"Unknown dimension {dimension!r}: expected one of {', '.join(DIMENSIONS)}")
+        raise ValueError(
+            f"Unknown dimension {dimension!r}: expected one of {', '.join(DIMENSIONS)}"
+        )
 
     def default(record: T) -> Where:
         found: Where = getattr(record, "where")  # noqa: B009 - any record type with a `where`

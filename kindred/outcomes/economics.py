@@ -308,9 +308,7 @@ class SavingsRatio:
 def savings_ratio(change: CostChange, cost: CostPerPerson) -> SavingsRatio:
     per_person = None if cost.per_person is None else float(cost.per_person)
     if change.mean_saving is None or not per_person:
-        return SavingsRatio(
-            change.mean_saving, per_person, None, None, None, change.n, cost.people
-        )
+        return SavingsRatio(change.mean_saving, per_person, None, None, None, change.n, cost.people)
 
     def scaled(value: float | None) -> float | None:
         return None if value is None else value / per_person

@@ -35,7 +35,9 @@ def pairs_of(before, after):
 
 def test_paired_change_worked_example():
     # Five people's SWEMWBS metric scores: changes 2, 3, 1, 4, 0 -> mean 2, sd sqrt(2.5).
-    result = paired_change(pairs_of([18.59, 19.25, 17.43, 20.73, 21.54], [20.59, 22.25, 18.43, 24.73, 21.54]))
+    result = paired_change(
+        pairs_of([18.59, 19.25, 17.43, 20.73, 21.54], [20.59, 22.25, 18.43, 24.73, 21.54])
+    )
     assert result.n == 5
     assert result.mean_change == pytest.approx(2.0)
     assert result.baseline_mean == pytest.approx(19.508)
@@ -48,9 +50,9 @@ def test_paired_change_worked_example():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(
-        st.tuples(st.integers(7, 35), st.integers(7, 35)), min_size=2, max_size=60
-    ).filter(lambda rows: len({a - b for b, a in rows}) > 1),
+    st.lists(st.tuples(st.integers(7, 35), st.integers(7, 35)), min_size=2, max_size=60).filter(
+        lambda rows: len({a - b for b, a in rows}) > 1
+    ),
     st.sampled_from([0.9, 0.95, 0.99]),
 )
 def test_paired_change_interval_matches_scipy_ttest_rel(rows, confidence):
@@ -140,7 +142,15 @@ def test_pair_up_takes_the_named_or_latest_follow_up_and_skips_the_unpaired():
 
 def test_healthcare_use_before_and_after_worked_example():
     records = [
-        HealthcareUse("a", "baseline", JAN, gp_appointments=4, ae_attendances=2, emergency_admissions=1, bed_days=5),
+        HealthcareUse(
+            "a",
+            "baseline",
+            JAN,
+            gp_appointments=4,
+            ae_attendances=2,
+            emergency_admissions=1,
+            bed_days=5,
+        ),
         HealthcareUse("a", "3m", APR, gp_appointments=2, ae_attendances=0),
         HealthcareUse("b", "baseline", JAN, gp_appointments=2, ae_attendances=1),
         HealthcareUse("b", "3m", APR, gp_appointments=1, ae_attendances=1),
@@ -181,7 +191,13 @@ def test_completeness_counts_due_done_declined_and_could_not_contact():
         FollowUp("f", "6m", JUL, "completed"),  # done early: counts
     ]
     result = completeness(follow_ups, as_of=date(2026, 5, 1))
-    assert (result.due, result.completed, result.declined, result.could_not_contact, result.outstanding) == (5, 2, 1, 1, 1)
+    assert (
+        result.due,
+        result.completed,
+        result.declined,
+        result.could_not_contact,
+        result.outstanding,
+    ) == (5, 2, 1, 1, 1)
     assert result.share_completed == pytest.approx(0.4)
     assert completeness([], as_of=JAN).share_completed is None
     with pytest.raises(ValueError, match="Unknown follow-up status"):

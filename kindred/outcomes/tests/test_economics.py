@@ -82,7 +82,15 @@ def test_cost_per_person_supported():
 
 
 def test_use_cost_by_bed_days_or_by_admissions():
-    use = HealthcareUse("a", "baseline", JAN, gp_appointments=2, ae_attendances=1, emergency_admissions=1, bed_days=3)
+    use = HealthcareUse(
+        "a",
+        "baseline",
+        JAN,
+        gp_appointments=2,
+        ae_attendances=1,
+        emergency_admissions=1,
+        bed_days=3,
+    )
     # 2 x 40 + 1 x 150 + 3 x 300 = 1130; the admission is in the bed days.
     assert use_cost(use, COSTS) == Decimal(1130)
     # 2 x 40 + 1 x 150 + 1 x 2000 = 2230; bed days are in the admission.
