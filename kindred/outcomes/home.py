@@ -12,8 +12,13 @@ from kindred.accounts import selectors as accounts_selectors
 from kindred.accounts.models import Role
 from kindred.core.http import OrganisationRequest
 from kindred.core.pages import home_panel
-from kindred.outcomes import selectors, suppression
-from kindred.outcomes.report import PEOPLE_SUPPORTED, Quarter, supported_by_organisation
+from kindred.outcomes import selectors
+from kindred.outcomes.report import (
+    PEOPLE_SUPPORTED,
+    Quarter,
+    supported_by_organisation,
+)
+from kindred.outcomes.report import suppression_count as publish_count
 from kindred.volunteers import selectors as volunteers_selectors
 
 
@@ -37,9 +42,9 @@ def network(request: OrganisationRequest) -> dict[str, Any]:
     rows = [
         {
             "organisation": o,
-            "people": suppression.publish_count(len(supported[o.pk])),
-            "volunteers": suppression.publish_count(active.get(o.pk, 0)),
-            "members": suppression.publish_count(teams[o.pk].members),
+            "people": publish_count(len(supported[o.pk])),
+            "volunteers": publish_count(active.get(o.pk, 0)),
+            "members": publish_count(teams[o.pk].members),
         }
         for o in organisations
     ]

@@ -41,6 +41,9 @@ QUARTER = re.compile(r"^(?P<year>\d{4})Q(?P<number>[1-4])$")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")  # fmt: skip
 
+#: A figure with nobody behind it (no follow-ups yet, say).
+NOT_AVAILABLE = "-"
+
 PEOPLE_SUPPORTED = (
     "Distinct people who, during the period, had a one-to-one, befriending or peer mentoring "
     "relationship open on at least one day, or were named at a group session that was held. A "
@@ -159,14 +162,13 @@ def _counts_table(
             columns=[first_column, *columns, "Total"],
             rows=[["Total", *("0" for _ in range(len(columns) + 1))]],
         )  # fmt: skip
-    published = suppression.suppress_table([list(row) for row in counts])
-    rows = [
-        [label, *cells]
-        for label, cells in zip([*row_labels, "Total"], published.rows, strict=True)
-    ]
+    published = suppression.publish_table(
+        [list(row) for row in counts], rows=list(row_labels), columns=list(columns)
+    )
+    rows = published.as_rows()[1:]  # the header is the table's own columns
     chart = None
     if chart_column is not None and row_labels:
-        values = [_number(row[chart_column]) for row in published.rows[:-1]]
+        values = [_number(row[chart_column + 1]) for row in rows[:-1]]
         chart = Chart(
             title=chart_title or title,
             description=(
@@ -193,14 +195,30 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _column(counts: list[int], labels: list[str]) -> list[str]:
+    """One column of counts and its total, suppressed together (so the total gives no hidden
+    count away): the published cells, the total last."""
+    if not counts:
+        return ["0"]
+    published = suppression.publish_table(
+        [[n] for n in counts], rows=labels, columns=["n"], row_totals=False
+    )
+    return [row[1] for row in published.as_rows()[1:]]
+
+
 def suppression_count(n: int) -> str:
     """A count as published: 1 to 7 as *, others rounded to the nearest 5."""
-    return suppression.publish_count(n)
+    return str(suppression.publish_count(n))
 
 
 def _mean_of(value: float | None, n: int, places: int = 1) -> str:
     """A mean, median or percentile of `n` people as published: not shown below 8."""
-    return suppression.publish_mean(value, n, places=places)
+    published = suppression.publish_statistic(value, n, places=places)
+    if published is None:
+        return NOT_AVAILABLE
+    if isinstance(published, str):
+        return published
+    return f"{published:.{places}f}"
 
 
 def _mean(values: Sequence[float], *, places: int = 1) -> str:
@@ -275,12 +293,14 @@ def _waiting(orgs: list[Organisation], quarter: Quarter) -> Table:
     for organisation_id, days in waits:
         by_org[organisation_id].append(days)
     everyone = [days for _o, days in waits]
+    counted = _column([len(by_org[o.pk]) for o in orgs], [o.name for o in orgs])
     rows = []
-    for label, values in [*((o.name, by_org[o.pk]) for o in orgs), ("All", everyone)]:
+    labelled = [*((o.name, by_org[o.pk]) for o in orgs), ("All", everyone)]
+    for (label, values), published in zip(labelled, counted, strict=True):
         rows.append(
             [
                 label,
-                suppression_count(len(values)),
+                published,
                 _mean_of(_median(values), len(values), places=1),
                 _mean_of(_percentile(values, 90), len(values), places=1),
             ]
@@ -408,27 +428,14 @@ def _volunteers(orgs: list[Organisation], quarter: Quarter) -> Table:
         organisation_ids=ids, start=quarter.start, end=quarter.end
     )
     none = volunteers_selectors.HoursFigure(Decimal(0), Decimal(0))
+    counted = _column([active.get(o.pk, 0) for o in orgs], [o.name for o in orgs])
     rows = []
-    for o in orgs:
+    for o, published in zip(orgs, counted, strict=False):
         figure = hours.get(o.pk, none)
-        rows.append(
-            [
-                o.name,
-                suppression_count(active.get(o.pk, 0)),
-                f"{figure.hours:,.0f}",
-                f"£{figure.value:,.0f}",
-            ]
-        )
+        rows.append([o.name, published, f"{figure.hours:,.0f}", f"£{figure.value:,.0f}"])
     total_hours = sum((f.hours for f in hours.values()), Decimal(0))
     total_value = sum((f.value for f in hours.values()), Decimal(0))
-    rows.append(
-        [
-            "All",
-            suppression_count(sum(active.values())),
-            f"{total_hours:,.0f}",
-            f"£{total_value:,.0f}",
-        ]
-    )
+    rows.append(["All", counted[-1], f"{total_hours:,.0f}", f"£{total_value:,.0f}"])
     return Table(
         key="volunteers",
         title="Volunteers and their hours",
@@ -564,7 +571,7 @@ def measures_name(code: str) -> str:
 
 
 def _interval(low: float | None, high: float | None, n: int) -> str:
-    if low is None or high is None or n < suppression.MIN_FOR_MEAN:
+    if low is None or high is None or n < suppression.MIN_PEOPLE_FOR_STATISTIC:
         return suppression.SUPPRESSED
     return f"{low:.1f} to {high:.1f}"
 
@@ -572,9 +579,10 @@ def _interval(low: float | None, high: float | None, n: int) -> str:
 def _share(count: int | None, n: int) -> str:
     if count is None:
         return "Not defined"
-    if n < suppression.MIN_FOR_MEAN:
-        return suppression.SUPPRESSED
-    return f"{round(100 * count / n)}%"
+    share = suppression.publish_share(count, n)
+    if share is None:
+        return NOT_AVAILABLE
+    return share if isinstance(share, str) else f"{share}%"
 
 
 def _completeness(ids: list, quarter: Quarter) -> Table:
@@ -756,19 +764,19 @@ def _unit_costs(ids: list) -> dict[str, economics.UnitCost]:
 
 
 def _money(value: float | None, n: int) -> str:
-    if value is None or n < suppression.MIN_FOR_MEAN:
+    if value is None or n < suppression.MIN_PEOPLE_FOR_STATISTIC:
         return suppression.SUPPRESSED
     return f"£{value:,.0f}"
 
 
 def _money_interval(low: float | None, high: float | None, n: int) -> str:
-    if low is None or high is None or n < suppression.MIN_FOR_MEAN:
+    if low is None or high is None or n < suppression.MIN_PEOPLE_FOR_STATISTIC:
         return suppression.SUPPRESSED
     return f"£{low:,.0f} to £{high:,.0f}"
 
 
 def _ratio(ratio: float | None, n: int) -> str:
-    if ratio is None or n < suppression.MIN_FOR_MEAN:
+    if ratio is None or n < suppression.MIN_PEOPLE_FOR_STATISTIC:
         return suppression.SUPPRESSED
     return f"£{ratio:,.2f}"
 
