@@ -378,9 +378,15 @@ def cmd_report(args: argparse.Namespace) -> None:
             print()
             print(table.title)
             lines = [table.columns, *table.rows]
-            widths = [max(len(str(cell)) for cell in column) for column in zip(*lines)]
+            widths = [
+                max(len(str(cell)) for cell in column) for column in zip(*lines, strict=False)
+            ]
             for row in lines:
-                print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+                print(
+                    "  ".join(
+                        str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)
+                    )
+                )
 
 
 def build_parser() -> argparse.ArgumentParser:

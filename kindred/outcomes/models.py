@@ -191,7 +191,9 @@ class UnitCost(BaseModel):
     class Meta:
         ordering = ["item"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "item"], name="outcomes_unit_cost_once"),
+            models.UniqueConstraint(
+                fields=["organisation", "item"], name="outcomes_unit_cost_once"
+            ),
             models.CheckConstraint(condition=~Q(source=""), name="outcomes_unit_cost_has_source"),
         ]
 

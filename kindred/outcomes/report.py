@@ -21,6 +21,7 @@ from kindred.accounts.models import Organisation
 from kindred.groups import selectors as groups_selectors
 from kindred.groups.models import GroupModel
 from kindred.outcomes import analysis, economics, suppression
+from kindred.outcomes.models import Collection as CollectionModel
 from kindred.outcomes.models import (
     CollectionStatus,
     HealthcareUse,
@@ -29,7 +30,6 @@ from kindred.outcomes.models import (
     TimePoint,
     UnitCost,
 )
-from kindred.outcomes.models import Collection as CollectionModel
 from kindred.referrals import selectors as referrals_selectors
 from kindred.referrals.models import Source, Status
 from kindred.relationships import selectors as relationships_selectors
@@ -102,7 +102,9 @@ class Quarter:
         return f"{first} to {last} {self.year}"
 
     def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        return (
+            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        )
 
 
 @dataclass(frozen=True)
@@ -228,9 +230,7 @@ def _mean(values: Sequence[float], *, places: int = 1) -> str:
 # Building the report ----------------------------------------------------------------------
 
 
-def build(
-    *, organisations: Sequence[Organisation], quarter: Quarter, scope: str
-) -> Report:
+def build(*, organisations: Sequence[Organisation], quarter: Quarter, scope: str) -> Report:
     """The whole report for these organisations (a network, or some of it) and quarter."""
     orgs = list(organisations)
     ids = [o.pk for o in orgs]
@@ -365,9 +365,7 @@ def _people_supported(ids: list, quarter: Quarter) -> Table:
             labels=labels,
             values=[_number(row[1]) for row in rows[:-1]],
         ),
-        notes=[
-            "One person supported in two ways appears in both rows, and once in the last row."
-        ],
+        notes=["One person supported in two ways appears in both rows, and once in the last row."],
     )
 
 
@@ -477,9 +475,7 @@ def _follow_ups_in(ids: list, quarter: Quarter) -> list[CollectionModel]:
     )
 
 
-def _pairs(
-    ids: list, quarter: Quarter
-) -> tuple[dict[str, list[tuple[object, float, float]]], int]:
+def _pairs(ids: list, quarter: Quarter) -> tuple[dict[str, list[tuple[object, float, float]]], int]:
     """Per measure: (baseline, follow-up) values of each referral with a follow-up completed
     in the quarter (its latest), and how many referrals that is."""
     follow_ups: dict[object, CollectionModel] = {}
@@ -546,8 +542,15 @@ def _outcomes(ids: list, quarter: Quarter) -> list[Table]:
             "interval of the mean change. A meaningful change uses the threshold documented "
             "for each measure in docs/outcomes.md."
         ),
-        columns=["Measure", "People", "Mean at baseline", "Mean at follow-up", "Mean change",
-                 "95% interval", "Share with a meaningful improvement"],  # fmt: skip
+        columns=[
+            "Measure",
+            "People",
+            "Mean at baseline",
+            "Mean at follow-up",
+            "Mean change",
+            "95% interval",
+            "Share with a meaningful improvement",
+        ],
         rows=rows,
     )
     completeness = _completeness(ids, quarter)
@@ -700,7 +703,10 @@ def _costs(orgs: list[Organisation], quarter: Quarter) -> Table:
         ["Healthcare cost per person before (3 months)", _money(change.baseline_mean, n)],
         ["Healthcare cost per person after (3 months)", _money(change.follow_up_mean, n)],
         ["Saving in healthcare cost per person", _money(change.mean_saving, n)],
-        ["95% interval of the saving (bootstrap)", _money_interval(change.ci_low, change.ci_high, n)],
+        [
+            "95% interval of the saving (bootstrap)",
+            _money_interval(change.ci_low, change.ci_high, n),
+        ],
         ["Saved for each £1 spent", _ratio(ratio.ratio, n)],
     ]
     return Table(
@@ -728,8 +734,11 @@ def _overlap_share(cost: ServiceCost, quarter: Quarter) -> Decimal:
 
 def _supported_count(ids: list, quarter: Quarter) -> int:
     return len(
-        {p for people in supported_by_organisation(ids, quarter.start, quarter.end).values()
-         for p in people}  # fmt: skip
+        {
+            p
+            for people in supported_by_organisation(ids, quarter.start, quarter.end).values()
+            for p in people
+        }
     )
 
 

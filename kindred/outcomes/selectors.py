@@ -76,9 +76,11 @@ def default_unit_costs() -> list[DefaultCost]:
     """The published defaults the economics module holds, for the items Kindred prices."""
     return [
         DefaultCost(
-            item=default.kind, value=Decimal(default.value), year=default.year,
+            item=default.kind,
+            value=Decimal(default.value),
+            year=default.year,
             source=default.source,
-        )  # fmt: skip
+        )
         for default in economics.DEFAULT_UNIT_COSTS
         if default.kind in CostItem.values
     ]

@@ -175,9 +175,7 @@ def _check_baseline_first(collection: Collection) -> None:
         .first()
     )
     if baseline is None or baseline.status != CollectionStatus.COMPLETED:
-        raise DomainError(
-            "Record the baseline first: a follow-up cannot come before its baseline"
-        )
+        raise DomainError("Record the baseline first: a follow-up cannot come before its baseline")
 
 
 def _scored(code: str, answers: Sequence[object]) -> measures.Score:
@@ -323,9 +321,7 @@ def healthcare_use_record(
 
 
 @transaction.atomic
-def collection_close(
-    *, by: Acting, collection_id: uuid.UUID, status: str
-) -> Collection:
+def collection_close(*, by: Acting, collection_id: uuid.UUID, status: str) -> Collection:
     """Record that a time point will not be answered: declined, or nobody could reach them,
     so that the report's completeness is honest."""
     organisation = _organisation(by)
@@ -428,9 +424,11 @@ def reminders_send(*, today: dt.date | None = None) -> int:
 
 @transaction.atomic
 def _remind(*, collection: Collection, today: dt.date) -> bool:
-    collection = Collection.objects.select_for_update().select_related(
-        "person", "organisation"
-    ).get(pk=collection.pk)
+    collection = (
+        Collection.objects.select_for_update()
+        .select_related("person", "organisation")
+        .get(pk=collection.pk)
+    )
     if collection.reminded_on is not None or collection.status != CollectionStatus.DUE:
         return False
     collection.reminded_on = today
@@ -467,9 +465,7 @@ def _money(value: object, *, field: str) -> Decimal:
 
 
 @transaction.atomic
-def unit_cost_save(
-    *, by: Acting, item: str, value: object, year: str, source: str
-) -> UnitCost:
+def unit_cost_save(*, by: Acting, item: str, value: object, year: str, source: str) -> UnitCost:
     """Set what one unit costs: the value, its price year and where it comes from (all
     required: a cost without a source is refused)."""
     organisation = _organisation(by)

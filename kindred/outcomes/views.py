@@ -7,6 +7,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,9 +17,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
-
-from csp.constants import SELF, UNSAFE_INLINE
-from csp.decorators import csp_update
 
 from kindred.accounts import selectors as accounts_selectors
 from kindred.accounts.models import Organisation
@@ -185,7 +184,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = services.link_open(token=token)
     except services.LinkRefused as refused:
-        return render(request, "outcomes/answer_refused.jinja", {"reason": str(refused)}, status=404)
+        return render(
+            request, "outcomes/answer_refused.jinja", {"reason": str(refused)}, status=404
+        )
     found = link.collection
     form = QuestionnaireForm(request.POST or None, measure_codes=found.measures, ask_use=False)
     if request.method == "POST" and form.is_valid():
@@ -245,7 +246,9 @@ def costs(request: OrganisationRequest) -> HttpResponse:
                 return redirect("outcomes:costs")
         except services.AnswerError as refused:
             target = unit_form if request.POST.get("form") == "unit" else service_form
-            target.add_error(refused.field if refused.field in target.fields else None, str(refused))
+            target.add_error(
+                refused.field if refused.field in target.fields else None, str(refused)
+            )
     return render(
         request,
         "outcomes/costs.jinja",
@@ -367,11 +370,10 @@ def report_pdf(request: OrganisationRequest) -> HttpResponse:
 def report_chart(request: OrganisationRequest, key: str) -> HttpResponse:
     """A chart as an SVG image (pygal's styles sit inside the SVG, so only this image allows
     them; it holds no script)."""
-    asked, built = _report(request)
+    _asked, built = _report(request)
     table = next((t for t in built.tables if t.key == key and t.chart is not None), None)
     if table is None or table.chart is None:
         raise Http404("No such chart")
     response = HttpResponse(charts.svg(table.chart, key=key), content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
     return response
-

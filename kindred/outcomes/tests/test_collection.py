@@ -28,7 +28,6 @@ from kindred.referrals.models import Status
 from kindred.referrals.tests.factories import ReferralFactory
 from kindred.safeguarding.models import Concern, Source
 
-
 # Answers that score without any concern: SWEMWBS all "Often", UCLA-3 "Hardly ever", the ONS
 # question "Hardly ever", PHQ-9 all "Not at all".
 GOOD = {
@@ -77,9 +76,7 @@ def test_answers_are_stored_with_what_they_scored(organisation, by):
     use = services.UseFigures(
         gp_appointments=3, ae_attendances=1, emergency_admissions=0, bed_days=0
     )
-    done = services.collection_complete(
-        by=by, collection_id=collection.pk, answers=GOOD, use=use
-    )
+    done = services.collection_complete(by=by, collection_id=collection.pk, answers=GOOD, use=use)
     assert not done.needs_help_now
     stored = {r.measure: r for r in Response.objects.filter(collection=collection)}
     assert stored["swemwbs"].raw == 28
@@ -241,10 +238,14 @@ def test_reminders_go_once_and_only_to_people_who_agreed_to_texts(organisation):
 
 def test_a_unit_cost_without_a_source_is_refused(by):
     with pytest.raises(services.AnswerError) as refused:
-        services.unit_cost_save(by=by, item="gp_appointment", value="42", year="2023/24", source=" ")
+        services.unit_cost_save(
+            by=by, item="gp_appointment", value="42", year="2023/24", source=" "
+        )
     assert refused.value.field == "source"
     with pytest.raises(services.AnswerError):
-        services.unit_cost_save(by=by, item="gp_appointment", value="-1", year="2023/24", source="x")
+        services.unit_cost_save(
+            by=by, item="gp_appointment", value="-1", year="2023/24", source="x"
+        )
     saved = services.unit_cost_save(
         by=by, item="gp_appointment", value="£42.00", year="2023/24", source="PSSRU 2023"
     )

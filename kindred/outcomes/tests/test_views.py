@@ -7,7 +7,6 @@ import datetime as dt
 
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
 from kindred.accounts.models import Role
 from kindred.accounts.tests.factories import OrganisationFactory
@@ -64,7 +63,7 @@ def test_a_commissioner_sees_the_networks_report_with_no_names(client_as, organi
     neighbour = OrganisationFactory(network=organisation.network, name="MAEcare Leeds")
     _pairs(organisation, 8, before=3, after=4)
     organisation.people.update(family_name="Quarrington-Zed")  # a name no page says otherwise
-    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 10, 2, 9))):
+    with time_machine.travel(dt.datetime(2026, 10, 2, 9, tzinfo=dt.UTC)):
         client = client_as(Role.COMMISSIONER)
         page = client.get(reverse("outcomes:report") + "?quarter=2026Q3")
         body = page.content.decode()
@@ -72,9 +71,13 @@ def test_a_commissioner_sees_the_networks_report_with_no_names(client_as, organi
         assert "Peer support report" in body and "July to September 2026" in body
         assert "MAEcare Leeds" in body and "What this counts" in body
         assert "Quarrington-Zed" not in body
-        one = client.get(reverse("outcomes:report") + f"?quarter=2026Q3&organisation={neighbour.pk}")
+        one = client.get(
+            reverse("outcomes:report") + f"?quarter=2026Q3&organisation={neighbour.pk}"
+        )
         assert one.status_code == 200
-        csv = client.get(reverse("outcomes:report_csv", kwargs={"key": "outcomes"}) + "?quarter=2026Q3")
+        csv = client.get(
+            reverse("outcomes:report_csv", kwargs={"key": "outcomes"}) + "?quarter=2026Q3"
+        )
         assert csv["Content-Type"].startswith("text/csv")
         assert "Wellbeing (SWEMWBS),10," in csv.content.decode()
         pdf = client.get(reverse("outcomes:report_pdf") + "?quarter=2026Q3")
@@ -85,18 +88,24 @@ def test_a_commissioner_sees_the_networks_report_with_no_names(client_as, organi
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg and "<script" not in svg
 
 
-def test_a_report_outside_what_the_user_may_see_is_refused(client_as, organisation, other_organisation):
+def test_a_report_outside_what_the_user_may_see_is_refused(
+    client_as, organisation, other_organisation
+):
     neighbour = OrganisationFactory(network=organisation.network, name="MAEcare Leeds")
     coordinator = client_as(Role.COORDINATOR)
     own = coordinator.get(reverse("outcomes:report"))
     assert own.status_code == 200 and "MAEcare Leeds" not in own.content.decode()
-    assert coordinator.get(
-        reverse("outcomes:report") + f"?organisation={neighbour.pk}"
-    ).status_code == 403
+    assert (
+        coordinator.get(reverse("outcomes:report") + f"?organisation={neighbour.pk}").status_code
+        == 403
+    )
     commissioner = client_as(Role.COMMISSIONER)
-    assert commissioner.get(
-        reverse("outcomes:report") + f"?organisation={other_organisation.pk}"
-    ).status_code == 403
+    assert (
+        commissioner.get(
+            reverse("outcomes:report") + f"?organisation={other_organisation.pk}"
+        ).status_code
+        == 403
+    )
     assert commissioner.get(reverse("outcomes:report") + "?quarter=2026Q9").status_code == 404
     for role in (Role.VOLUNTEER, Role.FACILITATOR, Role.REFERRER, Role.SAFEGUARDING_LEAD):
         assert client_as(role).get(reverse("outcomes:report")).status_code == 403
