@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,7 +177,7 @@ def _held_between(
 
 def supported_person_ids(
     *, organisation_ids: Iterable[uuid.UUID], start: dt.date, end: dt.date
-) -> QuerySet[NamedAttendance, dict[str, Any]]:
+) -> Iterable[Mapping[str, Any]]:
     """(organisation, group model, person) of everyone SUPPORTED_AT_GROUPS, distinct."""
     return (
         NamedAttendance.objects.filter(session__in=_held_between(organisation_ids, start, end))

@@ -106,10 +106,16 @@ class QuestionnaireForm(forms.Form):
     def use(self) -> UseFigures | None:
         if not self.ask_use:
             return None
-        values = [self.cleaned_data.get(name) for name, _label in USE_FIELDS]
-        if any(v is None for v in values):
+        data = self.cleaned_data
+        if any(data.get(name) is None for name, _label in USE_FIELDS):
             return None
-        return UseFigures(*values, source=self.cleaned_data.get("source") or UseSource.SELF)
+        return UseFigures(
+            gp_appointments=data["gp_appointments"],
+            ae_attendances=data["ae_attendances"],
+            emergency_admissions=data["emergency_admissions"],
+            bed_days=data["bed_days"],
+            source=data.get("source") or UseSource.SELF,
+        )
 
 
 class CloseForm(forms.Form):
@@ -151,7 +157,13 @@ class UseForm(forms.Form):
 
     def figures(self) -> UseFigures:
         data = self.cleaned_data
-        return UseFigures(*(data[name] for name, _label in USE_FIELDS), source=data["source"])
+        return UseFigures(
+            gp_appointments=data["gp_appointments"],
+            ae_attendances=data["ae_attendances"],
+            emergency_admissions=data["emergency_admissions"],
+            bed_days=data["bed_days"],
+            source=data["source"],
+        )
 
 
 class UnitCostForm(forms.Form):

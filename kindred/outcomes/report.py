@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -256,7 +257,7 @@ def build(*, organisations: Sequence[Organisation], quarter: Quarter, scope: str
     )
 
 
-def _referrals(ids: list, quarter: Quarter) -> Table:
+def _referrals(ids: list[uuid.UUID], quarter: Quarter) -> Table:
     rows = referrals_selectors.referrals_received_between(
         organisation_ids=ids, start=quarter.starts_at, end=quarter.ends_at
     )
@@ -327,14 +328,14 @@ def _percentile(values: Sequence[float], percent: int) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
 
 
-def _people_supported(ids: list, quarter: Quarter) -> Table:
+def _people_supported(ids: list[uuid.UUID], quarter: Quarter) -> Table:
     start, end = quarter.start, quarter.end
     one_to_one = relationships_selectors.supported_person_ids(
         organisation_ids=ids, start=start, end=end
     )
     at_groups = groups_selectors.supported_person_ids(organisation_ids=ids, start=start, end=end)
-    by_model: dict[str, set] = defaultdict(set)
-    everyone: set = set()
+    by_model: dict[str, set[uuid.UUID]] = defaultdict(set)
+    everyone: set[uuid.UUID] = set()
     for row in one_to_one:
         by_model[str(Kind(row["kind"]).label)].add(row["person_id"])
         everyone.add(row["person_id"])
@@ -461,7 +462,7 @@ def _volunteers(orgs: list[Organisation], quarter: Quarter) -> Table:
 # Outcomes, healthcare use and costs -------------------------------------------------------
 
 
-def _follow_ups_in(ids: list, quarter: Quarter) -> list[CollectionModel]:
+def _follow_ups_in(ids: list[uuid.UUID], quarter: Quarter) -> list[CollectionModel]:
     """Follow-ups completed in the quarter (the latest per referral), with their baselines."""
     return list(
         CollectionModel.objects.filter(
@@ -475,7 +476,9 @@ def _follow_ups_in(ids: list, quarter: Quarter) -> list[CollectionModel]:
     )
 
 
-def _pairs(ids: list, quarter: Quarter) -> tuple[dict[str, list[tuple[object, float, float]]], int]:
+def _pairs(
+    ids: list[uuid.UUID], quarter: Quarter
+) -> tuple[dict[str, list[tuple[object, float, float]]], int]:
     """Per measure: (baseline, follow-up) values of each referral with a follow-up completed
     in the quarter (its latest), and how many referrals that is."""
     follow_ups: dict[object, CollectionModel] = {}
@@ -512,7 +515,7 @@ def _score_number(raw: object, value: object) -> float | None:
     return None
 
 
-def _outcomes(ids: list, quarter: Quarter) -> list[Table]:
+def _outcomes(ids: list[uuid.UUID], quarter: Quarter) -> list[Table]:
     pairs, _referrals = _pairs(ids, quarter)
     rows = []
     for measure in sorted(pairs):
@@ -588,7 +591,7 @@ def _share(count: int | None, n: int) -> str:
     return share if isinstance(share, str) else f"{share}%"
 
 
-def _completeness(ids: list, quarter: Quarter) -> Table:
+def _completeness(ids: list[uuid.UUID], quarter: Quarter) -> Table:
     """Time points due in the quarter, and what became of them: honest about missing data."""
     rows = (
         CollectionModel.objects.filter(
@@ -629,7 +632,7 @@ USE_FIELDS = (
 UsePair = tuple[analysis.HealthcareUse, analysis.HealthcareUse]
 
 
-def _use_pairs(ids: list, quarter: Quarter) -> list[UsePair]:
+def _use_pairs(ids: list[uuid.UUID], quarter: Quarter) -> list[UsePair]:
     """Each referral with a follow-up completed in the quarter: its baseline healthcare use
     and its latest follow-up's, where both were recorded."""
     follow_ups: dict[object, CollectionModel] = {}
@@ -641,12 +644,15 @@ def _use_pairs(ids: list, quarter: Quarter) -> list[UsePair]:
                   "collection__due_on", "source", *(name for name, _label in USE_FIELDS))  # fmt: skip
     baseline: dict[object, analysis.HealthcareUse] = {}
     later: dict[object, analysis.HealthcareUse] = {}
-    for referral_id, collection_id, point, due_on, source, *figures in uses:
+    for referral_id, collection_id, point, due_on, source, gp, ae, admissions, beds in uses:
         use = analysis.HealthcareUse(
-            referral_id,
-            point,
-            due_on,
-            *figures,
+            person=referral_id,
+            occasion=point,
+            recorded_on=due_on,
+            gp_appointments=gp,
+            ae_attendances=ae,
+            emergency_admissions=admissions,
+            bed_days=beds,
             reported_by=source,
         )
         if point == TimePoint.BASELINE:
@@ -656,7 +662,7 @@ def _use_pairs(ids: list, quarter: Quarter) -> list[UsePair]:
     return [(baseline[r], after) for r, after in later.items() if r in baseline]
 
 
-def _healthcare(ids: list, quarter: Quarter) -> Table:
+def _healthcare(ids: list[uuid.UUID], quarter: Quarter) -> Table:
     pairs = _use_pairs(ids, quarter)
     n = len(pairs)
     rows = []
@@ -732,7 +738,7 @@ def _overlap_share(cost: ServiceCost, quarter: Quarter) -> Decimal:
     return (cost.amount * inside / days).quantize(Decimal("0.01")) if days > 0 else Decimal(0)
 
 
-def _supported_count(ids: list, quarter: Quarter) -> int:
+def _supported_count(ids: list[uuid.UUID], quarter: Quarter) -> int:
     return len(
         {
             p
@@ -742,17 +748,19 @@ def _supported_count(ids: list, quarter: Quarter) -> int:
     )
 
 
-def supported_by_organisation(ids: list, start: dt.date, end: dt.date) -> dict[object, set]:
+def supported_by_organisation(
+    ids: list[uuid.UUID], start: dt.date, end: dt.date
+) -> dict[uuid.UUID, set[uuid.UUID]]:
     """The people each organisation supported between start and end (PEOPLE_SUPPORTED), by
     id: the one definition the home page and the report share. Two queries."""
-    people: dict[object, set] = {i: set() for i in ids}
+    people: dict[uuid.UUID, set[uuid.UUID]] = {i: set() for i in ids}
     for selector in (relationships_selectors, groups_selectors):
         for row in selector.supported_person_ids(organisation_ids=ids, start=start, end=end):
             people[row["organisation_id"]].add(row["person_id"])
     return people
 
 
-def _unit_costs(ids: list) -> dict[str, economics.UnitCost]:
+def _unit_costs(ids: list[uuid.UUID]) -> dict[str, economics.UnitCost]:
     """Each kind's unit cost: the organisations' own (their mean, with every source named, where
     they differ), else the published default."""
     table = {cost.kind: cost for cost in economics.DEFAULT_UNIT_COSTS}

@@ -107,7 +107,7 @@ def collections_schedule(*, today: dt.date | None = None) -> int:
     )
     scheduled = 0
     for referral in referrals:
-        accepted_on = timezone.localtime(referral.accepted_at).date()  # type: ignore[attr-defined]
+        accepted_on = timezone.localtime(referral.accepted_at).date()
         if accepted_on > today:
             continue
         referral_schedule(referral=referral, accepted_on=accepted_on)
@@ -194,7 +194,7 @@ def _scored(code: str, answers: Sequence[object]) -> measures.Score:
                 field=f"{code}_{number}",
             )
     try:
-        return measures.score(code, list(answers))
+        return measures.score(code, [a for a in answers if isinstance(a, int)])
     except ValueError as error:
         raise AnswerError(str(error), field=f"{code}_1") from error
 

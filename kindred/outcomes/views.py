@@ -365,7 +365,7 @@ def report_pdf(request: OrganisationRequest) -> HttpResponse:
     return response
 
 
-@csp_update({"style-src": [SELF, UNSAFE_INLINE]})
+@csp_update({"style-src": [SELF, UNSAFE_INLINE]})  # type: ignore[arg-type]
 @permission("outcomes.view_report")
 def report_chart(request: OrganisationRequest, key: str) -> HttpResponse:
     """A chart as an SVG image (pygal's styles sit inside the SVG, so only this image allows

@@ -331,4 +331,5 @@ def waits_between(
     return [
         (organisation_id, max((contacted - received).total_seconds(), 0) / 86400)
         for organisation_id, received, contacted in rows
+        if contacted is not None
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -500,7 +500,7 @@ def relationships_open_between(
 
 def supported_person_ids(
     *, organisation_ids: Iterable[uuid.UUID], start: dt.date, end: dt.date
-) -> QuerySet[Relationship, dict[str, Any]]:
+) -> Iterable[Mapping[str, Any]]:
     """(organisation, kind, person) of everyone SUPPORTED_ONE_TO_ONE, distinct."""
     return (
         relationships_open_between(organisation_ids=organisation_ids, start=start, end=end)
