@@ -26,6 +26,7 @@ from kindred.nonprod.constants import DEMO_PASSWORD, demo_email
 from kindred.nonprod.demo_groups import seed_groups
 from kindred.nonprod.demo_matching import seed_matching
 from kindred.nonprod.demo_network import seed_network
+from kindred.nonprod.demo_outcomes import seed_outcomes
 from kindred.nonprod.demo_referrals import seed_referrals
 from kindred.nonprod.demo_relationships import seed_relationships
 from kindred.nonprod.demo_safeguarding import seed_safeguarding, seed_safeguarding_arrangements
@@ -172,3 +173,4 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
     seed_safeguarding(log=log)
     seed_wellbeing(log=log)  # after relationships: goals and plans are for people with support
     seed_groups(log=log)
+    seed_outcomes(network_slug=NETWORK[0], log=log)  # after referrals: questionnaires follow them
