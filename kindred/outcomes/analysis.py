@@ -32,16 +32,22 @@ from kindred.outcomes import measures
 
 __all__ = [
     "BASELINE",
+    "COMPLETED",
+    "COULD_NOT_CONTACT",
+    "DECLINED",
     "DIMENSIONS",
     "FOLLOW_UP_STATUSES",
     "HEALTHCARE_USE_KINDS",
+    "PENDING",
     "Change",
     "Completeness",
     "FollowUp",
     "HealthcareUse",
     "MeaningfulShare",
+    "MeasureSummary",
     "Observation",
     "Pair",
+    "Where",
     "completeness",
     "group_by",
     "healthcare_use_change",
@@ -49,6 +55,7 @@ __all__ = [
     "pair_healthcare_use",
     "pair_up",
     "paired_change",
+    "summarise",
 ]
 
 BASELINE = "baseline"
@@ -243,6 +250,31 @@ def meaningful_change(pairs: Sequence[Pair], code: str, item: str | None = None)
         elif threshold > 0 and -better >= threshold:
             worsened += 1
     return MeaningfulShare(n, improved, worsened, n - improved - worsened, threshold, rule.source)
+
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    """One measure's (or ONS4 item's) paired change and meaningful change, for one set of people."""
+
+    code: str
+    item: str | None
+    change: Change
+    meaningful: MeaningfulShare | None
+
+    @property
+    def n(self) -> int:
+        return self.change.n
+
+
+def summarise(pairs: Sequence[Pair], code: str, item: str | None = None) -> MeasureSummary:
+    """Paired change and (where the measure has a threshold) meaningful change together."""
+    has_threshold = measures.get(code).meaningful_change is not None
+    return MeasureSummary(
+        code,
+        item,
+        paired_change(pairs),
+        meaningful_change(pairs, code, item) if has_threshold else None,
+    )
 
 
 def pair_up(

@@ -211,7 +211,10 @@ def use_cost(
 
 
 def bootstrap_mean_ci(
-    values: Sequence[float], resamples: int = 2000, seed: int = 19, confidence: float = 0.95
+    values: Sequence[float] | np.ndarray,
+    resamples: int = 2000,
+    seed: int = 19,
+    confidence: float = 0.95,
 ) -> tuple[float, float] | None:
     """Percentile bootstrap confidence interval of the mean; None below 2 values.
 

@@ -22,6 +22,7 @@ from kindred.outcomes.analysis import (
     pair_healthcare_use,
     pair_up,
     paired_change,
+    summarise,
 )
 
 JAN = date(2026, 1, 5)
@@ -221,3 +222,18 @@ def test_group_by_organisation_model_group_and_network():
     assert per_model == {"group": 2, "one-to-one": 1}
     with pytest.raises(ValueError, match="Unknown dimension"):
         group_by(pairs, "postcode")
+
+
+def test_summarise_puts_change_and_meaningful_change_together_per_group():
+    pairs = [
+        Pair(1, 20, 24, where=Where("north")),
+        Pair(2, 20, 21, where=Where("north")),
+        Pair(3, 18, 14, where=Where("south")),
+    ]
+    summaries = {k: summarise(v, "swemwbs") for k, v in group_by(pairs, "organisation").items()}
+    north = summaries["north"]
+    assert (north.n, north.change.mean_change) == (2, 2.5)
+    assert north.meaningful is not None and north.meaningful.improved == 1
+    south = summaries["south"].meaningful
+    assert south is not None and south.worsened == 1
+    assert summarise(pairs, "fft").meaningful is None  # no threshold for the FFT

@@ -14,6 +14,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from kindred.outcomes.suppression import (
     SUPPRESSED,
+    Cell,
+    PublishedTable,
     publish_count,
     publish_counts,
     publish_share,
@@ -46,7 +48,7 @@ def test_publish_count(count, published):
 def test_bad_counts_are_refused():
     for bad in (-1, 2.5, True, "3"):
         with pytest.raises(ValueError, match="count"):
-            publish_count(bad)
+            publish_count(bad)  # type: ignore[arg-type]
 
 
 @given(st.integers(0, 100_000))
@@ -55,6 +57,7 @@ def test_no_published_count_is_one_to_seven_and_every_count_is_a_multiple_of_fiv
     if published == SUPPRESSED:
         assert 1 <= count <= 7
     else:
+        assert isinstance(published, int)
         assert published % 5 == 0
         assert not 1 <= published <= 7
         assert abs(published - count) <= 2
@@ -279,8 +282,6 @@ def test_without_secondary_suppression_the_total_would_give_a_cell_away():
     grid = [[12, 7]]  # published alone: 10, *, total 20 -> the 7 must be 6 or 7
     naive = publish_table(grid, ["a"], ["x", "y"], row_totals=False, column_totals=False)
     assert [cell.value for cell in naive.cells[0]] == [10, SUPPRESSED]
-    from kindred.outcomes.suppression import Cell, PublishedTable
-
     with_total = PublishedTable(naive.rows, naive.columns, naive.cells, (Cell(20),), None, None)
     low, high = attacker_range(grid, with_total, True, False, [(0, 1)])
     assert (low, high) == (6, 7)
