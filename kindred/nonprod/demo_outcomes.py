@@ -82,8 +82,9 @@ def seed_outcomes(*, network_slug: str, log: Callable[[str], object] = print) ->
                     amount=amount * rng.uniform(0.9, 1.1), note=f"{kind.label}, {start:%B %Y}",
                 )  # fmt: skip
         referrals = list(
-            organisation.referrals.filter(status__in=[*OPEN_STATUSES, Status.CLOSED])
-            .order_by("received_at", "pk")[:PEOPLE_PER_ORGANISATION]
+            organisation.referrals.filter(status__in=[*OPEN_STATUSES, Status.CLOSED]).order_by(
+                "received_at", "pk"
+            )[:PEOPLE_PER_ORGANISATION]
         )
         answered = 0
         for referral in referrals:

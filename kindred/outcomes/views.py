@@ -305,14 +305,15 @@ def _report_request(request: OrganisationRequest) -> ReportRequest:
     return ReportRequest(quarter, [organisation], organisation.name, organisation.slug, choices, "")
 
 
-def _report(request: OrganisationRequest) -> tuple[ReportRequest, Report]:
+def _report(request: OrganisationRequest, *, audit: bool = True) -> tuple[ReportRequest, Report]:
     asked = _report_request(request)
     report = build(organisations=asked.organisations, quarter=asked.quarter, scope=asked.scope)
-    audit_record(
-        by=Acting.from_request(request),
-        action=audit_actions.REPORT_VIEWED,
-        detail={"quarter": asked.quarter.code, "scope": asked.slug},
-    )
+    if audit:
+        audit_record(
+            by=Acting.from_request(request),
+            action=audit_actions.REPORT_VIEWED,
+            detail={"quarter": asked.quarter.code, "scope": asked.slug, "as": request.path},
+        )
     return asked, report
 
 
@@ -369,8 +370,8 @@ def report_pdf(request: OrganisationRequest) -> HttpResponse:
 @permission("outcomes.view_report")
 def report_chart(request: OrganisationRequest, key: str) -> HttpResponse:
     """A chart as an SVG image (pygal's styles sit inside the SVG, so only this image allows
-    them; it holds no script)."""
-    _asked, built = _report(request)
+    them; it holds no script). The page it is on recorded the view; an image of it does not."""
+    _asked, built = _report(request, audit=False)
     table = next((t for t in built.tables if t.key == key and t.chart is not None), None)
     if table is None or table.chart is None:
         raise Http404("No such chart")
