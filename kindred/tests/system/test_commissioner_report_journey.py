@@ -5,6 +5,8 @@ as CSV (issue 19)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -50,6 +52,6 @@ def test_a_commissioner_opens_the_quarterly_report_and_downloads_the_csv(
         ).click()
     saved = download.value
     assert saved.suggested_filename == "stockport-2026Q3-outcomes.csv"
-    text = open(saved.path(), encoding="utf-8").read()
+    text = Path(saved.path()).read_text(encoding="utf-8")
     assert text.startswith('"Change in wellbeing measures, baseline to latest follow-up"')
     assert "Wellbeing (SWEMWBS),10," in text
