@@ -353,9 +353,9 @@ def cmd_report(args: argparse.Namespace) -> None:
     from django.core.management import CommandError
 
     # Imported here: models need setup_django() first (ADR-087).
-    from kindred.accounts.models import Network
-    from kindred.outcomes import exports
-    from kindred.outcomes.report import Quarter, build
+    from kindred.accounts.models import Network  # after setup_django (ADR-087)
+    from kindred.outcomes import exports  # after setup_django (ADR-087)
+    from kindred.outcomes.report import Quarter, build  # after setup_django (ADR-087)
 
     try:
         quarter = Quarter.parse(args.quarter)
