@@ -160,6 +160,7 @@ def link_make(request: OrganisationRequest, collection_id: uuid.UUID) -> HttpRes
 def use(request: OrganisationRequest, collection_id: uuid.UUID) -> HttpResponse:
     """Healthcare use on its own: from the referrer, or told separately."""
     found = _collection_or_404(request, collection_id)
+    people_viewed(by=Acting.from_request(request), people=[found.person], page="healthcare use")
     form = UseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
