@@ -351,6 +351,49 @@ def cmd_db(args: argparse.Namespace) -> None:
     manage("db_grant_app_role", args.role)
 
 
+def cmd_report(args: argparse.Namespace) -> None:
+    """The quarterly report of a network (aggregates only, suppressed): CSV files, a PDF, or a
+    summary printed. For the operator; the web pages check who may see which report."""
+    check_database()
+    from django.core.management import CommandError
+
+    # Imported here: models need setup_django() first (ADR-087).
+    from kindred.accounts.models import Network  # after setup_django (ADR-087)
+    from kindred.outcomes import exports  # after setup_django (ADR-087)
+    from kindred.outcomes.report import Quarter, build  # after setup_django (ADR-087)
+
+    try:
+        quarter = Quarter.parse(args.quarter)
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+    network = Network.objects.filter(slug=args.network).first()
+    if network is None:
+        raise CommandError(f"There is no network {args.network!r}")
+    organisations = list(network.organisations.filter(is_active=True).order_by("name"))
+    report = build(organisations=organisations, quarter=quarter, scope=network.name)
+    if args.csv:
+        for path in exports.csv_dir(report, Path(args.csv), slug=network.slug):
+            print(path)
+    if args.pdf:
+        Path(args.pdf).write_bytes(exports.pdf_bytes(report))
+        print(args.pdf)
+    if not args.csv and not args.pdf:
+        print(report.title)
+        for table in report.tables:
+            print()
+            print(table.title)
+            lines = [table.columns, *table.rows]
+            widths = [
+                max(len(str(cell)) for cell in column) for column in zip(*lines, strict=False)
+            ]
+            for row in lines:
+                print(
+                    "  ".join(
+                        str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)
+                    )
+                )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kindred",
@@ -560,6 +603,17 @@ def build_parser() -> argparse.ArgumentParser:
         "run the daily jobs now: volunteer and going-quiet reminders, digests (the worker "
         "also does it each morning)",
     )
+    report = add(
+        "report",
+        cmd_report,
+        "a network's quarterly report (aggregates only): CSV files, a PDF, or a summary",
+    )
+    report.add_argument("--network", required=True, metavar="SLUG", help="the network's slug")
+    report.add_argument(
+        "--quarter", required=True, help="a calendar quarter, e.g. 2026Q3 (July to September)"
+    )
+    report.add_argument("--pdf", metavar="FILE", help="write the whole report as a PDF")
+    report.add_argument("--csv", metavar="DIR", help="write one CSV file per table here")
     suggest = add("match", cmd_match, "print suggested matches; coordinators accept them")
     suggest.add_argument("--organisation", required=True, help="organisation slug")
     suggest.add_argument("--dry-run", action="store_true", help="record nothing")

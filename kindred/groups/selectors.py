@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation, Role, User
@@ -17,7 +19,9 @@ from kindred.groups.models import (
     GroupMember,
     GroupRegular,
     MissingPrompt,
+    NamedAttendance,
     PromptStatus,
+    RegularAttendance,
     Session,
     SessionStatus,
     Venue,
@@ -252,3 +256,66 @@ def duty_professionals(*, organisation: Organisation) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "email")
     )
+
+
+# Figures for reports (issue 19): each defined once, here, with its definition beside it. -----
+
+SUPPORTED_AT_GROUPS = (
+    "People named in the attendance of a group session held during the period (regulars known "
+    "only by a nickname and the headcount are not people with a record, so are counted apart)."
+)
+GROUP_ATTENDANCE = (
+    "Attendances at group sessions held in the period: named members, regulars known by a "
+    "nickname, and the headcount of everyone else. One person at two sessions counts twice."
+)
+
+
+def _held_between(
+    organisation_ids: Iterable[uuid.UUID], start: dt.date, end: dt.date
+) -> QuerySet[Session]:
+    return Session.objects.filter(
+        organisation__in=list(organisation_ids),
+        status=SessionStatus.HELD,
+        starts_at__date__range=(start, end),
+    )
+
+
+def supported_person_ids(
+    *, organisation_ids: Iterable[uuid.UUID], start: dt.date, end: dt.date
+) -> Iterable[Mapping[str, Any]]:
+    """(organisation, group model, person) of everyone SUPPORTED_AT_GROUPS, distinct."""
+    return (
+        NamedAttendance.objects.filter(session__in=_held_between(organisation_ids, start, end))
+        .values(
+            organisation_id=F("session__organisation_id"),
+            model=F("session__group__model"),
+            person_id=F("member__person_id"),
+        )
+        .distinct()
+    )
+
+
+def attendance_counts(
+    *, organisation_ids: Iterable[uuid.UUID], start: dt.date, end: dt.date
+) -> dict[uuid.UUID, dict[str, int]]:
+    """Per organisation: sessions held, named attendances, regulars' attendances and the
+    headcount (GROUP_ATTENDANCE). Three grouped queries."""
+    ids = list(organisation_ids)
+    figures = {i: {"sessions": 0, "named": 0, "regulars": 0, "headcount": 0} for i in ids}
+    held = _held_between(ids, start, end)
+    for organisation_id, sessions, headcount in (
+        held.values_list("organisation")
+        .annotate(n=Count("id"), h=Sum("headcount"))
+        .values_list("organisation", "n", "h")
+    ):
+        figures[organisation_id]["sessions"] = sessions
+        figures[organisation_id]["headcount"] = headcount or 0
+    for model, name in ((NamedAttendance, "named"), (RegularAttendance, "regulars")):
+        for organisation_id, n in (
+            model.objects.filter(session__in=held)
+            .values_list("session__organisation")
+            .annotate(n=Count("id"))
+            .values_list("session__organisation", "n")
+        ):
+            figures[organisation_id][name] = n
+    return figures

@@ -27,6 +27,7 @@ from kindred.nonprod.demo_crisis_requests import seed_crisis_requests
 from kindred.nonprod.demo_groups import seed_groups
 from kindred.nonprod.demo_matching import seed_matching
 from kindred.nonprod.demo_network import seed_network
+from kindred.nonprod.demo_outcomes import seed_outcomes
 from kindred.nonprod.demo_referrals import seed_referrals
 from kindred.nonprod.demo_relationships import seed_relationships
 from kindred.nonprod.demo_rota import seed_rota
@@ -178,3 +179,4 @@ def seed_demo(*, log: Callable[[str], object] = print) -> None:
     seed_groups(log=log)
     seed_rota(log=log)  # after volunteers: the supporters on the crisis line rota
     seed_crisis_requests(log=log)  # after the rota: past requests offered to who was on call
+    seed_outcomes(network_slug=NETWORK[0], log=log)  # after referrals: questionnaires follow them

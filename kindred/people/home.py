@@ -39,18 +39,6 @@ def people_summary(request: OrganisationRequest) -> dict[str, Any]:
     }
 
 
-@home_panel(
-    "network-figures",
-    heading="Across the network",
-    template="people/home/network.jinja",
-    roles={Role.COMMISSIONER, Role.NETWORK_ADMIN},
-    order=70,
-)
-def network(request: OrganisationRequest) -> dict[str, Any]:
-    """How many people each organisation of the network supports, and its team: counts only."""
-    return {"figures": selectors.network_figures(organisation=request.organisation)}
-
-
 @person_section(
     "merged-records",
     heading="Other records of this person",

@@ -8,11 +8,10 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from kindred.accounts import selectors as accounts_selectors
 from kindred.accounts.models import Organisation
 from kindred.core.models import AuditEvent
 from kindred.people import identifiers
@@ -151,34 +150,6 @@ def consents_in_force(*, person: Person) -> dict[str, Consent | None]:
         if latest.get(consent.kind) is None:
             latest[consent.kind] = consent
     return latest
-
-
-@dataclass(frozen=True)
-class OrganisationFigures:
-    """Counts for one organisation that hold no personal data."""
-
-    organisation: Organisation
-    people: int
-    volunteers: int
-    members: int
-
-
-def network_figures(*, organisation: Organisation) -> list[OrganisationFigures]:
-    """Each active organisation of this one's network (or just this one), with how many people
-    it supports and the size of its team. Three grouped queries, whatever the number of
-    organisations."""
-    scope = accounts_selectors.network_scope(organisation=organisation)
-    people = dict(
-        Person.objects.filter(organisation__in=[o.pk for o in scope], merged_into__isnull=True)
-        .values_list("organisation")
-        .annotate(n=Count("id"))
-        .values_list("organisation", "n")
-    )
-    teams = accounts_selectors.team_sizes(organisations=scope)
-    return [
-        OrganisationFigures(o, people.get(o.pk, 0), teams[o.pk].volunteers, teams[o.pk].members)
-        for o in scope
-    ]
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     Exists,
     JSONField,
     OuterRef,
@@ -286,3 +288,48 @@ def self_referrals_from_address(*, ip_address: str | None, hours: int = 1) -> in
         actor__isnull=True,
         detail__channel="self_referral",
     ).count()
+
+
+# Figures for reports (issue 19): each defined once, here, with its definition beside it. -----
+
+REFERRALS_RECEIVED = (
+    "Referrals received during the period, by where they came from and where each stands now. "
+    "A repeat joined to an open referral is not counted again."
+)
+WAITING_TIME = (
+    "Days from a referral being received to the first contact with the person, for referrals "
+    "first contacted during the period."
+)
+
+
+def referrals_received_between(
+    *, organisation_ids: Iterable[uuid.UUID], start: dt.datetime, end: dt.datetime
+) -> list[tuple[uuid.UUID, str, str, int]]:
+    """(organisation, source, status, count) of REFERRALS_RECEIVED in [start, end). One query."""
+    return list(
+        Referral.objects.filter(
+            organisation__in=list(organisation_ids), received_at__gte=start, received_at__lt=end
+        )
+        .exclude(status=Status.JOINED)
+        .values_list("organisation", "source", "status")
+        .annotate(n=Count("id"))
+        .values_list("organisation", "source", "status", "n")
+        .order_by()
+    )
+
+
+def waits_between(
+    *, organisation_ids: Iterable[uuid.UUID], start: dt.datetime, end: dt.datetime
+) -> list[tuple[uuid.UUID, float]]:
+    """(organisation, days waited) of each referral first contacted in [start, end)
+    (WAITING_TIME). One query; the days are whole and part days."""
+    rows = Referral.objects.filter(
+        organisation__in=list(organisation_ids),
+        first_contact_at__gte=start,
+        first_contact_at__lt=end,
+    ).values_list("organisation", "received_at", "first_contact_at")
+    return [
+        (organisation_id, max((contacted - received).total_seconds(), 0) / 86400)
+        for organisation_id, received, contacted in rows
+        if contacted is not None
+    ]

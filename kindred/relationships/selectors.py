@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -473,3 +473,73 @@ def my_people(*, organisation: Organisation, user: User, today: dt.date) -> list
     return sorted(
         relationships, key=lambda r: (next_contact_due(r) or dt.date.max, r.person.family_name)
     )
+
+
+# Figures for reports (issue 19): each defined once, here, with its definition beside it. -----
+
+SUPPORTED_ONE_TO_ONE = (
+    "People with a one-to-one, befriending or peer mentoring relationship that was open "
+    "(introduced, active or paused) on at least one day of the period."
+)
+MATCHES = "Relationships introduced (a person matched with a supporter) during the period."
+ACTIVE_RELATIONSHIPS = (
+    "Relationships that had started and had not ended on the last day of the period (paused "
+    "ones included)."
+)
+CONTACTS = "Contacts that happened (not missed or cancelled) on a day in the period."
+
+
+def relationships_open_between(
+    *, organisation_ids: Iterable[uuid.UUID], start: dt.date, end: dt.date
+) -> QuerySet[Relationship]:
+    """Relationships open on at least one day of start..end (SUPPORTED_ONE_TO_ONE)."""
+    return Relationship.objects.filter(
+        organisation__in=list(organisation_ids), introduced_on__lte=end
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+
+
+def supported_person_ids(
+    *, organisation_ids: Iterable[uuid.UUID], start: dt.date, end: dt.date
+) -> Iterable[Mapping[str, Any]]:
+    """(organisation, kind, person) of everyone SUPPORTED_ONE_TO_ONE, distinct."""
+    return (
+        relationships_open_between(organisation_ids=organisation_ids, start=start, end=end)
+        .values("organisation_id", "kind", "person_id")
+        .distinct()
+    )
+
+
+def relationship_counts(
+    *, organisation_ids: Iterable[uuid.UUID], start: dt.date, end: dt.date
+) -> dict[uuid.UUID, dict[str, int]]:
+    """Per organisation: matches made (MATCHES), active relationships at the end
+    (ACTIVE_RELATIONSHIPS) and contacts (CONTACTS). Three grouped queries."""
+    ids = list(organisation_ids)
+    figures: dict[uuid.UUID, dict[str, int]] = {
+        i: {"matches": 0, "active": 0, "contacts": 0} for i in ids
+    }
+    matches = (
+        Relationship.objects.filter(organisation__in=ids, introduced_on__range=(start, end))
+        .values_list("organisation")
+        .annotate(n=Count("id"))
+        .values_list("organisation", "n")
+    )
+    active = (
+        Relationship.objects.filter(organisation__in=ids, started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+        .values_list("organisation")
+        .annotate(n=Count("id"))
+        .values_list("organisation", "n")
+    )
+    contacts = (
+        Contact.objects.filter(
+            organisation__in=ids, happened_on__range=(start, end), outcome="happened"
+        )
+        .values_list("organisation")
+        .annotate(n=Count("id"))
+        .values_list("organisation", "n")
+    )
+    for name, rows in (("matches", matches), ("active", active), ("contacts", contacts)):
+        for organisation_id, n in rows:
+            figures[organisation_id][name] = n
+    return figures

@@ -707,3 +707,56 @@ def expenses_to_pay(*, organisation: Organisation) -> QuerySet[Expense]:
 
 def expense_of(*, organisation: Organisation, expense_id: uuid.UUID) -> Expense:
     return organisation.volunteer_expenses.select_related("volunteer").get(pk=expense_id)
+
+
+# Figures for reports (issue 19): each defined once, here, with its definition beside it. -----
+
+#: The one definition of "active volunteers": the recruitment board's Active column.
+ACTIVE_VOLUNTEERS = (
+    "Volunteers at the Active stage of recruitment on the day (the recruitment board's Active "
+    "column). Enquiries, applicants, those in induction, paused volunteers and those who left "
+    "are not counted."
+)
+VOLUNTEER_HOURS = (
+    "Hours volunteers recorded for days in the period (contacts, group sessions, crisis line "
+    "shifts and hours they logged themselves), valued at each organisation's hourly value."
+)
+
+
+def active_volunteer_counts(*, organisation_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many active volunteers each organisation has today (ACTIVE_VOLUNTEERS); one query."""
+    return dict(
+        Volunteer.objects.filter(organisation__in=list(organisation_ids), stage=Stage.ACTIVE)
+        .values_list("organisation")
+        .annotate(n=Count("id"))
+        .values_list("organisation", "n")
+    )
+
+
+@dataclass(frozen=True)
+class HoursFigure:
+    hours: Decimal
+    value: Decimal
+
+
+def volunteer_hours_between(
+    *, organisation_ids: Iterable[uuid.UUID], start: dt.date, end: dt.date
+) -> dict[uuid.UUID, HoursFigure]:
+    """Volunteer hours (VOLUNTEER_HOURS) for days start..end inclusive, and their value, by
+    organisation. Two queries."""
+    ids = list(organisation_ids)
+    minutes = dict(
+        VolunteerHours.objects.filter(organisation__in=ids, worked_on__range=(start, end))
+        .values_list("organisation")
+        .annotate(m=Sum("minutes"))
+        .values_list("organisation", "m")
+    )
+    rates = dict(
+        Programme.objects.filter(organisation__in=ids).values_list("organisation", "hourly_value")
+    )
+    figures = {}
+    for organisation_id, total in minutes.items():
+        hours = (Decimal(total or 0) / 60).quantize(Decimal("0.01"))
+        rate = rates.get(organisation_id) or Decimal(0)
+        figures[organisation_id] = HoursFigure(hours, (hours * rate).quantize(Decimal("0.01")))
+    return figures

@@ -41,7 +41,8 @@ BUDGETS = {
     "who-to-talk-to": 1,
     "team": 2,
     "network": 1,
-    "network-figures": 4,
+    "network-figures": 6,  # outcomes: scope, two kinds of support, volunteers, team (2)
+    "questionnaires-due": 1,
     "people-summary": 2 + AUDIT,
     "referrals-new": 2 + AUDIT,
     "referrals-overdue": 2 + AUDIT,
