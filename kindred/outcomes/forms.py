@@ -250,3 +250,23 @@ class ReportForm(forms.Form):
         self.fields["organisation"].error_messages["invalid_choice"] = (
             "Choose an organisation from the list"
         )
+
+
+class SettingsForm(forms.Form):
+    """Which questionnaires the organisation asks, and when after the baseline it asks again."""
+
+    measures = forms.MultipleChoiceField(
+        label="Questionnaires to ask",
+        choices=[(code, m.title) for code, m in measures.MEASURES.items()],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. Each is asked at the baseline and at every follow-up.",
+        error_messages={"required": "Select at least one questionnaire"},
+    )
+    follow_up_months = forms.TypedMultipleChoiceField(
+        label="Follow-ups after the baseline",
+        choices=[(3, "3 months"), (6, "6 months"), (12, "12 months")],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. With none, only the baseline is asked.",
+    )

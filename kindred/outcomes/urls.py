@@ -16,6 +16,7 @@ urlpatterns = [
     path("questionnaires/<uuid:collection_id>/healthcare-use/", views.use, name="use"),
     path("answer/<str:token>/", views.answer, name="answer"),
     path("costs/", views.costs, name="costs"),
+    path("settings/", views.outcome_settings, name="settings"),
     path("report/", views.report, name="report"),
     path("report/csv/<slug:key>/", views.report_csv, name="report_csv"),
     path("report/pdf/", views.report_pdf, name="report_pdf"),

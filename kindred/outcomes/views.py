@@ -29,6 +29,7 @@ from kindred.outcomes.forms import (
     CloseForm,
     QuestionnaireForm,
     ServiceCostForm,
+    SettingsForm,
     UnitCostForm,
     UseForm,
 )
@@ -212,6 +213,35 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         "outcomes/answer.jinja",
         {"form": form, "organisation": found.organisation},
         status=400 if form.errors else 200,
+    )
+
+
+# Settings ----------------------------------------------------------------------------------
+
+
+@permission("outcomes.manage_costs")
+def outcome_settings(request: OrganisationRequest) -> HttpResponse:
+    """What the organisation asks and when. New schedules follow it; questionnaires already
+    scheduled keep what was set when they were."""
+    current = selectors.settings_of(organisation=request.organisation)
+    form = SettingsForm(
+        request.POST or None,
+        initial={"measures": current.measures, "follow_up_months": current.follow_up_months},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settings_save(
+                by=Acting.from_request(request),
+                measure_codes=form.cleaned_data["measures"],
+                follow_up_months=form.cleaned_data["follow_up_months"],
+            )
+        except DomainError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "What you ask and when has been saved")
+            return redirect("outcomes:settings")
+    return render(
+        request, "outcomes/settings.jinja", {"form": form}, status=400 if form.errors else 200
     )
 
 

@@ -19,6 +19,7 @@ ROUTES = {
     "outcomes:use": RECORDS,
     "outcomes:answer": PUBLIC,
     "outcomes:costs": COSTS,
+    "outcomes:settings": COSTS,
     "outcomes:report": REPORTS,
     "outcomes:report_csv": REPORTS,
     "outcomes:report_pdf": REPORTS,

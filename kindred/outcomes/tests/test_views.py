@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from kindred.accounts.models import Role
 from kindred.accounts.tests.factories import OrganisationFactory
-from kindred.outcomes.models import CollectionStatus, UnitCost
+from kindred.outcomes.models import CollectionStatus, OutcomeSettings, UnitCost
 from kindred.outcomes.tests.factories import baseline
 from kindred.outcomes.tests.test_collection import GOOD
 from kindred.outcomes.tests.test_report import _pairs
@@ -109,3 +109,19 @@ def test_a_report_outside_what_the_user_may_see_is_refused(
     assert commissioner.get(reverse("outcomes:report") + "?quarter=2026Q9").status_code == 404
     for role in (Role.VOLUNTEER, Role.FACILITATOR, Role.REFERRER, Role.SAFEGUARDING_LEAD):
         assert client_as(role).get(reverse("outcomes:report")).status_code == 403
+
+
+def test_an_admin_chooses_which_questionnaires_are_asked_and_when(client_as, organisation):
+    client = client_as(Role.ORGANISATION_ADMIN)
+    url = reverse("outcomes:settings")
+    page = client.get(url).content.decode()
+    assert 'name="measures"' in page and 'value="12"' in page
+    refused = client.post(url, {"follow_up_months": ["6"]})
+    assert refused.status_code == 400
+    assert "Select at least one questionnaire" in refused.content.decode()
+    assert not OutcomeSettings.objects.filter(organisation=organisation).exists()
+    assert client.post(url, {"measures": ["gad7"], "follow_up_months": ["4"]}).status_code == 400
+    saved = client.post(url, {"measures": ["swemwbs", "ucla3"], "follow_up_months": ["6", "12"]})
+    assert saved.status_code == 302
+    chosen = OutcomeSettings.objects.get(organisation=organisation)
+    assert chosen.measures == ["swemwbs", "ucla3"] and chosen.follow_up_months == [6, 12]
