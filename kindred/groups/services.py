@@ -618,7 +618,9 @@ def _facilitators_hours(*, by: Acting, session: Session) -> int:
     users = [f.user_id for f in group.facilitators.all()]
     if not users:
         return 0
-    minutes = max(1, min(24 * 60, round((session.ends_at - session.starts_at).total_seconds() / 60)))
+    minutes = max(
+        1, min(24 * 60, round((session.ends_at - session.starts_at).total_seconds() / 60))
+    )
     volunteers = list(
         Volunteer.objects.filter(organisation_id=session.organisation_id, user_id__in=users)
         .select_related("organisation")
@@ -644,11 +646,12 @@ def session_reminders_send(*, by: Acting, session: Session) -> int:
     if session.status != SessionStatus.SCHEDULED:
         return 0
     organisation = session.organisation
-    already = set(
-        organisation.notifications.filter(
-            kind=REMINDER_KIND, target_id=str(session.pk)
-        ).values_list("recipient", flat=True)
-    )
+    reminded = organisation.notifications.filter(kind=REMINDER_KIND, target_id=str(session.pk))
+    if session.moved:
+        # A reminder of where it was before it moved does not count: remind of the new time.
+        last_move = session.history.order_by("-occurred_at").values_list("occurred_at", flat=True)
+        reminded = reminded.filter(created_at__gt=last_move[:1])
+    already = set(reminded.values_list("recipient", flat=True))
     when = timezone.localtime(session.starts_at)
     sent = 0
     members = (
@@ -677,6 +680,8 @@ def session_reminders_send(*, by: Acting, session: Session) -> int:
 
 
 def _normalised(phone: str) -> str:
+    if not phone.strip():
+        return ""
     try:
         return recipient_for(Notification.Channel.SMS, phone)
     except BadRecipient:

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('groups', '0002_safety_net_crisis_calls_waiting_lists'),
+        ("groups", "0002_safety_net_crisis_calls_waiting_lists"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='session',
-            name='moved_from',
+            model_name="session",
+            name="moved_from",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='session',
-            name='moved_reason',
+            model_name="session",
+            name="moved_reason",
             field=models.TextField(blank=True),
         ),
     ]

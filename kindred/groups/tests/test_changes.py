@@ -48,7 +48,8 @@ def local(day, hour, minute=0):
 
 
 def second(group) -> Session:
-    return group.sessions.order_by("starts_at")[1]
+    found: Session = group.sessions.order_by("starts_at")[1]
+    return found
 
 
 def move(by, session, starts_at, ends_at=None, **more):
@@ -94,7 +95,10 @@ def test_a_move_keeps_the_session_and_tells_each_person_once(by, organisation, m
     assert email.recipient == "fay@example.com" and "Library" in email.body
     history = session.history.get()
     assert "Hall booked for a wedding" in history.note
-    assert AuditEvent.objects.filter(action=audit_actions.SESSION_MOVED, target_id=str(pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action=audit_actions.SESSION_MOVED, target_id=str(pk)).count()
+        == 1
+    )
     # Moved again: a second change, told again, once.
     move(by, moved, local(day, 15), seen_starts_at=moved.starts_at)
     assert texts.all().count() == 2
@@ -121,7 +125,9 @@ def test_a_move_across_the_clock_change_keeps_uk_time():
         assert "Monday 26 October at 10:00" in text.body
         # Extending the schedule neither makes Saturday's slot again nor undoes the move.
         services.sessions_extend(by=by, group=group)
-        assert not group.sessions.filter(starts_at=session.moved_from).exists()
+        saturday = dt.datetime(2026, 10, 24, 9, tzinfo=dt.UTC)
+        assert moved.moved_from == saturday
+        assert not group.sessions.filter(starts_at=saturday).exists()
         moved.refresh_from_db()
         assert moved.starts_at == dt.datetime(2026, 10, 26, 10, tzinfo=dt.UTC)
         assert group.sessions.filter(starts_at=dt.datetime(2026, 10, 31, 10, tzinfo=dt.UTC))
@@ -251,7 +257,9 @@ def test_facilitators_who_volunteer_have_the_session_counted_once(by, organisati
             session.refresh_from_db()
     (entry,) = VolunteerHours.objects.all()
     assert (entry.volunteer, entry.source, entry.source_ref) == (
-        volunteer, HoursSource.GROUP_SESSION, str(session.pk)
+        volunteer,
+        HoursSource.GROUP_SESSION,
+        str(session.pk),
     )
     assert entry.minutes == 120 and entry.worked_on == timezone.localdate(session.starts_at)
 
@@ -264,3 +272,16 @@ def test_a_group_nobody_volunteers_for_counts_no_hours(by, organisation):
             by=by, session=session, expected="scheduled", members=[], regulars=[], headcount=1
         )
     assert not VolunteerHours.objects.exists()
+
+
+def test_a_session_moved_after_its_reminder_is_reminded_again(by, organisation):
+    group = make_group(organisation)
+    member(by, group, "Dorothy")
+    session = second(group)
+    assert services.session_reminders_send(by=by, session=session) == 1
+    assert services.session_reminders_send(by=by, session=session) == 0
+    day = timezone.localtime(session.starts_at).date() + dt.timedelta(days=1)
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=1)):
+        moved = move(by, session, local(day, 10))
+        assert services.session_reminders_send(by=by, session=moved) == 1
+        assert services.session_reminders_send(by=by, session=moved) == 0
