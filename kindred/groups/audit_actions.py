@@ -9,6 +9,7 @@ GROUP_CHANGED = audit_action("group.changed", "A group's details or schedule wer
 GROUP_MEMBER_ADDED = audit_action("group_member.added", "A person joined a group")
 GROUP_REGULAR_ADDED = audit_action("group_regular.added", "A regular known by a nickname was added")
 SESSION_CANCELLED = audit_action("session.cancelled", "A group session was cancelled")
+SESSION_MOVED = audit_action("session.moved", "A group session was moved to another time or venue")
 ATTENDANCE_RECORDED = audit_action("attendance.recorded", "A group session's attendance was taken")
 GROUP_MEMBER_LEFT = audit_action(
     "group_member.removed", "A person left a group (removed from its members, kept with the reason)"

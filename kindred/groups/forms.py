@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from kindred.accounts.models import User
 from kindred.groups import schedule
@@ -332,6 +333,85 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why the session is cancelled"},
     )
+
+
+class MoveForm(forms.Form):
+    """Move one session: a new day and times (UK time), the same or another venue, and why."""
+
+    expected = forms.CharField(widget=forms.HiddenInput)
+    seen = forms.CharField(widget=forms.HiddenInput)
+    starts_on = DateField(
+        label="New date", subject="the new date", when="today_or_future",
+        help_text="For example, 8 1 2027",
+    )  # fmt: skip
+    starts = _time("Start time", "14:00")
+    ends = _time("End time", "16:00")
+    venue = forms.ChoiceField(
+        label="Where",
+        error_messages={
+            "required": "Choose where the session is",
+            "invalid_choice": "Choose one of your organisation's venues",
+        },
+    )
+    reason = forms.CharField(
+        label="Why is it moved?",
+        max_length=500,
+        help_text="Members are told the new time, not the reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the session is moved"},
+    )
+
+    def __init__(self, *args: Any, venues: list[Venue], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.venues = {str(v.pk): v for v in venues}
+        self.fields["venue"].choices = [  # type: ignore[attr-defined]
+            (key, f"{v.name}, {v.postcode}") for key, v in self.venues.items()
+        ]
+
+    @staticmethod
+    def initial_for(session: Any) -> dict[str, Any]:
+        starts, ends = (
+            timezone.localtime(session.starts_at, schedule.LONDON),
+            timezone.localtime(session.ends_at, schedule.LONDON),
+        )
+        return {
+            "expected": session.status, "seen": session.starts_at.isoformat(),
+            "starts_on": starts.date(), "starts": f"{starts:%H:%M}", "ends": f"{ends:%H:%M}",
+            "venue": str(session.venue_id),
+        }  # fmt: skip
+
+    def clean_starts(self) -> dt.time:
+        return _parse_time(self.cleaned_data["starts"], "start time")
+
+    def clean_ends(self) -> dt.time:
+        return _parse_time(self.cleaned_data["ends"], "end time")
+
+    def clean_seen(self) -> dt.datetime:
+        try:
+            return dt.datetime.fromisoformat(self.cleaned_data["seen"])
+        except ValueError as bad:
+            raise forms.ValidationError("Open the session again and try again") from bad
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, starts, ends = data.get("starts_on"), data.get("starts"), data.get("ends")
+        if day and starts and ends:
+            data["starts_at"] = _local(day, starts)
+            data["ends_at"] = _local(day, ends)
+            if data["starts_at"] is None:
+                self.add_error("starts", "The clocks go forward then: that time does not exist")
+            elif data["ends_at"] is None:
+                self.add_error("ends", "The clocks go forward then: that time does not exist")
+            elif ends <= starts:
+                self.add_error("ends", "The end time must be after the start time")
+        return data
+
+
+def _local(day: dt.date, time: dt.time) -> dt.datetime | None:
+    """That day and time in UK time, or None if the clocks skip it (the spring change)."""
+    when = dt.datetime.combine(day, time, tzinfo=schedule.LONDON)
+    back = when.astimezone(dt.UTC).astimezone(schedule.LONDON)
+    return when if back.replace(tzinfo=None) == when.replace(tzinfo=None) else None
 
 
 class AttendanceForm(forms.Form):

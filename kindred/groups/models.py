@@ -5,6 +5,8 @@ plain headcount of everyone else."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -230,6 +232,10 @@ class Session(BaseModel):
         max_length=12, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )
     cancelled_reason = models.TextField(blank=True)
+    #: Where the schedule put it, once it has been moved (it keeps its id: the directory's
+    #: calendar feed shows it at its new time); the latest move's reason.
+    moved_from = models.DateTimeField(null=True, blank=True)
+    moved_reason = models.TextField(blank=True)
     headcount = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(HEADCOUNT_MAX)]
     )
@@ -248,6 +254,15 @@ class Session(BaseModel):
     @property
     def cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
+
+    @property
+    def moved(self) -> bool:
+        return self.moved_from is not None
+
+    @property
+    def slot(self) -> dt.datetime:
+        """The time the schedule gave it (where it was before any move)."""
+        return self.moved_from or self.starts_at
 
 
 class SessionHistory(TransitionRecord):

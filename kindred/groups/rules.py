@@ -23,6 +23,7 @@ rules.add_perm("groups.view_group", is_coordinator | is_facilitator)
 rules.add_perm("groups.change_group", is_coordinator)
 rules.add_perm("groups.take_attendance", is_coordinator | is_facilitator)
 rules.add_perm("groups.cancel_session", is_coordinator)
+rules.add_perm("groups.move_session", is_coordinator)
 rules.add_perm("groups.keep_waiting_list", is_coordinator)
 # On a group: coordinators run every group of their organisation, facilitators their own.
 rules.add_perm("groups.run_group", is_coordinator | (is_facilitator & facilitates))

@@ -98,7 +98,11 @@ def next_sessions(*, organisation: Organisation, groups: list[Group]) -> dict[uu
 
 def upcoming_sessions(*, group: Group, limit: int = 8) -> list[Session]:
     since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return list(group.sessions.filter(starts_at__gte=since).order_by("starts_at")[:limit])
+    return list(
+        group.sessions.filter(starts_at__gte=since)
+        .select_related("venue")
+        .order_by("starts_at")[:limit]
+    )
 
 
 def members_of(*, group: Group) -> QuerySet[GroupMember]:

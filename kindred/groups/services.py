@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation, Role, User
 from kindred.core.services import Acting, audit_record
-from kindred.core.transitions import DomainError
+from kindred.core.transitions import ChangedSinceYouLooked, DomainError
 from kindred.groups import audit_actions, schedule
 from kindred.groups.models import (
     LISTED,
@@ -50,6 +51,8 @@ from kindred.people.models import Person
 from kindred.safeguarding import selectors as safeguarding
 from kindred.safeguarding.models import Level, Source
 from kindred.safeguarding.services import Raised, concern_raise
+from kindred.volunteers.models import HoursSource, Volunteer
+from kindred.volunteers.services import hours_record
 
 #: How far ahead sessions exist as rows (to take attendance, cancel, check venue clashes).
 WEEKS_AHEAD = 8
@@ -162,10 +165,13 @@ def _materialise(*, group: Group, today: dt.date) -> int:
         window_to=window_to,
     )
     start_of_window = dt.datetime.combine(window_from, dt.time.min, tzinfo=schedule.LONDON)
-    existing = {
-        s.starts_at: s
-        for s in group.sessions.filter(starts_at__gte=start_of_window).prefetch_related("history")
-    }
+    # A moved session still stands for the slot the schedule gave it, so that slot is not
+    # made again; and no new session may start where one was moved to.
+    sessions = group.sessions.filter(
+        Q(starts_at__gte=start_of_window) | Q(moved_from__gte=start_of_window)
+    ).prefetch_related("history")
+    existing = {s.slot: s for s in sessions}
+    occupied = {s.starts_at for s in existing.values()}
     wanted_starts = {o.starts_at for o in wanted}
     for starts_at, session in existing.items():
         untouched = session.status == SessionStatus.SCHEDULED and not session.history.all()
@@ -191,6 +197,8 @@ def _materialise(*, group: Group, today: dt.date) -> int:
                     field="venue",
                 )
         if occurrence.starts_at not in existing:
+            if occurrence.starts_at in occupied:
+                continue
             new.append(
                 Session(
                     organisation=group.organisation,
@@ -202,6 +210,8 @@ def _materialise(*, group: Group, today: dt.date) -> int:
             )
         elif existing[occurrence.starts_at].status == SessionStatus.SCHEDULED:
             session = existing[occurrence.starts_at]
+            if session.moved:
+                continue  # a coordinator chose its time and venue
             if session.venue_id != group.venue.pk or session.ends_at != occurrence.ends_at:
                 session.venue, session.ends_at = group.venue, occurrence.ends_at
                 session.save(update_fields=["venue", "ends_at", "updated_at"])
@@ -363,10 +373,156 @@ def session_cancel(*, by: Acting, session: Session, expected: str, reason: str) 
     SessionHistory.record(
         by=by, subject=session, from_state=expected, to_state=SessionStatus.CANCELLED, note=reason
     )
+    told = _tell_about_change(by=by, session=session, change="cancelled")
     audit_record(
-        by=by, action=audit_actions.SESSION_CANCELLED, target=session, detail={"reason": reason}
-    )
+        by=by, action=audit_actions.SESSION_CANCELLED, target=session,
+        detail={"reason": reason, "told": told},
+    )  # fmt: skip
     return session
+
+
+@transaction.atomic
+def session_move(
+    *,
+    by: Acting,
+    session: Session,
+    expected: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    reason: str,
+    venue: Venue | None = None,
+    seen_starts_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Session:
+    """Move a scheduled session to another time (and, if chosen, another of the organisation's
+    venues), with a reason. It keeps its id, so the directory's calendar feed shows it at its
+    new time. Refused: a time in the past, an end before its start, a clash with another
+    session at the venue or of the group. Whoever asked to be told is told once."""
+    organisation = _organisation(by)
+    session = (
+        organisation.group_sessions.select_for_update().select_related("group").get(pk=session.pk)
+    )
+    reason = reason.strip()
+    if not reason:
+        raise GroupError("Enter why the session is moved", field="reason")
+    if session.status != expected:
+        SESSION_MACHINE.check(current=session.status, expected=expected, to=session.status)
+    if seen_starts_at is not None and seen_starts_at != session.starts_at:
+        raise ChangedSinceYouLooked(
+            "Someone else moved this session while you were looking at it. Check its new time "
+            "before doing anything else."
+        )
+    if session.status != SessionStatus.SCHEDULED:
+        raise DomainError(f"This session is {session.get_status_display().lower()}: it cannot move")
+    if venue is not None and venue.organisation_id != organisation.pk:
+        raise GroupError("Choose one of your organisation's venues", field="venue")
+    venue = venue or session.venue
+    if starts_at <= (now or timezone.now()):
+        raise GroupError("The new time must be in the future", field="starts_on")
+    if ends_at <= starts_at:
+        raise GroupError("The end time must be after the start time", field="ends")
+    if ends_at - starts_at > dt.timedelta(hours=24):
+        raise GroupError("A session cannot last more than a day", field="ends")
+    if session.starts_at == starts_at and session.ends_at == ends_at and session.venue == venue:
+        raise GroupError("That is when and where it already is", field="starts_on")
+    clash = (
+        Session.objects.filter(Q(venue=venue) | Q(group=session.group))
+        .exclude(pk=session.pk)
+        .filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .filter(status__in=[SessionStatus.SCHEDULED, SessionStatus.HELD])
+        .select_related("group", "venue")
+        .order_by("starts_at")
+        .first()
+    )
+    if clash is not None:
+        when = timezone.localtime(clash.starts_at)
+        where = (
+            f"{clash.venue.name} is already booked by {clash.group.name}"
+            if clash.venue_id == venue.pk
+            else f"{clash.group.name} already meets at {clash.venue.name}"
+        )
+        raise GroupError(
+            f"{where} on {when:%A} {when.day} {when:%B %Y at %H:%M}. Choose another time or venue",
+            field="starts_on",
+        )
+    if session.group.sessions.filter(starts_at=starts_at).exclude(pk=session.pk).exists():
+        raise GroupError(
+            "A cancelled session of this group started at that time. Choose another time",
+            field="starts_on",
+        )
+    before = timezone.localtime(session.starts_at)
+    if session.moved_from is None:
+        session.moved_from = session.starts_at
+    session.starts_at, session.ends_at, session.venue = starts_at, ends_at, venue
+    session.moved_reason = reason
+    session.save(update_fields=["starts_at", "ends_at", "venue", "moved_from", "moved_reason",
+                                "updated_at"])  # fmt: skip
+    after = timezone.localtime(starts_at)
+    SessionHistory.record(
+        by=by, subject=session, from_state=expected, to_state=SessionStatus.SCHEDULED,
+        note=f"Moved from {before:%d %b %Y %H:%M} to {after:%d %b %Y %H:%M}"
+        f" at {venue.name}: {reason}",
+    )  # fmt: skip
+    told = _tell_about_change(by=by, session=session, change="moved")
+    audit_record(
+        by=by, action=audit_actions.SESSION_MOVED, target=session,
+        detail={"from": before.isoformat(), "to": after.isoformat(), "venue": str(venue.pk),
+                "reason": reason, "told": told},
+    )  # fmt: skip
+    return session
+
+
+CHANGE_KINDS = {"cancelled": "groups.session_cancelled", "moved": "groups.session_moved"}
+
+
+def _tell_about_change(*, by: Acting, session: Session, change: str) -> int:
+    """Tell whoever asked to be told that a session is cancelled or moved, each once: the
+    group's members who agreed to be texted (the generic text: the organisation and the time
+    only, no health details, not even the group's name; two members sharing a phone get one
+    text) and its facilitators by email. Queued in the caller's transaction; the worker sends
+    them. Returns how many messages were queued."""
+    organisation = session.organisation
+    group = session.group
+    when = timezone.localtime(session.starts_at)
+    said = f"{when:%A} {when.day} {when:%B at %H:%M}"
+    kind = CHANGE_KINDS[change]
+    phones: set[str] = set()
+    told = 0
+    members = (
+        group.members.filter(left_on__isnull=True)
+        .select_related("person")
+        .order_by("created_at", "pk")
+    )
+    for member in members:
+        person = member.person
+        if person.merged_into_id is not None or _normalised(person.phone) in phones:
+            continue
+        try:
+            with transaction.atomic():
+                person_text(
+                    by=by, person=person,
+                    template=f"people/messages/sms/session_{change}.jinja",
+                    context={"organisation": organisation.name, "when": said},
+                    kind=kind, about=session,
+                )  # fmt: skip
+        except (NotToBeTexted, BadRecipient):
+            continue  # not agreed, or no number a text can go to: nothing is sent
+        phones.add(_normalised(person.phone))
+        told += 1
+    emails = {
+        f.user.email.strip().lower(): f.user.email
+        for f in group.facilitators.select_related("user").order_by("pk")
+        if f.user.is_active and f.user.email.strip()
+    }
+    for email in emails.values():
+        notification_send(
+            by=by, to=email, kind=kind, template=f"groups/messages/session_{change}.jinja",
+            context={"group": group.name, "when": said, "venue": session.venue.name,
+                     "organisation": organisation.name},
+            about=session,
+        )  # fmt: skip
+        told += 1
+    return told
 
 
 @dataclass(frozen=True)
@@ -439,6 +595,7 @@ def attendance_record(
         to_state=SessionStatus.HELD,
         note=f"{count.total} came",
     )
+    _facilitators_hours(by=by, session=session)
     audit_record(
         by=by,
         action=audit_actions.ATTENDANCE_RECORDED,
@@ -453,6 +610,31 @@ def attendance_record(
     return count
 
 
+def _facilitators_hours(*, by: Acting, session: Session) -> int:
+    """Each facilitator of the group who volunteers (a volunteer record linked to their
+    account) has the session's length in the volunteer hours ledger, once: the ledger counts a
+    source once (volunteers, ADR-032), so taking attendance again changes nothing."""
+    group = session.group
+    users = [f.user_id for f in group.facilitators.all()]
+    if not users:
+        return 0
+    minutes = max(
+        1, min(24 * 60, round((session.ends_at - session.starts_at).total_seconds() / 60))
+    )
+    volunteers = list(
+        Volunteer.objects.filter(organisation_id=session.organisation_id, user_id__in=users)
+        .select_related("organisation")
+        .order_by("pk")
+    )
+    for volunteer in volunteers:
+        hours_record(
+            by=by, volunteer=volunteer, source=HoursSource.GROUP_SESSION,
+            source_ref=str(session.pk), worked_on=timezone.localdate(session.starts_at),
+            minutes=minutes, description=f"Facilitating {group.name}"[:200],
+        )  # fmt: skip
+    return len(volunteers)
+
+
 REMINDER_KIND = "groups.session_reminder"
 
 
@@ -464,11 +646,12 @@ def session_reminders_send(*, by: Acting, session: Session) -> int:
     if session.status != SessionStatus.SCHEDULED:
         return 0
     organisation = session.organisation
-    already = set(
-        organisation.notifications.filter(
-            kind=REMINDER_KIND, target_id=str(session.pk)
-        ).values_list("recipient", flat=True)
-    )
+    reminded = organisation.notifications.filter(kind=REMINDER_KIND, target_id=str(session.pk))
+    if session.moved:
+        # A reminder of where it was before it moved does not count: remind of the new time.
+        last_move = session.history.order_by("-occurred_at").values_list("occurred_at", flat=True)
+        reminded = reminded.filter(created_at__gt=last_move[:1])
+    already = set(reminded.values_list("recipient", flat=True))
     when = timezone.localtime(session.starts_at)
     sent = 0
     members = (
@@ -497,6 +680,8 @@ def session_reminders_send(*, by: Acting, session: Session) -> int:
 
 
 def _normalised(phone: str) -> str:
+    if not phone.strip():
+        return ""
     try:
         return recipient_for(Notification.Channel.SMS, phone)
     except BadRecipient:

@@ -35,6 +35,7 @@ urlpatterns = [
     path("venues/new/", views.venue_create, name="venue_create"),
     path("venues/<uuid:venue_id>/", views.venue_edit, name="venue_edit"),
     path("sessions/<uuid:session_id>/cancel/", views.session_cancel, name="session_cancel"),
+    path("sessions/<uuid:session_id>/move/", views.session_move, name="session_move"),
     path("sessions/<uuid:session_id>/attendance/", views.attendance, name="attendance"),
     path("sessions/<uuid:session_id>/call-in/", views.call_in, name="call_in"),
 ]

@@ -23,6 +23,7 @@ from kindred.groups.forms import (
     CrisisCallForm,
     GroupForm,
     LeaveForm,
+    MoveForm,
     PromptForm,
     RegularForm,
     VenueForm,
@@ -224,6 +225,27 @@ def session_cancel(request: OrganisationRequest, session_id: uuid.UUID) -> HttpR
             messages.success(request, "The session is cancelled")
             return redirect("groups:detail", group_id=session.group_id)
     return render(request, "groups/cancel.jinja", {"session": session, "form": form})
+
+
+@permission("groups.move_session")
+def session_move(request: OrganisationRequest, session_id: uuid.UUID) -> HttpResponse:
+    session = _session_or_404(request, session_id)
+    venues = list(selectors.venues_of(organisation=request.organisation))
+    form = MoveForm(request.POST or None, venues=venues, initial=MoveForm.initial_for(session))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_move(
+                by=Acting.from_request(request), session=session, expected=data["expected"],
+                seen_starts_at=data["seen"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+                venue=form.venues[data["venue"]], reason=data["reason"],
+            )  # fmt: skip
+        except DomainError as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, "The session is moved, and whoever asked to be told is told")
+            return redirect("groups:detail", group_id=session.group_id)
+    return render(request, "groups/move.jinja", {"session": session, "form": form})
 
 
 @permission("groups.take_attendance")

@@ -30,6 +30,7 @@ ROUTES = {
     "groups:venue_create": SETS_UP,
     "groups:venue_edit": SETS_UP,
     "groups:session_cancel": SETS_UP,
+    "groups:session_move": SETS_UP,
     "groups:attendance": RUNS,
     "groups:call_in": RUNS,
 }

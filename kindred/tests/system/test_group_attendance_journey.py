@@ -147,3 +147,22 @@ def test_attendance_works_without_javascript(browser, live_server, knitting, pas
         expect(page.get_by_text("Attendance saved: 3 came")).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_coordinator_moves_a_session(page, knitting, password):
+    sign_in(page, "cora@example.com", password)
+    page.goto(f"/groups/{knitting.pk}/")
+    page.get_by_role("link", name=re.compile(r"^Move")).nth(1).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Move the session")
+    assert_accessible(page)
+    page.get_by_label("End time").fill("09:00")
+    page.get_by_label("Why is it moved?").fill("The hall is booked")
+    page.get_by_role("button", name="Move the session").click()
+    expect(page.get_by_text("The end time must be after the start time").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Start time").fill("13:00")
+    page.get_by_label("End time").fill("15:00")
+    page.get_by_role("button", name="Move the session").click()
+    expect(page.get_by_text("The session is moved")).to_be_visible()
+    expect(page.get_by_text("The hall is booked")).to_be_visible()
+    assert_accessible(page)
