@@ -39,6 +39,9 @@ def group_calendar(
         event.add("uid", session_uid(session))
         event.add("dtstamp", now)
         event.add("last-modified", session.updated_at)
+        # A moved or cancelled session is a revised event (RFC 5545 3.8.7.4): calendars that
+        # already hold it take the change because its sequence number went up.
+        event.add("sequence", session.revisions)
         event.add("dtstart", session.starts_at.astimezone(LONDON))
         event.add("dtend", session.ends_at.astimezone(LONDON))
         event.add("summary", group.name)

@@ -13,7 +13,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, F, FloatField, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -107,6 +107,9 @@ def upcoming_sessions(
     ).order_by("group_id", "starts_at", "pk")
     if until is not None:
         sessions = sessions.filter(starts_at__lt=until)
+    # Each move or cancellation is a revision of the session (the calendar feed's SEQUENCE).
+    revised = Q(history__to_state__in=[SessionStatus.SCHEDULED, SessionStatus.CANCELLED])
+    sessions = sessions.annotate(revisions=Count("history", filter=revised))
     for session in sessions.select_related("venue"):
         found[session.group_id].append(session)
     return found

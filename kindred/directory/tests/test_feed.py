@@ -9,7 +9,8 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from kindred.groups import schedule
+from kindred.core.services import Acting
+from kindred.groups import schedule, services
 from kindred.groups.models import Session
 from kindred.groups.tests.factories import make_group
 
@@ -89,3 +90,21 @@ def test_moved_sessions_keep_their_uid_and_cancelled_ones_say_so(client, organis
     # Why it was cancelled is not published (it may be about someone).
     assert "unwell" not in cancelled.to_ical().decode()
     assert str(found[f"{first.pk}@directory.kindred"]["STATUS"]) == "CONFIRMED"
+    # A cancellation is a revision: calendars holding the event take it (RFC 5545 SEQUENCE).
+    assert cancelled["SEQUENCE"] == 1 and found[f"{first.pk}@directory.kindred"]["SEQUENCE"] == 0
+
+
+def test_each_move_raises_the_sessions_sequence(client, organisation):
+    group = make_group(organisation)
+    session = group.sessions.order_by("starts_at")[1]
+    by = Acting.system("test", organisation=organisation)
+    for days in (1, 2):
+        start = session.starts_at + dt.timedelta(days=days)
+        session = services.session_move(
+            by=by, session=session, expected=session.status, starts_at=start,
+            ends_at=start + dt.timedelta(hours=2), reason="The hall is booked",
+        )  # fmt: skip
+    moved = {str(e["UID"]): e for e in events(feed(client, group))}[
+        f"{session.pk}@directory.kindred"
+    ]
+    assert moved["SEQUENCE"] == 2 and moved.decoded("DTSTART") == session.starts_at
