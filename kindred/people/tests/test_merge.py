@@ -14,6 +14,8 @@ from kindred.accounts.models import Role
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
 from kindred.core.transitions import ChangedSinceYouLooked
+from kindred.crisis.models.requests import SupportRequest
+from kindred.crisis.services import support_request_receive
 from kindred.matching.models import Conflict
 from kindred.matching.tests.factories import ConflictFactory
 from kindred.people import merging, selectors, services
@@ -69,6 +71,7 @@ def test_every_app_that_keeps_changeable_records_about_someone_registered_a_move
         "safeguarding",
         "relationships",
         "wellbeing",
+        "crisis_requests",
         "matching",
         "volunteers",
     ]
@@ -105,6 +108,12 @@ def test_changeable_records_move_to_the_survivor_and_append_only_ones_stay(by, o
     conflict = ConflictFactory(person=merged, volunteer__organisation=organisation)
     services.consent_record(by=by, person=merged, kind=ConsentKind.CONTACT, given=True)
     safeguarding_concern = raise_concern(organisation, person=merged)
+    support_request = support_request_receive(
+        organisation, name="Edna", email="edna@example.com", message="Cannot sleep", channel="web"
+    )
+    SupportRequest.objects.filter(pk=support_request.pk).update(
+        person=merged
+    )  # linked by a supporter
 
     done = merge(by, survivor, merged)
 
@@ -113,6 +122,7 @@ def test_changeable_records_move_to_the_survivor_and_append_only_ones_stay(by, o
         "safeguarding": 1,
         "relationships": 1,
         "wellbeing": 2,
+        "crisis_requests": 1,
         "matching": 1,
         "volunteers": 1,
     }
@@ -124,6 +134,7 @@ def test_changeable_records_move_to_the_survivor_and_append_only_ones_stay(by, o
         volunteer,
         conflict,
         safeguarding_concern,
+        support_request,
     ):
         record.refresh_from_db()
         assert record.person_id == survivor.pk, type(record).__name__

@@ -200,12 +200,12 @@ def test_volunteers_never_see_other_volunteers_checks(
     DbsCheckFactory(volunteer=other, certificate_last_digits="4321", level="enhanced_barred")
     TrainingRecordFactory(
         volunteer=other,
-        course=CourseFactory(organisation=organisation, kind="crisis_line", name="Crisis line"),
+        course=CourseFactory(organisation=organisation, kind="crisis_line", name="Night listening"),
     )
     client = sign_in(volunteer_user, organisation)
     for name in ("me", "my_checks", "my_hours", "my_supervision", "my_availability"):
         page = client.get(reverse(f"volunteers:{name}")).content.decode()
-        assert "Bartholomew" not in page and "4321" not in page and "Crisis line" not in page
+        assert "Bartholomew" not in page and "4321" not in page and "Night listening" not in page
     detail = reverse("volunteers:detail", kwargs={"volunteer_id": other.pk})
     assert client.get(detail).status_code == 403
 
