@@ -47,7 +47,7 @@ typecheck: install
 	$(BIN)/mypy kindred
 
 pytest: install chromium
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -q
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -q $(PYTEST_ARGS)
 
 # `make bench`: pages at scale on PostgreSQL under load (benchmarks/pages.py; README "Performance").
 # BENCH_SIZE=small for a quick run; results in benchmarks/results/.
