@@ -25,6 +25,7 @@ from kindred.outcomes import analysis, economics, suppression
 from kindred.outcomes.models import Collection as CollectionModel
 from kindred.outcomes.models import (
     CollectionStatus,
+    CostItem,
     HealthcareUse,
     Response,
     ServiceCost,
@@ -246,6 +247,7 @@ def build(*, organisations: Sequence[Organisation], quarter: Quarter, scope: str
         *_outcomes(ids, quarter),
         _healthcare(ids, quarter),
         _costs(orgs, quarter),
+        _unit_costs_used(ids),
     ]
     return Report(
         title=f"Peer support report: {scope}, {quarter.label}",
@@ -728,6 +730,28 @@ def _costs(orgs: list[Organisation], quarter: Quarter) -> Table:
         columns=["Figure", "Value"],
         rows=rows,
         notes=["Read these figures with the caveats at the end of the report."],
+    )
+
+
+def _unit_costs_used(ids: list[uuid.UUID]) -> Table:
+    """The unit costs that priced the healthcare use above, each with its year and source, so a
+    reader can check them (a default Kindred could not check says so in its source)."""
+    used = _unit_costs(ids)
+    rows = [
+        [str(CostItem(kind).label), f"£{used[kind].value:,.2f}", used[kind].year, used[kind].source]
+        for kind in economics.UNIT_COST_KINDS
+        if kind in used
+    ]
+    return Table(
+        key="unit_costs",
+        title="Unit costs used",
+        definition=(
+            "What one unit of each kind of healthcare was priced at: the organisations' own unit "
+            "costs (their mean where they differ), else Kindred's published default, each with "
+            "its price year and source."
+        ),
+        columns=["Cost of", "Value", "Price year", "Source"],
+        rows=rows,
     )
 
 

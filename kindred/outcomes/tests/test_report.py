@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -17,8 +18,8 @@ from django.utils import timezone
 from kindred.accounts.models import Role
 from kindred.accounts.tests.factories import OrganisationFactory
 from kindred.core.services import Acting
-from kindred.outcomes import measures, services
-from kindred.outcomes.models import TimePoint
+from kindred.outcomes import economics, measures, services
+from kindred.outcomes.models import TimePoint, UnitCost
 from kindred.outcomes.report import Quarter, build
 from kindred.outcomes.tests.factories import scheduled
 from kindred.referrals.models import Source, Status
@@ -206,3 +207,17 @@ def test_the_reports_queries_do_not_grow_with_the_data(organisation):
         _pairs(other, 2, before=3, after=4)
     large = _queries_for_report([organisation, *others])
     assert large == small
+
+
+def test_the_report_names_each_unit_cost_it_used_with_its_year_and_source(hand_checked):
+    UnitCost.objects.create(
+        organisation=hand_checked, item="gp_appointment", value=Decimal("42.00"), year="2024/25",
+        source="Our practice's own costing",
+    )  # fmt: skip
+    report = build(organisations=[hand_checked], quarter=Q3, scope="network")
+    used = {row[0]: row[1:] for row in report.table("unit_costs").rows}
+    assert used["GP appointment"] == ["£42.00", "2024/25", "Our practice's own costing"]
+    # Where the organisation set none, Kindred's default, whose source says if it was checked.
+    default = economics.DEFAULT_UNIT_COSTS
+    bed_day = next(c for c in default if c.kind == "bed_day")
+    assert used["Hospital bed day"] == [f"£{bed_day.value:,.2f}", bed_day.year, bed_day.source]
