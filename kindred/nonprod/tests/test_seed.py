@@ -171,6 +171,7 @@ def test_the_demo_lists_its_public_pages_and_they_open_without_signing_in(db, cl
         if word.startswith("http://127.0.0.1:8000/") and "/fhir/" not in word
     ]
     assert len(public) >= 3 and any("/network/" in address for address in public)
+    assert any("/crisis/ask/" in a for a in public) and any("/directory/" in a for a in public)
     for address in public:
         assert client.get(address.removeprefix("http://127.0.0.1:8000")).status_code == 200
     # The sign-ins come after the public pages: the last thing printed before the address

@@ -10,6 +10,7 @@ from django.urls import reverse
 from kindred.nonprod.constants import DEMO_PASSWORD
 from kindred.nonprod.demo import NETWORK, ORGANISATIONS, sign_ins
 from kindred.nonprod.demo_referrals import demo_token_line
+from kindred.nonprod.demo_rota import LAMBETH
 
 
 class Command(BaseCommand):
@@ -32,6 +33,10 @@ class Command(BaseCommand):
             )
         front_door = reverse("referrals:network_self_refer", kwargs={"network_slug": NETWORK[0]})
         self.stdout.write(f"  {NETWORK[1]}, its front door: {base}{front_door}")
+        ask = reverse("crisis:ask", kwargs={"organisation_slug": LAMBETH})
+        self.stdout.write(f"  The crisis line, ask for support tonight: {base}{ask}")
+        self.stdout.write(f"  The directory of groups: {base}{reverse('directory:search')}")
+        self.stdout.write(f"  The Open Referral UK API: {base}{reverse('openreferral:index')}")
         self.stdout.write(f"\nDemo sign-ins (every password is {DEMO_PASSWORD}):\n")
         for role, email, organisation in sign_ins():
             self.stdout.write(f"  {role:<30} {email:<45} {organisation}")
