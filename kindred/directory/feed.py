@@ -41,7 +41,7 @@ def group_calendar(
         event.add("last-modified", session.updated_at)
         # A moved or cancelled session is a revised event (RFC 5545 3.8.7.4): calendars that
         # already hold it take the change because its sequence number went up.
-        event.add("sequence", session.revisions)
+        event.add("sequence", getattr(session, "revisions", 0))  # annotated by published.py
         event.add("dtstart", session.starts_at.astimezone(LONDON))
         event.add("dtend", session.ends_at.astimezone(LONDON))
         event.add("summary", group.name)
