@@ -5,16 +5,14 @@ not two. Needs PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from kindred.accounts.models import Role
 from kindred.core.services import Acting
-from kindred.core.transitions import DomainError
+from kindred.core.tests.concurrency import at_once
 from kindred.crisis import rota_services
 from kindred.crisis.models.rota import ShiftSwap
 from kindred.crisis.tests.factories import ShiftFactory, assign, crisis_supporter, local
@@ -23,28 +21,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def at_once(*actions: Callable[[], object]) -> tuple[list[object], list[str]]:
-    start = threading.Barrier(len(actions))
-    won: list[object] = []
-    refused: list[str] = []
-
-    def run(action: Callable[[], object]) -> None:
-        try:
-            start.wait()
-            won.append(action())
-        except DomainError as told:
-            refused.append(str(told))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return won, refused
 
 
 def test_the_first_to_take_an_offered_shift_wins(organisation, make_user, coordinator):

@@ -4,15 +4,12 @@ concern: the first stands. Needs PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from kindred.accounts.models import Role
 from kindred.core.services import Acting
-from kindred.core.transitions import DomainError
+from kindred.core.tests.concurrency import at_once
 from kindred.relationships import services
 from kindred.relationships.models import Status
 from kindred.relationships.tests.factories import RelationshipFactory, concern_on
@@ -23,28 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def at_once(*actions: Callable[[], object]) -> tuple[list[object], list[str]]:
-    start = threading.Barrier(len(actions))
-    won: list[object] = []
-    refused: list[str] = []
-
-    def run(action: Callable[[], object]) -> None:
-        try:
-            start.wait()
-            won.append(action())
-        except DomainError as told:  # ChangedSinceYouLooked, most likely
-            refused.append(str(told))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return won, refused
 
 
 def test_pausing_and_ending_at_once_one_wins_and_the_other_is_told(organisation, make_user):

@@ -5,16 +5,14 @@ recorded twice. Needs PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from kindred.accounts.models import Invitation, Role
 from kindred.core.services import Acting
-from kindred.core.transitions import DomainError
+from kindred.core.tests.concurrency import at_once
 from kindred.volunteers.models import Stage, TrainingRecord
 from kindred.volunteers.services import checks, profile, recruitment, references
 from kindred.volunteers.tests.factories import CourseFactory, VolunteerFactory
@@ -25,28 +23,6 @@ pytestmark = [
 ]
 
 TODAY = timezone.localdate()
-
-
-def at_once(*actions: Callable[[], object]) -> tuple[list[object], list[str]]:
-    start = threading.Barrier(len(actions))
-    won: list[object] = []
-    refused: list[str] = []
-
-    def run(action: Callable[[], object]) -> None:
-        try:
-            start.wait()
-            won.append(action())
-        except DomainError as told:
-            refused.append(str(told))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return won, refused
 
 
 def coordinators(organisation, make_user, *roles: Role) -> list[Acting]:
