@@ -14,16 +14,10 @@ from playwright.sync_api import expect
 from kindred.crisis import requests_services as services
 from kindred.crisis.models.requests import Status, SupportRequest
 from kindred.crisis.tests import requests_setup
-from kindred.tests.system import conftest as system
 from kindred.tests.system.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
-
-# The system journeys' fixtures (Chromium, a tab that fails on any script error or CSP
-# violation), used here beside the crisis line's other tests.
-browser = system.browser
-page = system.page
 
 
 def test_a_request_nobody_takes_reaches_the_professional_who_acknowledges_it(
