@@ -219,7 +219,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from kindred.crisis.requests_tasks import schedule_sweep  # loads once settings are read
 
     schedule_sweep()  # the crisis line's sweep for overdue steps (ADR-118): one waiting
-    manage("db_worker", interval=args.interval)
+    manage("tasks_worker", interval=args.interval, verbosity=0 if args.quiet else 1)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -245,7 +245,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     # Each in its own process group, so that Ctrl+C reaches only this process, which then asks
     # each of them once to stop (a second signal would stop the worker mid-task).
     worker = subprocess.Popen(
-        [sys.executable, "-m", "kindred.cli", "worker"], env=env, process_group=0
+        [sys.executable, "-m", "kindred.cli", "worker", "--quiet"], env=env, process_group=0
     )
     server = subprocess.Popen(  # noqa: S603
         _gunicorn(args.host, args.port, args.workers), env=env, process_group=0
@@ -427,6 +427,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker.add_argument(
         "--interval", type=float, default=1, help="seconds between looks for due tasks (default 1)"
+    )
+    worker.add_argument(
+        "--quiet", action="store_true", help="log only warnings and errors, not a line per task"
     )
     add(
         "check",

@@ -61,6 +61,31 @@ def next_run(after: dt.datetime, at: dt.time = DAILY_AT) -> dt.datetime:
     return candidate
 
 
+#: Days the worker's finished task rows are kept, for anyone looking into what it did; failed ones
+#: are kept longer. The crisis line's sweep alone finishes about 1,440 tasks a day (ADR-118).
+KEEP_FINISHED_TASKS_DAYS = 14
+KEEP_FAILED_TASKS_DAYS = 90
+
+
+@daily_job
+def finished_tasks_pruned() -> None:
+    """Delete finished task rows older than KEEP_FINISHED_TASKS_DAYS (failed: KEEP_FAILED_TASKS_
+    DAYS) with django-tasks-db's own command, so the queue's table stays the size of a few weeks."""
+    from django.core.management import call_command
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return  # the test suite's immediate backend keeps no rows
+    call_command(
+        "prune_db_task_results",
+        queue_name="*",
+        min_age_days=KEEP_FINISHED_TASKS_DAYS,
+        failed_min_age_days=KEEP_FAILED_TASKS_DAYS,
+        verbosity=0,
+    )
+
+
 @task()
 def daily_jobs_due(due: str) -> dict[str, str]:
     """The daily run that was due at `due` (ISO time): every job, then the next day's run."""

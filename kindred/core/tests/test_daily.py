@@ -1,4 +1,7 @@
 import datetime as dt
+import logging
+
+import pytest
 
 from kindred.core import daily
 from kindred.core.daily import LONDON, next_run
@@ -79,3 +82,52 @@ def test_the_daily_run_is_a_durable_task_with_exactly_one_waiting(db, settings, 
         assert ran == ["reminders", "reminders"]
         [waiting] = _waiting()
         assert waiting.run_after == dt.datetime(2026, 1, 9, 7, 0, tzinfo=LONDON)
+
+
+def test_finished_tasks_are_pruned_after_two_weeks_and_failed_ones_after_ninety_days(db, settings):
+    import time_machine
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now = dt.datetime(2026, 6, 1, 12, 0, tzinfo=LONDON)
+    rows = {}
+    for name, status, days in [
+        ("done, 15 days", "SUCCESSFUL", 15),
+        ("done, 13 days", "SUCCESSFUL", 13),
+        ("failed, 91 days", "FAILED", 91),
+        ("failed, 30 days", "FAILED", 30),
+        ("waiting", "READY", None),
+    ]:
+        result = daily.daily_jobs_due.enqueue(name)
+        finished = None if days is None else now - dt.timedelta(days=days)
+        DBTaskResult.objects.filter(id=result.id).update(status=status, finished_at=finished)
+        rows[name] = result.id
+    with time_machine.travel(now, tick=False):
+        daily.finished_tasks_pruned()
+    kept = {str(id_) for id_ in DBTaskResult.objects.values_list("id", flat=True)}
+    assert {name for name, id_ in rows.items() if id_ in kept} == {
+        "done, 13 days",
+        "failed, 30 days",
+        "waiting",
+    }
+
+
+def test_pruning_is_a_daily_job():
+    assert "kindred.core.daily.finished_tasks_pruned" in daily.jobs()
+
+
+@pytest.mark.parametrize(("verbosity", "level"), [(0, logging.WARNING), (1, logging.INFO)])
+def test_the_quiet_worker_still_logs_warnings_and_errors(verbosity, level):
+    from django_tasks_db.compat import TASKS_LOGGER
+
+    from kindred.core.management.commands.tasks_worker import Command
+
+    loggers = [logging.getLogger(TASKS_LOGGER), logging.getLogger("django_tasks_db")]
+    before = [(each.level, list(each.handlers)) for each in loggers]
+    try:
+        Command().configure_logging(verbosity)
+        assert [each.level for each in loggers] == [level, level]
+    finally:
+        for each, (was, handlers) in zip(loggers, before, strict=True):
+            each.setLevel(was)
+            each.handlers[:] = handlers
