@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from kindred.accounts.models import Membership, Organisation, Role, User
 from kindred.core.selectors import AuditSearch
+from kindred.nhsuk_forms.dates import DateField
 
 
 class SignInForm(forms.Form):
@@ -197,18 +198,8 @@ class AuditSearchForm(forms.Form):
             "invalid": "Record ID must be an ID like 0b5e6a1c-3f0e-4c8e-9a43-2c1d5b7e9f10"
         },
     )
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "From must be a real date"},
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "To must be a real date"},
-    )
+    date_from = DateField(label="From", required=False)
+    date_to = DateField(label="To", required=False)
 
     def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

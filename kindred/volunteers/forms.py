@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kindred.accounts.models import Organisation, User
 from kindred.core.presenters import local_date
+from kindred.nhsuk_forms.dates import DateField
 from kindred.nhsuk_forms.honeypot import HoneypotForm
 from kindred.people.forms import PostcodeField
 from kindred.people.models import Person
@@ -35,13 +36,13 @@ from kindred.volunteers.services.recruitment import TRANSITIONS
 OFF = {"autocomplete": "off"}
 
 
-def _date(label: str, required_message: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
+def _date(label: str, required_message: str, *, required: bool = True) -> DateField:
+    """Typed in the NHS.UK date input's three boxes (day, month, year)."""
+    return DateField(
         label=label,
         required=required,
         help_text="For example, 27 3 2025",
-        widget=forms.DateInput(attrs={"type": "date", **OFF}),
-        error_messages={"required": required_message, "invalid": f"{label} must be a real date"},
+        error_messages={"required": required_message},
     )
 
 

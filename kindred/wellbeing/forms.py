@@ -11,6 +11,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from kindred.nhsuk_forms.dates import DateField
 from kindred.relationships.models import Relationship
 from kindred.wellbeing.models import (
     GOAL_MAX,
@@ -32,12 +33,12 @@ _OUT_OF_DATE = "This page was out of date. Open the plan again and make your cha
 STALE = {"required": _OUT_OF_DATE, "invalid": _OUT_OF_DATE, "min_value": _OUT_OF_DATE}
 
 
-def _date(label: str, required_message: str) -> forms.DateField:
-    return forms.DateField(
+def _date(label: str, required_message: str) -> DateField:
+    """Typed in the NHS.UK date input's three boxes (day, month, year)."""
+    return DateField(
         label=label,
         help_text="For example, 27 3 2026",
-        widget=forms.DateInput(attrs={"type": "date", **OFF}),
-        error_messages={"required": required_message, "invalid": f"{label} must be a real date"},
+        error_messages={"required": required_message},
     )
 
 

@@ -235,9 +235,7 @@ def test_a_coordinator_records_references_and_the_dbs_check_before_moving_a_recr
     page.get_by_role("link", name="Record a DBS check").click()
     page.get_by_label("Enhanced", exact=True).check()
     page.get_by_label("Certificate number").fill("0012 3456 7890")
-    page.get_by_label("Date of issue").fill(
-        (timezone.localdate() - dt.timedelta(days=3)).isoformat()
-    )
+    _type_date(page, timezone.localdate() - dt.timedelta(days=3))
     page.get_by_role("button", name="Save the DBS check").click()
     expect(page.get_by_text("ending 7890")).to_be_visible()
     page.get_by_role("link", name="Move them on").click()
@@ -275,7 +273,7 @@ def test_a_coordinator_records_a_course_for_a_group_and_invites_a_volunteer_to_s
     page.get_by_role("button", name="Record the training").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose who attended")
     assert_accessible(page)
-    page.get_by_label("Date of the course").fill(timezone.localdate().isoformat())
+    _type_date(page, timezone.localdate())
     page.get_by_label("Gwen Tait").check()
     page.get_by_label("Hal Tait").check()
     page.get_by_role("button", name="Record the training").click()
@@ -351,3 +349,10 @@ def test_a_coordinator_links_a_volunteer_to_their_support_record_by_searching(
     expect(page.get_by_text("Their volunteer and support records are linked")).to_be_visible()
     recruit.refresh_from_db()
     assert recruit.person == gwen
+
+
+def _type_date(page, date: dt.date) -> None:
+    """Type a date into the page's one NHS.UK date input (day, month and year boxes)."""
+    page.get_by_label("Day").fill(str(date.day))
+    page.get_by_label("Month").fill(str(date.month))
+    page.get_by_label("Year").fill(str(date.year))
