@@ -149,8 +149,16 @@ def cmd_organisation(args: argparse.Namespace) -> None:
         options += ["--network", args.network] if args.network else []
         manage("organisation", "create", args.slug, *options)
     else:
+        if args.offers is not None and args.postcode is None:
+            raise SystemExit("kindred organisation update: --offers needs --postcode")
         options = [*(["--name", args.name] if args.name is not None else []), *_nhs_options(args)]
-        manage("organisation", "update", args.slug, *options)
+        if options or args.postcode is None:
+            manage("organisation", "update", args.slug, *options)
+        if args.postcode is not None:
+            # Where it is based and what it offers belong to referrals' front door (ADR-092).
+            offers = ["--offers", args.offers] if args.offers is not None else []
+            manage("organisation_place", "--organisation", args.slug, "--postcode", args.postcode,
+                   *offers)  # fmt: skip
 
 
 def _collect_static() -> None:
@@ -305,19 +313,6 @@ def cmd_token(args: argparse.Namespace) -> None:
     for scope in args.scope or []:
         options += ["--scope", scope]
     manage("api_token", args.action, *options)
-
-
-def cmd_place(args: argparse.Namespace) -> None:
-    check_database()
-    manage(
-        "organisation_place",
-        "--organisation",
-        args.organisation,
-        "--postcode",
-        args.postcode,
-        "--offers",
-        args.offers,
-    )
 
 
 def cmd_reminders(args: argparse.Namespace) -> None:
@@ -559,13 +554,19 @@ def build_parser() -> argparse.ArgumentParser:
     nhs_options(organisation_create)
     organisation_update = organisation_commands.add_parser(
         "update",
-        help="rename an organisation or say whether it is an NHS body",
+        help="rename an organisation, say whether it is an NHS body, or where it is based",
         description="Change an organisation's name (--name) or whether it is an NHS body "
-        "(--nhs, --not-nhs). Audited in its own log.",
+        "(--nhs, --not-nhs), or say where it is based (--postcode) and the support it offers "
+        "(--offers), which a network admin uses to route referrals sent to the network's front "
+        "door. Audited in its own log.",
     )
     organisation_update.add_argument("slug", metavar="SLUG")
     organisation_update.add_argument("--name", help="its new name")
     nhs_options(organisation_update)
+    organisation_update.add_argument("--postcode", help='its base, e.g. "LS8 2AP"')
+    organisation_update.add_argument(
+        "--offers", help="with --postcode: befriending,group,one_to_one,crisis (comma-separated)"
+    )
     token = add(
         "token",
         cmd_token,
@@ -588,17 +589,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="what it may do (repeatable): referrals:write, support-requests:write, "
         "support-requests:read; an organisation's token without --scope may do all of them, "
         "a GP practice's or a network's only referrals:write",
-    )
-    place = add(
-        "place",
-        cmd_place,
-        "say where an organisation is based and the support it offers, for routing referrals "
-        "sent to its network's front door",
-    )
-    place.add_argument("--organisation", required=True, help="organisation slug")
-    place.add_argument("--postcode", required=True, help='its base, e.g. "LS8 2AP"')
-    place.add_argument(
-        "--offers", default="", help="e.g. befriending,group,one_to_one,crisis (comma-separated)"
     )
     add(
         "reminders",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from kindred.accounts.models import Role
 from kindred.accounts.reach import operator
 from kindred.accounts.tests.factories import NetworkFactory, OrganisationFactory
-from kindred.cli import build_parser
+from kindred.cli import main
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
 from kindred.core.transitions import ChangedSinceYouLooked, IllegalTransition
@@ -643,11 +643,16 @@ def test_an_unknown_network_or_one_with_nobody_active_is_not_found(client, organ
 # --- the operator's command ----------------------------------------------------------------------
 
 
-def test_kindred_place_says_where_an_organisation_is_and_what_it_offers(organisation, capsys):
-    args = build_parser().parse_args(
-        ["place", "--organisation", "crafty-needles", "--postcode", "SK1 3XE", "--offers", "group"]
-    )
-    assert (args.organisation, args.postcode, args.offers) == ("crafty-needles", "SK1 3XE", "group")
+def test_kindred_organisation_update_says_where_an_organisation_is_and_what_it_offers(
+    organisation, capsys
+):
+    assert main(["organisation", "update", organisation.slug, "--postcode", "SK1 3XE",
+                 "--offers", "group"]) == 0  # fmt: skip
+    organisation.refresh_from_db()
+    assert (organisation.base_postcode, organisation.support_offered) == ("SK1 3XE", ["group"])
+    assert organisation.name == "Crafty Needles"  # nothing else changed
+    with pytest.raises(SystemExit, match="--offers needs --postcode"):
+        main(["organisation", "update", organisation.slug, "--offers", "group"])
     call_command(
         "organisation_place",
         "--organisation",

@@ -1,5 +1,5 @@
 """Say where an organisation is based and the support it offers, as the operator:
-`kindred place --organisation SLUG --postcode "LS8 2AP" --offers befriending,group`. A network
+`kindred organisation update SLUG --postcode "LS8 2AP" --offers befriending,group`. A network
 admin uses both to choose where a referral sent to the network's front door goes (ADR-092)."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         offers = [kind.strip() for kind in options["offers"].split(",") if kind.strip()]
         try:
             placed = organisation_place_locate(
-                by=operator("kindred place"),
+                by=operator("kindred organisation update"),
                 organisation=organisation,
                 postcode=options["postcode"],
                 support_offered=offers,
