@@ -224,7 +224,10 @@ def _already_there(organisation: Organisation) -> str:
 
 def _tell_coordinators(*, by: Acting, referral: Referral, network: Network) -> None:
     """The usual notice of a new referral, to each of the organisation's coordinators. It names
-    nobody: they see who on the referral's page, once signed in."""
+    nobody: they see who on the referral's page, once signed in. An urgent one has had its own
+    notice from referral_receive already, at once: one notice each, not two."""
+    if referral.is_urgent:
+        return
     organisation = referral.organisation
     received = timezone.localdate(referral.received_at)
     for membership in contacts_with_role(organisation=organisation, roles=[Role.COORDINATOR]):

@@ -207,6 +207,21 @@ def test_routing_makes_the_organisations_referral_as_if_it_arrived_there(
     ]
 
 
+def test_an_urgent_referral_sent_on_gives_each_coordinator_one_notice_the_urgent_one(
+    organisation, leeds, by, make_user, outbox
+):
+    coordinator = make_user(Role.COORDINATOR, organisation=leeds, email="kath@maecare.example")
+    sent = network_referral(organisation.network, priority="urgent")
+
+    network_referral_route(
+        by=by, network_referral_id=sent.pk, expected="received", organisation_id=leeds.pk
+    )
+
+    [notice] = Notification.objects.all()
+    assert (notice.kind, notice.recipient) == ("referral.urgent", coordinator.email)
+    assert "marked urgent" in notice.body
+
+
 def test_the_organisations_page_says_it_came_through_the_front_door(
     organisation, leeds, by, make_user, sign_in
 ):
