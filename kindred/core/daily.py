@@ -15,9 +15,10 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import task
+
+from kindred.core.waiting import one_waiting
 
 logger = logging.getLogger(__name__)
 
@@ -103,21 +104,6 @@ def schedule_daily_jobs(*, now: dt.datetime | None = None, first_now: bool = Tru
     it, once. With none waiting at all (a new site), the first runs now if `first_now`, else at
     the next DAILY_AT. Two workers starting at once add one between them: the look and the add
     are one transaction under a lock (an advisory lock on PostgreSQL, SQLite's single writer)."""
-    from django_tasks import default_task_backend
-    from django_tasks_db.models import DBTaskResult
-    from django_tasks_db.utils import exclusive_transaction
-
-    if not default_task_backend.supports_defer:
-        return False  # the test suite's immediate backend: nothing waits
     now = now or timezone.now()
-    with exclusive_transaction():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DAILY_LOCK])
-        if DBTaskResult.objects.filter(
-            task_path=daily_jobs_due.module_path, status=TaskResultStatus.READY
-        ).exists():
-            return False
-        due = now if first_now else next_run(now)
-        daily_jobs_due.using(run_after=due).enqueue(due.isoformat())
-    return True
+    due = now if first_now else next_run(now)
+    return one_waiting(daily_jobs_due, lock=DAILY_LOCK, at=due, args=(due.isoformat(),))

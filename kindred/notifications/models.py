@@ -46,6 +46,12 @@ class Notification(BaseModel):
         indexes = [
             models.Index(fields=["organisation", "-created_at"], name="notification_org_idx"),
             models.Index(fields=["target_type", "target_id"], name="notification_target_idx"),
+            # The sweep for messages whose send was lost reads only those still waiting.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="queued"),
+                name="notification_queued_idx",
+            ),
         ]
 
     def __str__(self) -> str:

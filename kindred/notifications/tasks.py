@@ -7,6 +7,12 @@ the reason on the record). A backend that reads delivery status back (GOV.UK Not
 `check_delivery` task, again with `run_after`, until the message is delivered or has failed.
 A message that fails calls the failure hooks (kindred.notifications.hooks).
 
+A worker killed with SIGKILL leaves the task it was running marked "running" for good
+(django-tasks-db does not reclaim it, ADR-104), so a message's send could be lost. `sweep`
+runs every few minutes in the worker and queues `deliver` again for each message whose send is
+overdue by LATE_SECONDS. A second copy of `deliver` is harmless: it locks the message's row,
+sends only a message still waiting, and only once its next try is due.
+
 Nothing here logs a message's body or a link: the answers recorded are the service's own status
 and reason, with any link taken out.
 """
@@ -18,9 +24,11 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from kindred.core.waiting import one_waiting
 from kindred.notifications import links
 from kindred.notifications.backends import Message, Refused, Retry, backend
 from kindred.notifications.hooks import message_failed
@@ -34,6 +42,13 @@ RETRY_DELAYS = (30, 120, 600, 1800, 3600)
 #: STATUS_CHECKS readings have been made.
 STATUS_DELAYS = (10, 60, 300, 900, 3600)
 STATUS_CHECKS = 30
+#: A copy of `deliver` that runs this many seconds before the try it is for was due (its timer
+#: was set a moment before the last try was recorded, or by another worker's clock) still sends.
+EARLY_SECONDS = 5
+#: A message still waiting this many seconds after its next try was due has lost its send.
+LATE_SECONDS = 300
+#: The advisory lock that keeps one sweep waiting (kindred.core.waiting).
+SWEEP_LOCK = 7_231_103
 
 
 def _delays(name: str, default: tuple[int, ...]) -> tuple[float, ...]:
@@ -46,6 +61,19 @@ def _later(seconds: float) -> dt.datetime | None:
     if not default_task_backend.supports_defer:
         return None
     return timezone.now() + dt.timedelta(seconds=seconds)
+
+
+def send_due_at(notification: Notification, sends: list[DeliveryAttempt]) -> dt.datetime:
+    """When a waiting message's next try is due: at once when it was queued, else the retry's
+    wait after the last try (`sends`, oldest first)."""
+    if not sends:
+        return notification.created_at
+    delays = _delays("KINDRED_NOTIFICATIONS_RETRY_DELAYS", RETRY_DELAYS)
+    return sends[-1].at + dt.timedelta(seconds=delays[min(len(sends), len(delays)) - 1])
+
+
+def _sends(notification: Notification) -> list[DeliveryAttempt]:
+    return list(notification.attempts.filter(step=DeliveryAttempt.Step.SEND).order_by("at"))
 
 
 def _attempt(notification: Notification, step: str, outcome: str, answer: str) -> None:
@@ -67,6 +95,10 @@ def deliver(notification_id: str) -> str:
         notification = Notification.objects.select_for_update().get(pk=notification_id)
         if notification.status != Notification.Status.QUEUED:
             return notification.status  # sent already (or failed): never send twice
+        sends = _sends(notification)
+        early = dt.timedelta(seconds=EARLY_SECONDS)
+        if timezone.now() + early < send_due_at(notification, sends):
+            return notification.status  # a second copy (the sweep's): the retry's own is due later
         # Links are made now, for this message only: the stored body holds references (ADR-073).
         body, made = links.rendered(notification.body, recipient=notification.recipient)
         message = Message(
@@ -80,7 +112,7 @@ def deliver(notification_id: str) -> str:
             about=notification.about,
             links=tuple(made),
         )
-        tries = notification.attempts.filter(step=DeliveryAttempt.Step.SEND).count()
+        tries = len(sends)
         sender = backend()
         try:
             answer = sender.send(message)
@@ -159,3 +191,33 @@ def check_delivery(notification_id: str) -> str:
                 "Message %s: still not delivered after %s status checks", notification.pk, checks
             )
         return notification.status
+
+
+def sweep_seconds() -> float:
+    return float(getattr(settings, "KINDRED_NOTIFICATIONS_SWEEP_SECONDS", 300))
+
+
+@task()
+def sweep() -> int:
+    """Queue `deliver` again for every waiting message whose next try is LATE_SECONDS overdue,
+    after queueing the next sweep (so a sweep killed half way still has a successor). Returns how
+    many were queued again."""
+    now = timezone.now()
+    schedule_sweep(at=now + dt.timedelta(seconds=sweep_seconds()))
+    late = now - dt.timedelta(seconds=LATE_SECONDS)
+    sends = DeliveryAttempt.objects.filter(step=DeliveryAttempt.Step.SEND).order_by("at")
+    waiting = Notification.objects.filter(
+        status=Notification.Status.QUEUED, created_at__lte=late
+    ).prefetch_related(Prefetch("attempts", queryset=sends, to_attr="sends"))
+    lost = [str(n.pk) for n in waiting if send_due_at(n, n.sends) <= late]
+    for notification_id in lost:
+        deliver.enqueue(notification_id)
+    if lost:
+        logger.warning("%s messages had lost their send and were queued again", len(lost))
+    return len(lost)
+
+
+def schedule_sweep(*, at: dt.datetime | None = None) -> bool:
+    """Make sure one sweep is waiting (called by `kindred worker` as it starts, and by each
+    sweep). Returns whether one was added."""
+    return one_waiting(sweep, lock=SWEEP_LOCK, at=at or timezone.now())

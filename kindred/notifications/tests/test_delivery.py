@@ -278,3 +278,75 @@ def test_smtp_cannot_send_a_text_message(db_tasks, relay, coordinator, organisat
     message.refresh_from_db()
     assert message.status == Notification.Status.FAILED
     assert "email only" in message.error
+
+
+# A send lost with a worker killed by SIGKILL (its task stays "running" for good, ADR-104).
+
+
+def _lose_the_send(message):
+    """What a worker killed mid-task leaves: the message's task claimed, never finished."""
+    DBTaskResult.objects.filter(status="READY").update(status="RUNNING")
+
+
+def test_the_sweep_sends_again_a_message_whose_send_was_lost(
+    db_tasks, clock, notify, coordinator, organisation
+):
+    from kindred.notifications.tasks import LATE_SECONDS, sweep
+
+    message = send(coordinator, organisation)
+    _lose_the_send(message)
+    clock.shift(LATE_SECONDS - 1)
+    assert sweep.call() == 0  # not late yet: its worker may still be sending it
+    clock.shift(1)
+    assert sweep.call() == 1
+    run_due()
+    message.refresh_from_db()
+    assert message.status == Notification.Status.SENT and len(notify.sends()) == 1
+    clock.shift(LATE_SECONDS)
+    assert sweep.call() == 0  # sent: nothing more to do
+    assert len(notify.sends()) == 1
+
+
+def test_the_sweep_leaves_a_retry_that_is_still_to_come_and_a_second_copy_never_sends_early(
+    db_tasks, clock, notify, coordinator, organisation
+):
+    from kindred.notifications.tasks import deliver, sweep
+
+    notify.send_answers += [500]
+    message = send(coordinator, organisation)
+    run_due()  # 500: the retry waits 30 seconds
+    clock.shift(20)
+    assert sweep.call() == 0
+    deliver.call(str(message.pk))  # a stray copy, 10 seconds before the retry is due
+    assert len(notify.sends()) == 1
+    clock.shift(10)
+    run_due()  # the retry's own timer
+    message.refresh_from_db()
+    assert message.status == Notification.Status.SENT and len(notify.sends()) == 2
+
+
+def test_a_retry_whose_timer_was_lost_is_sent_by_the_sweep_once_it_is_late(
+    db_tasks, clock, notify, coordinator, organisation
+):
+    from kindred.notifications.tasks import LATE_SECONDS, sweep
+
+    notify.send_answers += [429]
+    message = send(coordinator, organisation)
+    run_due()
+    _lose_the_send(message)  # the retry's timer, claimed by a worker that was killed
+    clock.shift(30 + LATE_SECONDS)
+    assert sweep.call() == 1
+    run_due()
+    message.refresh_from_db()
+    assert message.status == Notification.Status.SENT
+    assert [a[:2] for a in attempts(message)] == [("send", "retry"), ("send", "sent")]
+
+
+def test_one_sweep_waits_at_a_time_and_each_queues_the_next(db_tasks, clock):
+    from kindred.notifications.tasks import schedule_sweep, sweep
+
+    assert schedule_sweep() is True
+    assert schedule_sweep() is False  # a second worker starting adds none
+    run_due()
+    [waiting] = DBTaskResult.objects.filter(task_path=sweep.module_path, status="READY")
+    assert (waiting.run_after - waiting.enqueued_at).total_seconds() == 300
