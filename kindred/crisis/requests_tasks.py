@@ -15,9 +15,10 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import task
+
+from kindred.core.waiting import one_waiting
 
 #: The advisory lock that makes queueing the next sweep one at a time on PostgreSQL.
 SWEEP_LOCK = 7_231_117
@@ -60,21 +61,5 @@ def sweep() -> int:
 
 def schedule_sweep(*, at: dt.datetime | None = None) -> bool:
     """Make sure one sweep is waiting (called by `kindred worker` as it starts and by each
-    sweep). Returns whether one was added. The look and the add are one transaction under an
-    advisory lock on PostgreSQL (SQLite's single writer elsewhere)."""
-    from django_tasks_db.models import DBTaskResult
-    from django_tasks_db.utils import exclusive_transaction
-
-    if not can_defer():
-        return False
-    at = at or timezone.now()
-    with exclusive_transaction():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
-        if DBTaskResult.objects.filter(
-            task_path=sweep.module_path, status=TaskResultStatus.READY
-        ).exists():
-            return False
-        sweep.using(run_after=at).enqueue()
-    return True
+    sweep). Returns whether one was added (kindred.core.waiting)."""
+    return one_waiting(sweep, lock=SWEEP_LOCK, at=at or timezone.now())
