@@ -28,6 +28,35 @@ from kindred.accounts.tests.factories import (
 )
 from kindred.core import append_only
 
+#: Fixtures that give a test the database. A test with none of them (and no django_db mark) runs
+#: the same code whichever database is configured.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+#: Tests without the database that still run on PostgreSQL: the settings and the production
+#: deployment (followed word for word, in processes that read DATABASE_URL themselves), and a
+#: fresh worker process.
+RUN_ON_EVERY_DATABASE = ("kindred/config/", "kindred/accounts/tests/test_password_links.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (.ci/run's second pass), leave out the tests that never touch a database:
+    they ran in the SQLite pass already, and would only run again unchanged."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    kept, left_out = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") is not None or bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        every = item.nodeid.startswith(RUN_ON_EVERY_DATABASE)
+        (kept if uses_database or every else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
 
 @contextmanager
 def purging_append_only_tables(connection: BaseDatabaseWrapper) -> Iterator[None]:
