@@ -169,7 +169,7 @@ def _only_quiet(relationships: QuerySet[Relationship], today: dt.date) -> QueryS
         return candidates.none()
     if len(allowed) == 1:
         # Every candidate allows the same gap: one range of the quiet-since index (ADR-126).
-        return candidates.filter(quiet_since__lt=today - dt.timedelta(days=allowed.pop()))
+        return candidates.filter(Q(quiet_since__lt=today - dt.timedelta(days=allowed.pop())))
     quiet = Q()
     for days in allowed:
         quiet |= Q(allowed=days, quiet_since__lt=today - dt.timedelta(days=days))

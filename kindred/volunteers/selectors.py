@@ -550,7 +550,7 @@ def due_soon_shown(
         )[:limit]
     )
     items = [_training_item(r) for r in training[:limit]] + [_dbs_item(c) for c in checks]
-    total = training.count() + (checks[0].due_total if checks else 0)  # type: ignore[attr-defined]
+    total = training.count() + (checks[0].due_total if checks else 0)
     return DueSoon(sorted(items, key=_due_order)[:limit], total)
 
 
