@@ -287,9 +287,11 @@ def _held_between(
 def supported_person_ids(
     *, organisation_ids: Iterable[uuid.UUID], start: dt.date, end: dt.date
 ) -> Iterable[Mapping[str, Any]]:
-    """(organisation, group model, person) of everyone SUPPORTED_AT_GROUPS, distinct."""
+    """(organisation, group model, person) of everyone SUPPORTED_AT_GROUPS, distinct (unordered,
+    so that no ordering column joins what is distinct)."""
     return (
         NamedAttendance.objects.filter(session__in=_held_between(organisation_ids, start, end))
+        .order_by()
         .values(
             organisation_id=F("session__organisation_id"),
             model=F("session__group__model"),

@@ -16,7 +16,7 @@ from kindred.outcomes import selectors
 from kindred.outcomes.report import (
     PEOPLE_SUPPORTED,
     Quarter,
-    supported_by_organisation,
+    supported_counts,
 )
 from kindred.outcomes.report import suppression_count as publish_count
 from kindred.volunteers import selectors as volunteers_selectors
@@ -36,13 +36,13 @@ def network(request: OrganisationRequest) -> dict[str, Any]:
     ids = [o.pk for o in organisations]
     today = timezone.localdate()
     quarter = Quarter.of(today)
-    supported = supported_by_organisation(ids, quarter.start, today)
+    supported = supported_counts(ids, quarter.start, today)
     active = volunteers_selectors.active_volunteer_counts(organisation_ids=ids)
     teams = accounts_selectors.team_sizes(organisations=organisations)
     rows = [
         {
             "organisation": o,
-            "people": publish_count(len(supported[o.pk])),
+            "people": publish_count(supported[o.pk]),
             "volunteers": publish_count(active.get(o.pk, 0)),
             "members": publish_count(teams[o.pk].members),
         }

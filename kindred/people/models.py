@@ -77,6 +77,13 @@ class Person(BaseModel):
                 fields=["organisation", "family_name", "given_name"], name="person_org_name_idx"
             ),
             models.Index(fields=["organisation", "-created_at"], name="person_org_created_idx"),
+            # How many people the organisation supports (the home page): an index-only scan of
+            # the records that stay, not of the table (ADR-126).
+            models.Index(
+                fields=["organisation"],
+                condition=Q(merged_into__isnull=True),
+                name="person_org_unmerged_idx",
+            ),
             models.Index(fields=["organisation", "nhs_number"], name="person_org_nhs_idx"),
             models.Index(
                 fields=["organisation", "date_of_birth", "postcode"], name="person_org_dob_pc_idx"

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
 from kindred.core.transitions import TransitionRecord, lower_labels, machine
@@ -134,6 +135,20 @@ class Relationship(BaseModel):
         indexes = [
             models.Index(fields=["organisation", "status"], name="relationship_org_status_idx"),
             models.Index(fields=["person", "status"], name="relationship_person_idx"),
+            # The home page's panels (ADR-126): the ten reviews most overdue, read in order from
+            # the open relationships' index and counted from it; the ten quietest, in the order
+            # of `selectors._quiet_since`, so that the page reads ten rows, not thousands.
+            models.Index(
+                fields=["organisation", "next_review_on"],
+                condition=Q(status__in=["active", "paused"]),
+                name="relationship_review_due_idx",
+            ),
+            models.Index(
+                F("organisation"),
+                Coalesce("last_contact_on", "started_on", "introduced_on"),
+                condition=Q(status__in=["introduced", "active"]),
+                name="relationship_quiet_since_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -284,6 +299,12 @@ class Contact(BaseModel):
         indexes = [
             models.Index(fields=["relationship", "-happened_on"], name="contact_relationship_idx"),
             models.Index(fields=["organisation", "feeling"], name="contact_org_feeling_idx"),
+            # The home page's worried contacts, latest first (ADR-126): only the worried ones.
+            models.Index(
+                fields=["organisation", "-happened_on", "-created_at"],
+                condition=Q(feeling__in=["a_bit_worried", "very_worried"]),
+                name="contact_org_worried_idx",
+            ),
         ]
 
 

@@ -167,6 +167,9 @@ def _only_quiet(relationships: QuerySet[Relationship], today: dt.date) -> QueryS
     allowed = set(candidates.order_by().values_list("allowed", flat=True).distinct())
     if not allowed:
         return candidates.none()
+    if len(allowed) == 1:
+        # Every candidate allows the same gap: one range of the quiet-since index (ADR-126).
+        return candidates.filter(Q(quiet_since__lt=today - dt.timedelta(days=allowed.pop())))
     quiet = Q()
     for days in allowed:
         quiet |= Q(allowed=days, quiet_since__lt=today - dt.timedelta(days=days))
@@ -406,7 +409,15 @@ def worried_contacts(*, organisation: Organisation, today: dt.date) -> QuerySet[
 def relationships_of_person(
     *, organisation: Organisation, person: Person
 ) -> QuerySet[Relationship]:
-    return for_organisation(organisation=organisation).filter(person=person)
+    """The person's relationships, each with its supporters and their volunteer records read in
+    one query beside it (the person's page shows two sections of them)."""
+    supporters = Prefetch("supporter_links", Supporter.objects.select_related("volunteer"))
+    return (
+        for_organisation(organisation=organisation)
+        .filter(person=person)
+        .prefetch_related(None)
+        .prefetch_related(supporters)
+    )
 
 
 def supports_person(*, user: Any, person: Person) -> bool:
@@ -501,9 +512,12 @@ def relationships_open_between(
 def supported_person_ids(
     *, organisation_ids: Iterable[uuid.UUID], start: dt.date, end: dt.date
 ) -> Iterable[Mapping[str, Any]]:
-    """(organisation, kind, person) of everyone SUPPORTED_ONE_TO_ONE, distinct."""
+    """(organisation, kind, person) of everyone SUPPORTED_ONE_TO_ONE, distinct. Unordered: the
+    model's ordering would make its columns part of what is distinct (one row per relationship,
+    not per person, and a sort of them all)."""
     return (
         relationships_open_between(organisation_ids=organisation_ids, start=start, end=end)
+        .order_by()
         .values("organisation_id", "kind", "person_id")
         .distinct()
     )

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation
@@ -19,6 +20,8 @@ from kindred.people import selectors as people_selectors
 from kindred.people.models import Person
 from kindred.referrals import selectors as referral_selectors
 from kindred.referrals.models import Channel, Referral, Source, Status
+from kindred.relationships import selectors as relationship_selectors
+from kindred.relationships.models import Contact, Relationship
 from kindred.volunteers import selectors as volunteer_selectors
 from kindred.volunteers.models import (
     DbsCheck,
@@ -215,3 +218,83 @@ def test_each_pages_main_query_reads_its_index(organisation: Organisation) -> No
     if "person_org_name_idx" in search:
         wrong["people search walks the name index"] = search
     assert not wrong, "\n\n".join(f"{page}:\n{plan}" for page, plan in wrong.items())
+
+
+def _fill_relationships(organisation: Organisation) -> None:
+    """City-size relationships (one for each of PEOPLE // 2 people: most ended, the rest
+    introduced, active or paused, with reviews and last contacts spread over the past year) and
+    four contacts each, one in ten of them worried."""
+    _insert_select(
+        Relationship,
+        {
+            "id": "gen_random_uuid()", "created_at": "now()", "updated_at": "now()",
+            "organisation_id": "p.organisation_id", "person_id": "p.id", "status": "p.status",
+            "introduced_on": "current_date - 400", "started_on": "current_date - 390",
+            "ended_on": "CASE WHEN p.status = 'ended' THEN current_date - 30 END",
+            "next_review_on": "current_date - 200 + floor(random() * 300)::int",
+            "last_contact_on": "current_date - floor(random() * 365)::int",
+        },
+        "(SELECT id, organisation_id, (ARRAY['ended','ended','ended','introduced','active',"
+        "'active','active','paused'])[1 + floor(random() * 8)::int] AS status "
+        "FROM people_person WHERE organisation_id = %s LIMIT %s) AS p",
+        [str(organisation.pk), PEOPLE // 2],
+    )  # fmt: skip
+    _insert_select(
+        Contact,
+        {
+            "id": "gen_random_uuid()", "created_at": "now()", "updated_at": "now()",
+            "organisation_id": "r.organisation_id", "relationship_id": "r.id",
+            "happened_on": "current_date - floor(random() * 365)::int", "mode": "'phone'",
+            "feeling": "CASE WHEN random() < 0.1 THEN 'a_bit_worried' ELSE 'fine' END",
+        },
+        "(SELECT id, organisation_id FROM relationships_relationship, generate_series(1, 4) "
+        "WHERE organisation_id = %s) AS r",
+        [str(organisation.pk)],
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        # Outside a transaction (the test's database is transactional), as autovacuum would:
+        # a count reads an index alone only where the visibility map says it may.
+        cursor.execute("VACUUM ANALYZE")
+
+
+def _count_plan(queryset: QuerySet[Any]) -> str:
+    """The plan of `queryset.count()`: the query it sends, explained."""
+    with CaptureQueriesContext(connection) as sent:
+        queryset.count()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sent.captured_queries[-1]['sql']}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_home_panels_read_their_indexes(organisation: Organisation) -> None:
+    """The coordinator home page's panels over thousands of open relationships, contacts and
+    people (ADR-126): each reads the ten it shows in the order of its index, and counts from
+    an index, never from the table."""
+    _fill(organisation)
+    _fill_relationships(organisation)
+    today = timezone.localdate()
+    quiet = relationship_selectors.gone_quiet(organisation=organisation, today=today)
+    reviews = relationship_selectors.reviews_overdue(organisation=organisation, today=today)
+    worried = relationship_selectors.worried_contacts(organisation=organisation, today=today)
+    people = people_selectors.people_of(organisation=organisation)
+    shown: dict[str, tuple[str, str]] = {
+        # (the plan, the index it should read): no sort, no scan of the table.
+        "reviews overdue": (_plan(reviews[:10]), "relationship_review_due_idx"),
+        "relationships gone quiet": (_plan(quiet[:10]), "relationship_quiet_since_idx"),
+        "worried contacts": (_plan(worried[:10]), "contact_org_worried_idx"),
+    }
+    counted: dict[str, tuple[str, str]] = {
+        "reviews overdue, counted": (_count_plan(reviews), "relationship_review_due_idx"),
+        "worried contacts, counted": (_count_plan(worried), "contact_org_worried_idx"),
+        "people supported, counted": (_count_plan(people), "person_org_unmerged_idx"),
+    }
+    wrong = {
+        name: plan
+        for name, (plan, index) in {**shown, **counted}.items()
+        if index not in plan
+        or "Seq Scan on relationships_" in plan
+        or "Seq Scan on people_person" in plan
+        or (name in shown and "Sort Key" in plan)
+    }
+    assert not wrong, "\n\n".join(f"{name}:\n{plan}" for name, plan in wrong.items())

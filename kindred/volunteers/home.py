@@ -41,7 +41,7 @@ def new_enquiries(request: OrganisationRequest) -> dict[str, Any]:
 def overdue_supervision(request: OrganisationRequest) -> dict[str, Any]:
     organisation = request.organisation
     return {
-        "overdue": selectors.overdue_supervision(organisation=organisation)[:10],
+        "overdue": selectors.overdue_supervision(organisation=organisation, limit=10),
         "requests": list(selectors.open_support_requests(organisation=organisation)[:10]),
         "struggling": list(selectors.struggling_this_month(organisation=organisation)[:10]),
     }

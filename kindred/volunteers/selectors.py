@@ -461,19 +461,20 @@ def _dbs_checks_running_out(organisation: Organisation, horizon: dt.date) -> Que
         .annotate(years=Min("role__dbs_renewal_years"))
         .values("years")
     )
-    years = Coalesce(
-        Subquery(strictest, output_field=IntegerField()),
-        Value(eligibility.DEFAULT_RENEWAL_YEARS),
+    default = eligibility.DEFAULT_RENEWAL_YEARS
+    policies = (
+        VolunteeringRole.objects.filter(organisation=organisation)
+        .exclude(dbs_level="")
+        .aggregate(shortest=Min("dbs_renewal_years"), longest=Max("dbs_renewal_years"))
     )
     # Only checks old enough to be due under the shortest policy any check here can have are
     # looked at (a range of dbs_org_issued_idx); the exact date is worked out for those alone.
-    shortest = min(
-        VolunteeringRole.objects.filter(organisation=organisation)
-        .exclude(dbs_level="")
-        .aggregate(years=Min("dbs_renewal_years"))["years"]
-        or eligibility.DEFAULT_RENEWAL_YEARS,
-        eligibility.DEFAULT_RENEWAL_YEARS,
-    )
+    shortest = min(policies["shortest"] or default, default)
+    years: Any = Coalesce(Subquery(strictest, output_field=IntegerField()), Value(default))
+    if policies["longest"] in (None, default) and shortest == default:
+        # Every role asking for a check renews it as often as a volunteer without one does:
+        # each check's policy is that one, and nobody's roles need reading for it (ADR-126).
+        years = Value(default)
     old_enough = eligibility.add_years(horizon, -shortest) + dt.timedelta(days=1)
     return (
         DbsCheck.objects.filter(
@@ -535,22 +536,30 @@ def due_soon_shown(
     limit: int = 15,
 ) -> DueSoon:
     """The `limit` soonest of due_soon and the count of all of them, with only those shown read
-    from the database and nothing decrypted: five queries however many volunteers (ADR-100)."""
+    from the database and nothing decrypted: four queries however many volunteers (ADR-100).
+    The soonest training records are read in the order of their index and counted apart; the
+    DBS checks, whose renewal date is worked out for every candidate before any can be ordered,
+    carry the count of them all (a window over the same rows), so that work is done once
+    (ADR-126)."""
     on = on or timezone.localdate()
     horizon = on + dt.timedelta(days=days)
     training = _training_running_out(organisation, horizon)
-    checks = _dbs_checks_running_out(organisation, horizon)
-    items = [_training_item(r) for r in training[:limit]]
-    items += [_dbs_item(c) for c in checks[:limit]]
-    total = training.count() + checks.count()
+    checks = list(
+        _dbs_checks_running_out(organisation, horizon).annotate(
+            due_total=Window(expression=Count("id"))
+        )[:limit]
+    )
+    items = [_training_item(r) for r in training[:limit]] + [_dbs_item(c) for c in checks]
+    total = training.count() + (checks[0].due_total if checks else 0)
     return DueSoon(sorted(items, key=_due_order)[:limit], total)
 
 
 def overdue_supervision(
-    *, organisation: Organisation, on: dt.date | None = None
+    *, organisation: Organisation, on: dt.date | None = None, limit: int | None = None
 ) -> list[tuple[Volunteer, dt.date | None]]:
     """Active volunteers whose last supervision was longer ago than the programme allows (or who
-    have never had one and have been active that long), longest overdue first."""
+    have never had one and have been active that long), longest overdue first: the first `limit`
+    of them, cut in SQL (the home page shows ten of what can be every active volunteer)."""
     on = on or timezone.localdate()
     every = programme_of(organisation=organisation).supervision_every_days
     cutoff = on - dt.timedelta(days=every)
@@ -561,8 +570,10 @@ def overdue_supervision(
             Q(last_supervised__lt=cutoff)
             | Q(last_supervised__isnull=True, stage_changed_at__date__lt=cutoff)
         )
-        .order_by("last_supervised", "family_name")
+        .order_by("last_supervised", "family_name", "pk")
     )
+    if limit is not None:
+        volunteers = volunteers[:limit]
     return [(v, v.last_supervised) for v in volunteers]
 
 

@@ -49,13 +49,13 @@ BUDGETS = {
     "referrals-referrer": 1,
     "volunteers-new-enquiries": 1,
     "volunteers-overdue-supervision": 4,
-    "volunteers-due": 5,  # the soonest few and the count, of training and of DBS checks; the
-    # shortest renewal policy
+    "volunteers-due": 4,  # the soonest few training records and their count, the soonest DBS
+    # checks counted in the same query (ADR-126); the renewal policies
     "volunteers-mine": 1,
     "relationships-worries": 4,
-    "relationships-quiet": 5 + AUDIT,
+    "relationships-quiet": 4 + AUDIT,  # the gaps allowed, the ten, their supporters, the count
     "relationships-concerns": 2,
-    "relationships-reviews": 4 + AUDIT,
+    "relationships-reviews": 2 + AUDIT,  # the ten and the count (no supporters shown)
     "relationships-mine": 1,
     "matching-waiting": 2,
     "matching-network": 2,

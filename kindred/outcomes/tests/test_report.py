@@ -221,3 +221,34 @@ def test_the_report_names_each_unit_cost_it_used_with_its_year_and_source(hand_c
     default = economics.DEFAULT_UNIT_COSTS
     bed_day = next(c for c in default if c.kind == "bed_day")
     assert used["Hospital bed day"] == [f"£{bed_day.value:,.2f}", bed_day.year, bed_day.source]
+
+
+def test_the_home_pages_count_of_people_supported_is_the_reports(organisation, coordinator):
+    """The network panel counts in SQL (ADR-126) exactly whom the report's definition finds:
+    someone supported both one to one and at a group once, each organisation apart."""
+    from kindred.groups import services as groups_services
+    from kindred.groups.tests.factories import make_group
+    from kindred.outcomes.report import supported_by_organisation, supported_counts
+    from kindred.people.tests.factories import PersonFactory
+
+    by = Acting(user=coordinator, organisation=organisation, ip_address="192.0.2.1")
+    both = PersonFactory(organisation=organisation)
+    RelationshipFactory(organisation=organisation, person=both)
+    RelationshipFactory.create_batch(3, organisation=organisation)
+    group = make_group(organisation)
+    members = [
+        groups_services.member_add(by=by, group=group, person=person)
+        for person in (both, PersonFactory(organisation=organisation))
+    ]
+    groups_services.attendance_record(
+        by=by, session=group.sessions.order_by("starts_at")[0], expected="scheduled",
+        members=members, regulars=[], headcount=0,
+    )  # fmt: skip
+    other = OrganisationFactory()
+    RelationshipFactory(organisation=other)
+    ids = [organisation.pk, other.pk]
+    today = timezone.localdate()
+    found = supported_by_organisation(ids, Quarter.of(today).start, today)
+    counted = supported_counts(ids, Quarter.of(today).start, today)
+    assert counted == {i: len(people) for i, people in found.items()}
+    assert counted == {organisation.pk: 5, other.pk: 1}
