@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from kindred.core.models import AppendOnlyError, AppendOnlyModel, BaseModel
 from kindred.core.transitions import TransitionRecord, lower_labels, machine
@@ -47,6 +48,15 @@ class Status(models.TextChoices):
 
 #: Statuses in which a relationship holds a place in each supporter's capacity.
 OPEN = (Status.INTRODUCED.value, Status.ACTIVE.value, Status.PAUSED.value)
+
+
+def quiet_since_expression() -> Coalesce:
+    """Since when a relationship has been without contact: the last contact that happened, or
+    else the start, or else the introduction. The caseload's order, and relationship_caseload_
+    idx is built on this very expression, so that the database reads that order from it."""
+    return Coalesce(
+        "last_contact_on", "started_on", "introduced_on", output_field=models.DateField()
+    )
 
 
 #: Where each status may go next (kindred.core.transitions, ADR-083).
@@ -134,6 +144,15 @@ class Relationship(BaseModel):
         indexes = [
             models.Index(fields=["organisation", "status"], name="relationship_org_status_idx"),
             models.Index(fields=["person", "status"], name="relationship_person_idx"),
+            # The caseload's default view: open relationships, longest since contact first
+            # (ADR-127). Only the open ones: most of an organisation's are ended, and those
+            # went quiet longest ago, so an index of them all would make the page walk past them.
+            models.Index(
+                F("organisation"),
+                quiet_since_expression(),
+                name="relationship_caseload_idx",
+                condition=Q(status__in=OPEN),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -249,6 +268,10 @@ class Feeling(models.TextChoices):
     VERY_WORRIED = "very_worried", "Very worried"
 
 
+#: The feelings that flag a relationship (a contact marked a bit or very worried).
+WORRIED = (Feeling.A_BIT_WORRIED.value, Feeling.VERY_WORRIED.value)
+
+
 class Contact(BaseModel):
     """One contact, or one that was missed or cancelled (they count too)."""
 
@@ -284,6 +307,11 @@ class Contact(BaseModel):
         indexes = [
             models.Index(fields=["relationship", "-happened_on"], name="contact_relationship_idx"),
             models.Index(fields=["organisation", "feeling"], name="contact_org_feeling_idx"),
+            # The caseload's "worried" flag for a page of relationships, which the database
+            # checks against the recent worried contacts all at once (ADR-127): those few only.
+            models.Index(
+                fields=["happened_on"], name="contact_worried_idx", condition=Q(feeling__in=WORRIED)
+            ),
         ]
 
 
