@@ -5,18 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("relationships", "0007_concerns_move_to_safeguarding"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(condition=models.Q(('feeling__in', ('a_bit_worried', 'very_worried'))), fields=['happened_on'], name='contact_worried_idx'),
+            model_name="contact",
+            index=models.Index(
+                condition=models.Q(("feeling__in", ("a_bit_worried", "very_worried"))),
+                fields=["happened_on"],
+                name="contact_worried_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='relationship',
-            index=models.Index(models.F('organisation'), django.db.models.functions.comparison.Coalesce('last_contact_on', 'started_on', 'introduced_on', output_field=models.DateField()), condition=models.Q(('status__in', ('introduced', 'active', 'paused'))), name='relationship_caseload_idx'),
+            model_name="relationship",
+            index=models.Index(
+                models.F("organisation"),
+                django.db.models.functions.comparison.Coalesce(
+                    "last_contact_on",
+                    "started_on",
+                    "introduced_on",
+                    output_field=models.DateField(),
+                ),
+                condition=models.Q(("status__in", ("introduced", "active", "paused"))),
+                name="relationship_caseload_idx",
+            ),
         ),
     ]
