@@ -190,6 +190,10 @@ def test_each_pages_main_query_reads_its_index(organisation: Organisation) -> No
             volunteer_selectors.volunteers_of(organisation=organisation)[:50],
             "volunteer_org_name_idx", "volunteers_volunteer", False,
         ),
+        "volunteers board, one stage": (
+            volunteer_selectors.longest_at(organisation=organisation, stage=Stage.ACTIVE)[:20],
+            "volunteer_org_stage_since_idx", "volunteers_volunteer", False,
+        ),
         "home: training running out": (
             volunteer_selectors._training_running_out(organisation, horizon)[:15],
             "training_expiry_idx", "volunteers_trainingrecord", True,
