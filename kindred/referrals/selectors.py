@@ -145,9 +145,10 @@ def referrals_of(
     *, organisation: Organisation, status: str = "", source: str = "", overdue: bool = False
 ) -> QuerySet[Referral]:
     """The organisation's referrals, urgent ones waiting for first contact first, then oldest
-    first (ADR-096), each still to be triaged carrying
-    `repeat_of_id` (with_repeat_of); `repeat_of` them, in the inbox, through `repeats_shown`."""
-    referrals = with_repeat_of(organisation.referrals.select_related("person"))
+    first (ADR-096). Which of them are likely repeats is asked of the page's referrals only,
+    through `repeats_shown`: a subquery on this query would be paid for by every row its count
+    reads, and joins the person to that count (ADR-127)."""
+    referrals = organisation.referrals.select_related("person")
     if status:
         referrals = referrals.filter(status=status)
     if source:
@@ -164,15 +165,27 @@ def _urgent_first() -> Case:
 
 
 def repeats_shown(*, referrals: list[Referral]) -> dict[uuid.UUID, Referral]:
-    """The open referrals that the referrals shown likely repeat, by id: one query for a page."""
-    wanted = {found for referral in referrals if (found := repeat_id(referral)) is not None}
-    if not wanted:
+    """The open referral that each referral shown likely repeats (with_repeat_of), by the id of
+    the referral shown: only those still to be triaged are looked at, in one query for the
+    page's referrals, and the open ones they repeat in one more (none if nothing is to be
+    triaged or nothing repeats)."""
+    triage = [r.pk for r in referrals if r.status == Status.RECEIVED]
+    if not triage:
         return {}
     organisation_ids = {r.organisation_id for r in referrals}
-    return {
-        found.pk: found
-        for found in Referral.objects.filter(pk__in=wanted, organisation__in=organisation_ids)
+    repeated = {
+        shown: found
+        for shown, found in with_repeat_of(
+            Referral.objects.filter(pk__in=triage, organisation__in=organisation_ids)
+        ).values_list("pk", REPEAT_OF)
+        if found is not None
     }
+    if not repeated:
+        return {}
+    open_ones = Referral.objects.filter(
+        pk__in=set(repeated.values()), organisation__in=organisation_ids
+    ).in_bulk()
+    return {shown: open_ones[found] for shown, found in repeated.items() if found in open_ones}
 
 
 def overdue_referrals(*, organisation: Organisation) -> QuerySet[Referral]:

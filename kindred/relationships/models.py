@@ -50,6 +50,15 @@ class Status(models.TextChoices):
 OPEN = (Status.INTRODUCED.value, Status.ACTIVE.value, Status.PAUSED.value)
 
 
+def quiet_since_expression() -> Coalesce:
+    """Since when a relationship has been without contact: the last contact that happened, or
+    else the start, or else the introduction. The caseload's order, and relationship_caseload_
+    idx is built on this very expression, so that the database reads that order from it."""
+    return Coalesce(
+        "last_contact_on", "started_on", "introduced_on", output_field=models.DateField()
+    )
+
+
 #: Where each status may go next (kindred.core.transitions, ADR-083).
 MACHINE = machine(
     "relationship",
@@ -148,6 +157,15 @@ class Relationship(BaseModel):
                 Coalesce("last_contact_on", "started_on", "introduced_on"),
                 condition=Q(status__in=["introduced", "active"]),
                 name="relationship_quiet_since_idx",
+            ),
+            # The caseload's default view: open relationships, longest since contact first
+            # (ADR-127). Only the open ones: most of an organisation's are ended, and those
+            # went quiet longest ago, so an index of them all would make the page walk past them.
+            models.Index(
+                F("organisation"),
+                quiet_since_expression(),
+                name="relationship_caseload_idx",
+                condition=Q(status__in=OPEN),
             ),
         ]
         constraints = [
@@ -264,6 +282,10 @@ class Feeling(models.TextChoices):
     VERY_WORRIED = "very_worried", "Very worried"
 
 
+#: The feelings that flag a relationship (a contact marked a bit or very worried).
+WORRIED = (Feeling.A_BIT_WORRIED.value, Feeling.VERY_WORRIED.value)
+
+
 class Contact(BaseModel):
     """One contact, or one that was missed or cancelled (they count too)."""
 
@@ -304,6 +326,11 @@ class Contact(BaseModel):
                 fields=["organisation", "-happened_on", "-created_at"],
                 condition=Q(feeling__in=["a_bit_worried", "very_worried"]),
                 name="contact_org_worried_idx",
+            ),
+            # The caseload's "worried" flag for a page of relationships, which the database
+            # checks against the recent worried contacts all at once (ADR-127): those few only.
+            models.Index(
+                fields=["happened_on"], name="contact_worried_idx", condition=Q(feeling__in=WORRIED)
             ),
         ]
 

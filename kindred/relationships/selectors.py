@@ -11,7 +11,6 @@ from typing import Any, Protocol
 
 from django.db.models import (
     Count,
-    DateField,
     Exists,
     F,
     OuterRef,
@@ -28,15 +27,16 @@ from kindred.people.models import Person
 from kindred.referrals.models import OPEN_STATUSES, Referral
 from kindred.relationships.models import (
     OPEN,
+    WORRIED,
     ConcernLink,
     Contact,
     EndReason,
-    Feeling,
     NoteForSupporters,
     Relationship,
     Status,
     StatusChange,
     Supporter,
+    quiet_since_expression,
 )
 from kindred.safeguarding.models import Status as ConcernStatus
 from kindred.volunteers.models import RoleKind, Volunteer
@@ -48,7 +48,6 @@ WORRIED_DAYS = 30
 REVIEW_SOON_DAYS = 14
 #: Relationships that can go quiet: support not paused or ended.
 CAN_GO_QUIET = (Status.INTRODUCED.value, Status.ACTIVE.value)
-WORRIED = (Feeling.A_BIT_WORRIED.value, Feeling.VERY_WORRIED.value)
 
 
 def for_organisation(*, organisation: Organisation) -> QuerySet[Relationship]:
@@ -153,7 +152,7 @@ def previous_pairs(person_ids: Iterable[Any]) -> set[tuple[Any, Any]]:
 
 
 def _quiet_since() -> Coalesce:
-    return Coalesce("last_contact_on", "started_on", "introduced_on", output_field=DateField())
+    return quiet_since_expression()
 
 
 def _only_quiet(relationships: QuerySet[Relationship], today: dt.date) -> QuerySet[Relationship]:

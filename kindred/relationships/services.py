@@ -467,6 +467,25 @@ def relationship_viewed(*, by: Acting, relationships: Sequence[Relationship], wh
         )
 
 
+def relationships_listed(*, by: Acting, relationships: Sequence[Relationship], where: str) -> None:
+    """Someone was shown a list of these relationships with their people's details ("My
+    people"): one `relationship.viewed` entry for the page view however many it shows (ADR-082,
+    ADR-127), naming each relationship and, in `detail["people"]`, each person, so that every
+    person's own audit trail (people.selectors.audit_trail_of) finds it. None if it shows
+    nobody."""
+    if not relationships:
+        return
+    audit_view(
+        by=by,
+        entity=audit_actions.RELATIONSHIP,
+        detail={
+            "where": where,
+            "relationships": [str(r.pk) for r in relationships],
+            "people": list(dict.fromkeys(str(r.person_id) for r in relationships)),
+        },
+    )
+
+
 def relationship_view_refused(*, by: Acting, relationship: Relationship, route: str) -> None:
     """Someone tried to open or act on a relationship they do not support: recorded as a
     refusal (never as a view), on the person so their trail shows the attempt, then answered

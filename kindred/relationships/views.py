@@ -401,7 +401,7 @@ def concern(request: OrganisationRequest, relationship_id: uuid.UUID) -> HttpRes
 def mine(request: OrganisationRequest) -> HttpResponse:
     today = timezone.localdate()
     people = selectors.my_people(organisation=request.organisation, user=request.user, today=today)
-    services.relationship_viewed(
+    services.relationships_listed(
         by=Acting.from_request(request), relationships=people, where="my people"
     )
     return render(

@@ -191,6 +191,10 @@ def test_each_pages_main_query_reads_its_index(organisation: Organisation) -> No
             volunteer_selectors.volunteers_of(organisation=organisation)[:50],
             "volunteer_org_name_idx", "volunteers_volunteer", False,
         ),
+        "volunteers board, one stage": (
+            volunteer_selectors.longest_at(organisation=organisation, stage=Stage.ACTIVE)[:20],
+            "volunteer_org_stage_since_idx", "volunteers_volunteer", False,
+        ),
         "home: training running out": (
             volunteer_selectors._training_running_out(organisation, horizon)[:15],
             "training_expiry_idx", "volunteers_trainingrecord", True,
@@ -298,3 +302,74 @@ def test_home_panels_read_their_indexes(organisation: Organisation) -> None:
         or (name in shown and "Sort Key" in plan)
     }
     assert not wrong, "\n\n".join(f"{name}:\n{plan}" for name, plan in wrong.items())
+
+
+RELATIONSHIPS = 15_000
+CONTACTS = 60_000
+
+
+def _fill_caseload(organisation: Organisation) -> None:
+    """A city's relationships, by INSERT ... SELECT: one for each of RELATIONSHIPS people, three
+    in five ended (the history: those went quiet longest ago), the rest introduced, active or
+    paused, each last contacted some day of the last year; and CONTACTS contacts among them,
+    one in ten marked worried."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.27)")
+    _insert_select(
+        Person,
+        {
+            "id": "gen_random_uuid()", "created_at": "now()", "updated_at": "now()",
+            "organisation_id": "s.organisation_id", "given_name": "'Given' || (n %% 1500)",
+            "family_name": "'Family' || (n %% 997)", "postcode": "'LS1 1AB'",
+        },
+        "(SELECT %s::uuid AS organisation_id, n FROM generate_series(1, %s) AS n) AS s",
+        [str(organisation.pk), RELATIONSHIPS],
+    )  # fmt: skip
+    _insert_select(
+        Relationship,
+        {
+            "id": "gen_random_uuid()", "created_at": "now()", "updated_at": "now()",
+            "organisation_id": "p.organisation_id", "person_id": "p.id", "status": "p.status",
+            "introduced_on": "(now() - interval '400 days')::date",
+            "started_on": "CASE WHEN p.status = 'introduced' THEN NULL "
+            "ELSE (now() - interval '390 days')::date END",
+            "last_contact_on": "CASE WHEN p.status = 'introduced' THEN NULL "
+            "ELSE (now() - random() * interval '365 days')::date END",
+            "ended_on": "CASE WHEN p.status = 'ended' THEN (now() - interval '1 day')::date END",
+        },
+        "(SELECT id, organisation_id, CASE WHEN random() < 0.6 THEN 'ended' ELSE (ARRAY["
+        "'introduced','active','active','active','paused'])[1 + floor(random() * 5)::int] END "
+        "AS status FROM people_person WHERE organisation_id = %s) AS p",
+        [str(organisation.pk)],
+    )  # fmt: skip
+    _insert_select(
+        Contact,
+        {
+            "id": "gen_random_uuid()", "created_at": "now()", "updated_at": "now()",
+            "organisation_id": "r.organisation_id", "relationship_id": "r.id",
+            "happened_on": "(now() - random() * interval '365 days')::date", "mode": "'phone'",
+            "feeling": "CASE WHEN random() < 0.1 THEN 'a_bit_worried' ELSE 'fine' END",
+        },
+        "(SELECT id, organisation_id FROM relationships_relationship, generate_series(1, %s) "
+        "WHERE organisation_id = %s) AS r",
+        [CONTACTS // RELATIONSHIPS, str(organisation.pk)],
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def test_the_caseload_reads_its_order_from_its_index(organisation: Organisation) -> None:
+    """Open relationships, longest since contact first (ADR-127): read in that order from
+    relationship_caseload_idx, people joined by their key, then only ties on the day sorted (an
+    incremental sort), never a sort of every open relationship; the worried flag reads the
+    recent worried contacts from contact_worried_idx, never every contact."""
+    _fill_caseload(organisation)
+    plan = _plan(
+        relationship_selectors.caseload(organisation=organisation, today=timezone.localdate())[:50]
+    )
+    assert "relationship_caseload_idx" in plan, plan
+    assert "Presorted Key" in plan, plan  # an incremental sort of the ties only
+    assert not re.search(r"(^|->  )Sort  \(", plan, re.MULTILINE), plan
+    assert "Seq Scan on relationships_relationship " not in plan, plan
+    assert "Seq Scan on people_person " not in plan, plan
+    assert "Seq Scan on relationships_contact " not in plan, plan

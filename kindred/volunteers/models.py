@@ -152,7 +152,11 @@ class Volunteer(BaseModel):
     class Meta:
         ordering = ["family_name", "given_name"]
         indexes = [
-            models.Index(fields=["organisation", "stage"], name="volunteer_org_stage_idx"),
+            # The recruitment board: each stage's longest waiting, read in order (ADR-127).
+            models.Index(
+                fields=["organisation", "stage", "stage_changed_at"],
+                name="volunteer_org_stage_since_idx",
+            ),
             # The volunteers list's default order (ADR-100).
             models.Index(
                 fields=["organisation", "family_name", "given_name"], name="volunteer_org_name_idx"

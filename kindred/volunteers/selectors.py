@@ -145,6 +145,12 @@ class BoardColumn:
     volunteers: list[Volunteer]
 
 
+def longest_at(*, organisation: Organisation, stage: str) -> QuerySet[Volunteer]:
+    """The organisation's volunteers at this stage, longest there first, read in that order from
+    volunteer_org_stage_since_idx (the board shows the first few of each stage)."""
+    return organisation.volunteers.filter(stage=stage).order_by("stage_changed_at")
+
+
 def pipeline_board(*, organisation: Organisation, per_stage: int = 20) -> list[BoardColumn]:
     """Each stage of the pipeline with how many are at it and the longest-waiting few."""
     counts = dict(
@@ -152,9 +158,7 @@ def pipeline_board(*, organisation: Organisation, per_stage: int = 20) -> list[B
     )
     columns = []
     for stage in Stage:
-        waiting = list(
-            organisation.volunteers.filter(stage=stage).order_by("stage_changed_at")[:per_stage]
-        )
+        waiting = list(longest_at(organisation=organisation, stage=stage)[:per_stage])
         columns.append(BoardColumn(str(stage), str(stage.label), counts.get(stage, 0), waiting))
     return columns
 

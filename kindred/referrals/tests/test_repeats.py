@@ -233,3 +233,18 @@ def test_the_inbox_costs_the_same_queries_however_many_repeats_it_shows(client_a
         repeated_pair()
     assert queries() == few
     assert client.get(reverse("referrals:inbox")).content.decode().count("Likely a repeat of") == 7
+
+
+def test_the_inbox_counts_referrals_without_the_repeat_check(client_as, organisation):
+    """The repeat check is asked of the page's referrals alone (ADR-127): the inbox's count reads
+    the referrals only, never joined to people or running the check for every referral."""
+    person = PersonFactory(organisation=organisation)
+    ReferralFactory(organisation=organisation, person=person, received_at=ago(3))
+    ReferralFactory(organisation=organisation, person=person)
+    with CaptureQueriesContext(connection) as captured:
+        page = client_as(Role.COORDINATOR).get(reverse("referrals:inbox")).content.decode()
+    assert page.count("Likely a repeat of") == 1
+    (count,) = [
+        q["sql"] for q in captured if "COUNT(" in q["sql"] and "referrals_referral" in q["sql"]
+    ]
+    assert "people_person" not in count and "SELECT V0" not in count

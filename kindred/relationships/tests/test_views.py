@@ -13,6 +13,7 @@ from kindred.accounts.models import Role
 from kindred.core.models import AuditEvent
 from kindred.core.services import Acting
 from kindred.notifications.models import Notification
+from kindred.people.selectors import audit_trail_of
 from kindred.people.subject_access import person_data
 from kindred.people.tests.factories import PersonFactory
 from kindred.referrals.models import Status as ReferralStatus
@@ -267,8 +268,41 @@ def test_my_people_shows_only_what_a_supporter_needs(tom, organisation, relation
     assert "Secret clinical reason" not in body
     assert "9434765919" not in body and "943 476 5919" not in body
     assert "Gertrude" not in body and str(someone_else.pk) not in body
-    viewed = AuditEvent.objects.for_record(relationship.person).filter(action="relationship.viewed")
-    assert viewed.count() == 1
+    # One entry for the page view, naming the relationship and the person (ADR-082, ADR-127):
+    # the person's own trail finds it.
+    (viewed,) = AuditEvent.objects.filter(action="relationship.viewed")
+    assert viewed.detail["where"] == "my people"
+    assert viewed.detail["relationships"] == [str(relationship.pk)]
+    assert viewed.detail["people"] == [str(relationship.person_id)]
+    trail = audit_trail_of(organisation=organisation, person=relationship.person)
+    assert trail.filter(pk=viewed.pk).exists()
+
+
+def test_my_people_audits_one_entry_however_many_it_shows(
+    tom, organisation, relationship, supporter, django_assert_max_num_queries
+):
+    """One `relationship.viewed` entry for the page view (ADR-127), not one per person: the
+    audit's queries stay the same however many people a supporter sees."""
+
+    def audit_queries() -> int:
+        before = AuditEvent.objects.count()
+        with django_assert_max_num_queries(100) as captured:
+            assert tom.get(reverse("relationships:mine")).status_code == 200
+        assert AuditEvent.objects.count() == before + 1
+        return sum("core_audit" in q["sql"] for q in captured.captured_queries)
+
+    few = audit_queries()
+    others = [
+        RelationshipFactory(organisation=organisation, supporters=[supporter]) for _ in range(3)
+    ]
+    assert audit_queries() == few
+    entry = AuditEvent.objects.filter(action="relationship.viewed").latest("sequence")
+    shown = [relationship, *others]
+    assert sorted(entry.detail["people"]) == sorted(str(r.person_id) for r in shown)
+    assert sorted(entry.detail["relationships"]) == sorted(str(r.pk) for r in shown)
+    for r in shown:
+        trail = audit_trail_of(organisation=organisation, person=r.person)
+        assert trail.filter(pk=entry.pk).exists()
 
 
 def test_a_phone_befriender_is_not_shown_the_address(tom, relationship):
