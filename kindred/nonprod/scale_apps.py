@@ -395,7 +395,13 @@ def _concerns(
     outcome."""
     rng, organisation = draw.rng, org.organisation
     count = round(org.size.people * CONCERNS_PER_PERSON)
-    states = [s.value for s, share in CONCERN_STATES for _ in range(round(count * share))]
+    # At least one in each open state (when there are concerns at all), the rest closed.
+    states = [
+        s.value
+        for s, share in CONCERN_STATES
+        if s != safeguarding.Status.CLOSED
+        for _ in range(max(1, round(count * share)) if count >= 4 else 0)
+    ]
     states += [safeguarding.Status.CLOSED.value] * (count - len(states))
     made, history, timeline = [], [], []
     lead, raiser = staff.lead, staff.coordinator

@@ -237,7 +237,7 @@ class StoredReport(BaseModel):
     request. One row per scope (the organisations' ids) and quarter; the page shows the latest
     built, and asks the worker for a new one when it is older than an hour."""
 
-    #: sha256 of the quarter and the organisations' ids, sorted.
+    #: sha256 of the quarter, the organisations' ids (sorted) and the scope.
     key = models.CharField(max_length=64, unique=True)
     quarter = models.CharField(max_length=6)
     organisation_ids = models.JSONField(default=list)

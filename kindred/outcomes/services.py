@@ -544,8 +544,11 @@ REPORT_FRESH = dt.timedelta(hours=1)
 REPORT_QUEUED_FOR = dt.timedelta(minutes=10)
 
 
-def report_key(*, quarter: str, organisation_ids: Sequence[str]) -> str:
-    return hashlib.sha256(f"{quarter}:{','.join(sorted(organisation_ids))}".encode()).hexdigest()
+def report_key(*, quarter: str, organisation_ids: Sequence[str], scope: str) -> str:
+    """The quarter, the organisations and the scope named in the title (a network of one
+    organisation has the same organisations as that organisation's own report)."""
+    ids = ",".join(sorted(organisation_ids))
+    return hashlib.sha256(f"{quarter}:{ids}:{scope}".encode()).hexdigest()
 
 
 def _wants_build(stored: StoredReport, now: dt.datetime) -> bool:
@@ -567,7 +570,7 @@ def report_stored(
     from kindred.outcomes import tasks
 
     ids = sorted(str(o.pk) for o in organisations)
-    key = report_key(quarter=quarter, organisation_ids=ids)
+    key = report_key(quarter=quarter, organisation_ids=ids, scope=scope)
     now = now or timezone.now()
     stored = StoredReport.objects.filter(key=key).first()
     if stored is not None and not _wants_build(stored, now):
@@ -587,7 +590,7 @@ def report_stored(
 def report_keep(*, quarter: str, organisations: Sequence[Organisation], scope: str) -> StoredReport:
     """Build a report now and keep it, outside any request (the scale seed; a command)."""
     ids = sorted(str(o.pk) for o in organisations)
-    key = report_key(quarter=quarter, organisation_ids=ids)
+    key = report_key(quarter=quarter, organisation_ids=ids, scope=scope)
     StoredReport.objects.get_or_create(
         key=key, defaults={"quarter": quarter, "organisation_ids": ids, "scope": scope}
     )
