@@ -8,7 +8,8 @@ Kindred is deployed, loaded from a second process, beside two baseline views in 
    or BENCH_SIZE=small (a tenth of that, for a quick run).
 2. Starts `kindred serve --workers 2` (gunicorn) on a free port with kindred.config.settings.bench
    (production settings over plain HTTP, with throwaway secrets).
-3. Signs in one session per simulated user for each role (coordinator, supporter, commissioner),
+3. Signs in one session per simulated user for each role (coordinator, supporter, commissioner,
+   facilitator; the public pages are asked for signed out),
    then for each page runs locust headless (benchmarks/locustfile.py) with BENCH_USERS (4)
    users asking for that page alone for BENCH_SECONDS (15 at city size, 5 small). The bare
    signed-in view and the one-query view (kindred.nonprod.views) run first and again last, so
@@ -124,6 +125,7 @@ def targets(env: dict[str, str]) -> dict[str, Any]:
     )
     assert relationship is not None, "the supporter sign-in supports no active relationship"
     found = {
+        **later_targets(city),
         "surname": surname["family_name"],
         "surname_people": surname["n"],
         "organisation_id": str(city.pk),
@@ -138,12 +140,61 @@ def targets(env: dict[str, str]) -> dict[str, Any]:
             "coordinator": sign_in_email("coordinator", CITY_SLUG),
             "supporter": supporter_email,
             "commissioner": sign_in_email("commissioner", f"scale-{SEED}"),
+            "facilitator": sign_in_email("facilitator", CITY_SLUG),
         },
     }
     from django.db import connections
 
     connections.close_all()  # the benchmark's own connection stays out of the way
     return found
+
+
+def later_targets(city: Any) -> dict[str, str]:
+    """The records the later apps' pages are asked about (ADR-129): the published group with
+    the most sessions, its latest held session, the facilitator's group and its latest held
+    session, an open concern with the longest timeline, the postcode of a venue."""
+    from django.db.models import Count, Q
+
+    from kindred.groups.models import Session
+    from kindred.nonprod.scale import sign_in_email
+    from kindred.safeguarding.models import OPEN
+
+    group = (
+        city.peer_groups.filter(published=True)
+        .annotate(n=Count("sessions"))
+        .order_by("-n", "name")
+        .first()
+    )
+    assert group is not None, "the city has no published group"
+    held = Session.objects.filter(group=group, status="held").order_by("-starts_at").first()
+    assert held is not None
+    facilitator_group = (
+        city.peer_groups.filter(facilitators__user__email=sign_in_email("facilitator", CITY_SLUG))
+        .order_by("name")
+        .first()
+    )
+    assert facilitator_group is not None, "the facilitator sign-in runs no group"
+    facilitator_session = (
+        Session.objects.filter(group=facilitator_group, status="held")
+        .order_by("-starts_at")
+        .first()
+    )
+    assert facilitator_session is not None
+    concern = (
+        city.concerns.filter(status__in=OPEN)
+        .annotate(n=Count("timeline", filter=Q(timeline__isnull=False)))
+        .order_by("-n", "-raised_at")
+        .first()
+    )
+    assert concern is not None, "the city has no open concern"
+    return {
+        "group_id": str(group.pk),
+        "session_id": str(held.pk),
+        "facilitator_group_id": str(facilitator_group.pk),
+        "facilitator_session_id": str(facilitator_session.pk),
+        "concern_id": str(concern.pk),
+        "postcode": group.venue.postcode,
+    }
 
 
 def _token(html: str) -> str:
@@ -265,7 +316,37 @@ def pages(found: dict[str, Any]) -> list[dict[str, str]]:
         ("supporter: my checks", "/volunteers/me/checks/"),
         ("supporter: my hours", "/volunteers/me/hours/"),
     ]
-    commissioner = [("commissioner home", "/home/")]
+    coordinator += [
+        ("groups list", "/groups/"),
+        ("group page", f"/groups/{found['group_id']}/"),
+        ("session attendance", f"/groups/sessions/{found['session_id']}/attendance/"),
+        ("safeguarding concerns", "/safeguarding/"),
+        ("concern page", f"/safeguarding/{found['concern_id']}/"),
+        ("crisis rota", "/crisis/rota/"),
+        ("crisis requests", "/crisis/requests/"),
+        ("questionnaires due", "/outcomes/"),
+        ("outcomes settings", "/outcomes/settings/"),
+        ("outcomes report", "/outcomes/report/"),
+        ("messages list", "/messages/"),
+    ]
+    facilitator = [
+        ("facilitator: groups list", "/groups/"),
+        ("facilitator: group page", f"/groups/{found['facilitator_group_id']}/"),
+        (
+            "facilitator: session attendance",
+            f"/groups/sessions/{found['facilitator_session_id']}/attendance/",
+        ),
+    ]
+    postcode = found["postcode"].replace(" ", "+")
+    public = [
+        (f"directory search ({found['postcode']})", f"/directory/?postcode={postcode}"),
+        ("Open Referral UK services", "/openreferral/services"),
+        ("group's calendar feed", f"/directory/groups/{found['group_id']}/sessions.ics"),
+    ]
+    commissioner = [
+        ("commissioner home", "/home/"),
+        ("commissioner: outcomes report", "/outcomes/report/"),
+    ]
     baselines = [
         ("bare view (signed in)", "/nonprod/bench/bare/"),
         ("one-query view", "/nonprod/bench/one-query/"),
@@ -274,6 +355,8 @@ def pages(found: dict[str, Any]) -> list[dict[str, str]]:
     listed += [{"name": n, "role": "coordinator", "path": p} for n, p in coordinator]
     listed += [{"name": n, "role": "supporter", "path": p} for n, p in supporter]
     listed += [{"name": n, "role": "commissioner", "path": p} for n, p in commissioner]
+    listed += [{"name": n, "role": "facilitator", "path": p} for n, p in facilitator]
+    listed += [{"name": n, "role": "public", "path": p} for n, p in public]
     listed += [{"name": f"{n}, again at the end", "role": "coordinator", "path": p}
                for n, p in baselines]  # fmt: skip
     return listed
@@ -347,6 +430,7 @@ def main() -> None:
             ]
             for role, email in found["emails"].items()
         }
+        sessions["public"] = []  # the directory and its feeds: nobody signed in
         for page in pages(found):
             log(f"{page['name']}: {users} users for {seconds} s")
             results[page["name"]] = run_phase(

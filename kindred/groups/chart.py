@@ -7,10 +7,12 @@ that says what it shows in words; the table of the same figures sits beside it."
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
 import pygal
+from django.core.cache import cache
 from pygal.etree import etree
 
 from kindred.groups.selectors import TrendRow
@@ -45,8 +47,26 @@ def describe(rows: Sequence[TrendRow]) -> str:
     )
 
 
+#: How long a drawn chart is kept: its key is everything drawn, so it is never out of date.
+CHART_SECONDS = 24 * 3600
+
+
 def trend_svg(rows: Sequence[TrendRow], *, title: str, chart_id: str = "attendance-chart") -> str:
-    """The rows (oldest first) as a stacked bar chart of members, regulars and others."""
+    """The rows (oldest first) as a stacked bar chart of members, regulars and others. Drawing
+    takes pygal tens of milliseconds, and a group's latest sessions change once a week: the
+    drawing is kept in the cache under a digest of every figure, date and word on it (ADR-129)."""
+    drawn = [
+        (row.session.starts_at.isoformat(), row.named, row.regulars, row.headcount) for row in rows
+    ]
+    key = "groups:trend:" + hashlib.sha256(repr((title, chart_id, drawn)).encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = _trend_svg(rows, title=title, chart_id=chart_id)
+        cache.set(key, svg, CHART_SECONDS)
+    return str(svg)
+
+
+def _trend_svg(rows: Sequence[TrendRow], *, title: str, chart_id: str) -> str:
     chart = pygal.StackedBar(
         css=[], js=[], disable_xml_declaration=True, no_prefix=True, width=640, height=320,
         explicit_size=False, show_legend=True, legend_at_bottom=True, pretty_print=False,

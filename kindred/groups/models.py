@@ -10,6 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
 from kindred.core.models import BaseModel
 from kindred.core.transitions import TransitionRecord, lower_labels, machine
@@ -114,6 +115,13 @@ class Group(BaseModel):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The public directory reads published groups only, by name (ADR-129): across
+            # every organisation, most of whose groups may never be published.
+            models.Index(
+                fields=["name", "id"], condition=Q(published=True), name="group_published_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

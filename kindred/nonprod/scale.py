@@ -42,6 +42,8 @@ from kindred.matching.experiences import CURATED
 from kindred.matching.models import FREE_TIMES, SupporterProfile, WaitingProfile
 from kindred.nonprod.audit_actions import SCALE_DATA_SEEDED
 from kindred.nonprod.constants import DEMO_PASSWORD
+from kindred.nonprod.scale_apps import reports_keep, seed_later_apps
+from kindred.nonprod.scale_apps import rows_expected as later_rows_expected
 from kindred.people.identifiers import Postcode, phone_key, postcodes_in_district
 from kindred.people.models import Person
 from kindred.referrals import models as referrals
@@ -260,6 +262,9 @@ def seed_scale(
         # later): without them it guesses a few rows per organisation and picks the wrong plans.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    # The outcomes reports the benchmark's sign-ins open, kept as the worker keeps them.
+    for scope, seconds in reports_keep(orgs[0].organisation, today=timezone.localdate()).items():
+        log(f"Outcomes report of {scope}: built in {seconds:.1f} s")
     log(
         f"Network {slug}: {len(orgs)} organisations; sign in as "
         f"{sign_in_email('coordinator', orgs[0].organisation.slug)} (password as the demo's)."
@@ -274,6 +279,7 @@ def _rows_expected(size: Size) -> int:
         + size.referrals * 3
         + size.befrienders * 27
         + size.relationships * (5 + size.contacts)
+        + later_rows_expected(size.people, size.referrals, size.befrienders)
     )
 
 
@@ -299,7 +305,7 @@ def _seed_organisation(
     befrienders = _volunteers(
         org, draw, today, rows, roles["befriender"], password_hash=password_hash, by=by
     )
-    _referrals_and_relationships(
+    made = _referrals_and_relationships(
         org, draw, today, rows, people, befrienders, coordinator=coordinator
     )
     counted = {
@@ -308,6 +314,11 @@ def _seed_organisation(
         "befrienders": size.befrienders,
         "relationships": size.relationships,
     }
+    # The apps that came later (ADR-129): groups, safeguarding, crisis, outcomes, messages.
+    counted |= seed_later_apps(
+        org, draw=draw, rows=rows, today=today, by=by, password_hash=password_hash,
+        coordinator=coordinator, people=people, befrienders=befrienders, made=made,
+    )  # fmt: skip
     audit_record(by=acting, action=SCALE_DATA_SEEDED, target=organisation, detail=counted)
 
 
@@ -530,7 +541,7 @@ def _referrals_and_relationships(
     befrienders: list[volunteers.Volunteer],
     *,
     coordinator: User,
-) -> None:
+) -> list[referrals.Referral]:
     rng, organisation, size = draw.rng, org.organisation, org.size
     states = _states(size, rng)
     made: list[referrals.Referral] = []
@@ -627,6 +638,7 @@ def _referrals_and_relationships(
     rows.insert(referrals.ReferralEvent, events)
     rows.insert(WaitingProfile, waiting_profiles)
     _relationships(org, draw, today, rows, made, befrienders)
+    return made
 
 
 def _relationships(

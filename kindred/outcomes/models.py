@@ -229,3 +229,23 @@ class ServiceCost(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_on} to {self.ends_on}"
+
+
+class StoredReport(BaseModel):
+    """A report built by the worker and kept (ADR-129): building one at city size reads every
+    answer and healthcare record of the organisations, seconds of work that has no place in a
+    request. One row per scope (the organisations' ids) and quarter; the page shows the latest
+    built, and asks the worker for a new one when it is older than an hour."""
+
+    #: sha256 of the quarter, the organisations' ids (sorted) and the scope.
+    key = models.CharField(max_length=64, unique=True)
+    quarter = models.CharField(max_length=6)
+    organisation_ids = models.JSONField(default=list)
+    scope = models.CharField(max_length=300)
+    content = models.JSONField(null=True, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    build_seconds = models.FloatField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Outcomes report {self.scope}, {self.quarter}"

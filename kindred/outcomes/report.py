@@ -14,8 +14,9 @@ import statistics
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -232,6 +233,28 @@ def _mean(values: Sequence[float], *, places: int = 1) -> str:
 
 
 # Building the report ----------------------------------------------------------------------
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    """A built report as JSON (every figure is already published text), to keep (ADR-129)."""
+    data = asdict(report)
+    data["quarter"] = report.quarter.code
+    return data
+
+
+def from_json(data: dict[str, Any]) -> Report:
+    tables = [
+        Table(**{**t, "chart": Chart(**t["chart"]) if t.get("chart") else None})
+        for t in data["tables"]
+    ]
+    return Report(
+        title=data["title"],
+        scope=data["scope"],
+        quarter=Quarter.parse(data["quarter"]),
+        organisations=list(data["organisations"]),
+        tables=tables,
+        caveats=list(data["caveats"]),
+    )
 
 
 def build(*, organisations: Sequence[Organisation], quarter: Quarter, scope: str) -> Report:

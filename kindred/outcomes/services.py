@@ -9,6 +9,8 @@ answers, so that a later change to a conversion table never changes a past repor
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from kindred.outcomes.models import (
     OutcomeSettings,
     Response,
     ServiceCost,
+    StoredReport,
     TimePoint,
     UnitCost,
     UseSource,
@@ -531,3 +534,90 @@ def service_cost_add(
     )
     audit_record(by=by, action=audit_actions.SERVICE_COST_ADDED, target=cost)
     return cost
+
+
+# Reports (ADR-129): built by the worker and kept, never in a request ---------------------------
+
+#: A kept report older than this is built again (the page shows it meanwhile, saying when).
+REPORT_FRESH = dt.timedelta(hours=1)
+#: A build asked for and not done in this long is asked for again (a worker was restarted).
+REPORT_QUEUED_FOR = dt.timedelta(minutes=10)
+
+
+def report_key(*, quarter: str, organisation_ids: Sequence[str], scope: str) -> str:
+    """The quarter, the organisations and the scope named in the title (a network of one
+    organisation has the same organisations as that organisation's own report)."""
+    ids = ",".join(sorted(organisation_ids))
+    return hashlib.sha256(f"{quarter}:{ids}:{scope}".encode()).hexdigest()
+
+
+def _wants_build(stored: StoredReport, now: dt.datetime) -> bool:
+    if stored.built_at is not None and now - stored.built_at < REPORT_FRESH:
+        return False
+    return stored.queued_at is None or now - stored.queued_at >= REPORT_QUEUED_FOR
+
+
+def report_stored(
+    *,
+    quarter: str,
+    organisations: Sequence[Organisation],
+    scope: str,
+    now: dt.datetime | None = None,
+) -> StoredReport:
+    """The kept report of these organisations for the quarter (its `content` is None until the
+    worker has built it once). When there is none, or it is older than REPORT_FRESH, the worker
+    is asked to build it (once: the row is locked while asking)."""
+    from kindred.outcomes import tasks
+
+    ids = sorted(str(o.pk) for o in organisations)
+    key = report_key(quarter=quarter, organisation_ids=ids, scope=scope)
+    now = now or timezone.now()
+    stored = StoredReport.objects.filter(key=key).first()
+    if stored is not None and not _wants_build(stored, now):
+        return stored
+    with transaction.atomic():
+        stored, _ = StoredReport.objects.select_for_update().get_or_create(
+            key=key, defaults={"quarter": quarter, "organisation_ids": ids, "scope": scope}
+        )
+        if _wants_build(stored, now):
+            stored.queued_at = now
+            stored.save(update_fields=["queued_at", "updated_at"])
+            tasks.report_build.enqueue(key)
+    stored.refresh_from_db()
+    return stored
+
+
+def report_keep(*, quarter: str, organisations: Sequence[Organisation], scope: str) -> StoredReport:
+    """Build a report now and keep it, outside any request (the scale seed; a command)."""
+    ids = sorted(str(o.pk) for o in organisations)
+    key = report_key(quarter=quarter, organisation_ids=ids, scope=scope)
+    StoredReport.objects.get_or_create(
+        key=key, defaults={"quarter": quarter, "organisation_ids": ids, "scope": scope}
+    )
+    stored = report_build(key=key)
+    assert stored is not None
+    return stored
+
+
+def report_build(*, key: str) -> StoredReport | None:
+    """Build a kept report again and keep the result (the worker's task; the scale seed's)."""
+    from kindred.outcomes import report
+
+    stored = StoredReport.objects.filter(key=key).first()
+    if stored is None:
+        return None
+    organisations = list(
+        Organisation.objects.filter(pk__in=stored.organisation_ids).order_by("name", "pk")
+    )
+    began = time.perf_counter()
+    built = report.build(
+        organisations=organisations,
+        quarter=report.Quarter.parse(stored.quarter),
+        scope=stored.scope,
+    )
+    stored.content = report.to_json(built)
+    stored.built_at = timezone.now()
+    stored.build_seconds = round(time.perf_counter() - began, 2)
+    stored.queued_at = None
+    stored.save(update_fields=["content", "built_at", "build_seconds", "queued_at", "updated_at"])
+    return stored

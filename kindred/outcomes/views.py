@@ -33,8 +33,8 @@ from kindred.outcomes.forms import (
     UnitCostForm,
     UseForm,
 )
-from kindred.outcomes.models import Collection, CollectionStatus
-from kindred.outcomes.report import Quarter, Report, build
+from kindred.outcomes.models import Collection, CollectionStatus, StoredReport
+from kindred.outcomes.report import Quarter, Report, from_json
 from kindred.people.services import people_viewed
 
 #: How many quarters back the report page offers.
@@ -336,16 +336,22 @@ def _report_request(request: OrganisationRequest) -> ReportRequest:
     return ReportRequest(quarter, [organisation], organisation.name, organisation.slug, choices, "")
 
 
-def _report(request: OrganisationRequest, *, audit: bool = True) -> tuple[ReportRequest, Report]:
+def _report(
+    request: OrganisationRequest, *, audit: bool = True
+) -> tuple[ReportRequest, Report | None, StoredReport]:
+    """The report asked for as the worker last built it (None until it has, ADR-129)."""
     asked = _report_request(request)
-    report = build(organisations=asked.organisations, quarter=asked.quarter, scope=asked.scope)
-    if audit:
+    stored = services.report_stored(
+        quarter=asked.quarter.code, organisations=asked.organisations, scope=asked.scope
+    )
+    report = from_json(stored.content) if stored.content is not None else None
+    if audit and report is not None:
         audit_record(
             by=Acting.from_request(request),
             action=audit_actions.REPORT_VIEWED,
             detail={"quarter": asked.quarter.code, "scope": asked.slug, "as": request.path},
         )
-    return asked, report
+    return asked, report, stored
 
 
 def _quarters() -> list[Quarter]:
@@ -359,15 +365,16 @@ def _quarters() -> list[Quarter]:
 
 @permission("outcomes.view_report")
 def report(request: OrganisationRequest) -> HttpResponse:
-    asked, built = _report(request)
+    asked, built, stored = _report(request)
     query = f"quarter={asked.quarter.code}" + (
         f"&organisation={asked.chosen}" if asked.chosen else ""
     )
     return render(
         request,
-        "outcomes/report.jinja",
+        "outcomes/report.jinja" if built is not None else "outcomes/report_building.jinja",
         {
             "report": built,
+            "stored": stored,
             "asked": asked,
             "quarters": _quarters(),
             "query": query,
@@ -375,10 +382,18 @@ def report(request: OrganisationRequest) -> HttpResponse:
     )
 
 
+def _built(request: OrganisationRequest, *, audit: bool = True) -> tuple[ReportRequest, Report]:
+    """For the downloads and charts: the kept report, or 404 while it is being built."""
+    asked, built, _stored = _report(request, audit=audit)
+    if built is None:
+        raise Http404("The report is being built: try again in a minute")
+    return asked, built
+
+
 @permission("outcomes.view_report")
 def report_csv(request: OrganisationRequest, key: str) -> HttpResponse:
     """One table of the report as CSV (one file per table)."""
-    asked, built = _report(request)
+    asked, built = _built(request)
     table = next((t for t in built.tables if t.key == key), None)
     if table is None:
         raise Http404("No such table")
@@ -390,7 +405,7 @@ def report_csv(request: OrganisationRequest, key: str) -> HttpResponse:
 
 @permission("outcomes.view_report")
 def report_pdf(request: OrganisationRequest) -> HttpResponse:
-    asked, built = _report(request)
+    asked, built = _built(request)
     response = HttpResponse(exports.pdf_bytes(built), content_type="application/pdf")
     name = f"{asked.slug}-{asked.quarter.code}-report.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -402,7 +417,7 @@ def report_pdf(request: OrganisationRequest) -> HttpResponse:
 def report_chart(request: OrganisationRequest, key: str) -> HttpResponse:
     """A chart as an SVG image (pygal's styles sit inside the SVG, so only this image allows
     them; it holds no script). The page it is on recorded the view; an image of it does not."""
-    _asked, built = _report(request, audit=False)
+    _asked, built = _built(request, audit=False)
     table = next((t for t in built.tables if t.key == key and t.chart is not None), None)
     if table is None or table.chart is None:
         raise Http404("No such chart")

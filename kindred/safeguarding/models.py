@@ -135,6 +135,16 @@ class Concern(BaseModel):
             ),
             models.Index(fields=["status", "acknowledge_by"], name="concern_due_idx"),
             models.Index(fields=["person", "-raised_at"], name="concern_person_idx"),
+            # The list page's default order (newest first, ADR-129): the open ones, and all.
+            models.Index(
+                fields=["organisation", "-raised_at", "-created_at"],
+                condition=Q(status__in=OPEN),
+                name="concern_open_order_idx",
+            ),
+            models.Index(
+                fields=["organisation", "-raised_at", "-created_at"],
+                name="concern_org_order_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,18 +4,26 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from kindred.accounts.models import Membership, Organisation, Role, User
 from kindred.core.models import AuditEvent
+from kindred.crisis.models.rota import ShiftAssignment
+from kindred.groups.models import NamedAttendance, Session
 from kindred.matching.models import SupporterProfile, WaitingProfile
 from kindred.nonprod.constants import DEMO_PASSWORD
 from kindred.nonprod.demo import sign_ins
 from kindred.nonprod.scale import sign_in_email
+from kindred.notifications.models import Notification
+from kindred.outcomes import measures
+from kindred.outcomes.models import HealthcareUse, StoredReport
 from kindred.people.identifiers import lookup
 from kindred.people.models import Person
 from kindred.referrals.models import Referral
 from kindred.referrals.models import Status as ReferralStatus
 from kindred.relationships.models import Contact
+from kindred.safeguarding.models import Arrangements
+from kindred.safeguarding.models import Status as ConcernStatus
 from kindred.volunteers.models import DbsCheck, Stage, TrainingRecord
 
 
@@ -131,6 +139,71 @@ def test_scale_data_fills_every_app_with_the_sizes_asked_for(db):
     assert commissioner.memberships.get().network == city.network
     # The bulk rows are one audit entry per organisation, in its chain.
     assert AuditEvent.objects.filter(organisation=city, action="scale_data.seeded").count() == 1
+
+
+def test_scale_data_fills_the_later_apps(db):
+    """Groups, safeguarding, the crisis line, outcomes and messages (ADR-129), each consistent
+    with its app's rules: histories from the first state to the current one, attendance only at
+    held sessions, answers scored as the measures module scores them."""
+    call_command("seed", "scale", *SMALL, "--organisations=1", verbosity=0)
+    city = Organisation.objects.get(slug="scale-1-city")
+    today = timezone.localdate()
+    # Groups: one by referral (full, with a waiting list), sessions from the past to the weeks
+    # ahead; attendance only at held sessions, of members who had joined by then.
+    groups = list(city.peer_groups.all())
+    assert len(groups) == 2 and {g.joining for g in groups} == {"open_door", "by_referral"}
+    sessions = Session.objects.filter(group__in=groups)
+    assert sessions.filter(starts_at__date__gt=today, status="scheduled").exists()
+    assert sessions.filter(status="held").exists() and sessions.filter(status="cancelled").exists()
+    named = NamedAttendance.objects.filter(session__group__in=groups).select_related(
+        "session", "member"
+    )
+    assert named and all(n.session.status == "held" for n in named)
+    assert all(n.member.joined_on <= n.session.starts_at.date() for n in named)
+    for session in sessions.exclude(status="scheduled").prefetch_related("history"):
+        assert [h.to_state for h in session.history.all()] == [session.status]
+    full = next(g for g in groups if g.joining == "by_referral")
+    assert full.members.filter(left_on__isnull=True).count() == full.capacity
+    assert full.waiting.filter(status="waiting").count() >= 1
+    assert full.waiting.filter(status="offered").count() == 1
+    facilitator = User.objects.get(email=sign_in_email("facilitator", city.slug))
+    assert facilitator.memberships.get().role == Role.FACILITATOR
+    assert city.peer_groups.filter(facilitators__user=facilitator).exists()
+    # Safeguarding: concerns in every state, each history from "raised" to its state, each
+    # timeline opening with the lead told; the arrangements name the lead.
+    concerns = city.concerns.prefetch_related("history", "timeline")
+    assert {c.status for c in concerns} == set(ConcernStatus.values)
+    for concern in concerns:
+        steps = [h.to_state for h in sorted(concern.history.all(), key=lambda h: h.occurred_at)]
+        assert steps[0] == "raised" and steps[-1] == concern.status
+        first = min(concern.timeline.all(), key=lambda e: e.occurred_at)
+        assert first.kind == "told"
+        assert (concern.closed_at is not None) == (concern.status == "closed")
+    lead = User.objects.get(email=sign_in_email("lead", city.slug))
+    assert Arrangements.objects.get(organisation=city).lead == lead
+    # The crisis line: shift patterns, a built rota for each month with its shifts and
+    # supporters; support requests waiting, taken and closed (names encrypted, read back).
+    assert city.shift_patterns.count() == 14
+    assert city.rotas.filter(build="built").count() == 14
+    assert ShiftAssignment.objects.filter(shift__organisation=city).exists()
+    requests = list(city.support_requests.all())
+    assert {r.status for r in requests} == {"waiting", "accepted", "closed"}
+    assert all(r.name for r in requests)
+    # Outcomes: baselines and follow-ups; every completed one answered for each measure asked,
+    # scored as the measures module scores; healthcare use beside most.
+    collections = city.outcome_collections.all()
+    assert set(collections.values_list("time_point", flat=True)) >= {"baseline", "m3"}
+    completed = collections.filter(status="completed").prefetch_related("responses")
+    assert completed
+    for collection in completed:
+        assert sorted(r.measure for r in collection.responses.all()) == sorted(collection.measures)
+        for response in collection.responses.all():
+            assert response.raw == measures.score(response.measure, response.answers).raw
+    assert HealthcareUse.objects.filter(organisation=city).exists()
+    assert not collections.filter(status="due", due_on__gt=today).exclude(closed_at=None).exists()
+    # This quarter's report of the organisation, kept as the worker keeps it.
+    assert StoredReport.objects.filter(content__isnull=False).count() == 2
+    assert Notification.objects.filter(organisation=city).count() == 150
 
 
 class _Undo(Exception):
