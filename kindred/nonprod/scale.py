@@ -258,10 +258,12 @@ def seed_scale(
         _seed_organisation(org, draw=draw, by=by, password_hash=password_hash, rows=rows)
     bar.close()
     if connection.vendor == "postgresql":
-        # The planner's statistics, as a database in use keeps them (autovacuum would catch up
-        # later): without them it guesses a few rows per organisation and picks the wrong plans.
+        # The planner's statistics and the visibility map, as autovacuum keeps them in a database
+        # in use: without statistics the planner guesses a few rows per organisation and picks
+        # the wrong plans, and without the map no count can read an index alone (ADR-126).
+        # VACUUM cannot run in a transaction (the test suite's): there, statistics only.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     # The outcomes reports the benchmark's sign-ins open, kept as the worker keeps them.
     for scope, seconds in reports_keep(orgs[0].organisation, today=timezone.localdate()).items():
         log(f"Outcomes report of {scope}: built in {seconds:.1f} s")
