@@ -6,10 +6,15 @@ previous hash and a canonical serialisation of its fields. The latest sequence n
 each chain are kept apart, in `AuditChainHead`, written in the same transaction, so removing the
 last entries is caught as well as removing, editing or reordering earlier ones.
 
-Appends to one chain are put in order by a PostgreSQL transaction-level advisory lock keyed on
-the organisation (no row locks, so the application role needs no UPDATE on the log, and two
-organisations never wait for each other); on SQLite, Kindred's transactions begin IMMEDIATE, so
-the database's write lock already puts every write in order.
+Appends to one chain are put in order, on PostgreSQL, by a row lock on the chain's head (FOR NO
+KEY UPDATE, held until the transaction ends): the statement that takes it reads the head as the
+previous holder committed it, so waiting and reading are one round trip, and the entries and the
+new head are then written in one statement (ADR-128). The log itself is never locked or updated
+(the application role has no UPDATE on it), and two organisations never wait for each other. A
+chain's very first append has no head row to lock yet: it takes a transaction-level advisory lock
+keyed on the organisation, then reads again, so two first appends cannot both start the chain
+(ADR-080). On SQLite, Kindred's transactions begin IMMEDIATE, so the database's write lock
+already puts every write in order.
 """
 
 from __future__ import annotations
@@ -18,13 +23,14 @@ import hashlib
 import ipaddress
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
 from django.db import connection
+from django.db.models.sql import InsertQuery
 
 from kindred.core.models import AuditChainHead, AuditEvent
 
@@ -112,7 +118,8 @@ def link_hash(previous_hash: str, entry: ChainedEntry) -> str:
 
 
 def lock_chain(organisation_id: Any) -> None:
-    """Wait for any other transaction appending to this chain, until this one ends."""
+    """Wait for any other transaction starting this chain, until this one ends (PostgreSQL's
+    advisory lock; `append` takes it only when the chain has no head yet)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -120,21 +127,57 @@ def lock_chain(organisation_id: Any) -> None:
             )
 
 
-def append(entries: list[AuditEvent]) -> list[AuditEvent]:
+#: Entries appended with the head in one statement at most; more go in batches (seeding).
+ONE_STATEMENT_AT_MOST = 500
+
+
+def _locked_head(key: str, organisation_id: Any) -> tuple[int, str] | None:
+    """The chain's head (sequence, hash), locked until the transaction ends, or None if the
+    chain has no entry yet (and then no other transaction can start it meanwhile)."""
+    heads = AuditChainHead.objects.filter(chain=key).values_list("sequence", "entry_hash")
+    if connection.vendor != "postgresql":
+        return heads.first()  # SQLite: the transaction already holds the database's write lock
+    # FOR NO KEY UPDATE: after waiting for the holder, PostgreSQL returns the head as that
+    # holder committed it (READ COMMITTED re-reads a row it waited for).
+    locked = list(heads.select_for_update(no_key=True)[:1])
+    if locked:
+        return locked[0]
+    lock_chain(organisation_id)  # no row to lock yet: the chain's first entry
+    locked = list(heads.select_for_update(no_key=True)[:1])
+    return locked[0] if locked else None
+
+
+def append(
+    entries: list[AuditEvent], *, stamp: Callable[[], datetime] | None = None
+) -> list[AuditEvent]:
     """Give `entries` (all of one chain) their places in it and save them, moving the chain's
-    head on. Call inside a transaction, after `lock_chain`."""
+    head on. Call inside a transaction: waits for any other transaction appending to this chain
+    (see the module's docstring), which then waits for this one until it ends. `stamp`, if
+    given, is called once this transaction has the chain and its time is given to every entry,
+    so that times rise with the sequence."""
     if not entries:
         return entries
     organisation_id = entries[0].organisation_id
     if any(entry.organisation_id != organisation_id for entry in entries):
         raise ValueError("entries of one append must belong to one chain")
     key = chain_key(organisation_id)
-    head = AuditChainHead.objects.filter(chain=key).values_list("sequence", "entry_hash").first()
+    head = _locked_head(key, organisation_id)
+    if stamp is not None:
+        now = stamp()
+        for entry in entries:
+            entry.occurred_at = now
     sequence, previous = head if head is not None else (0, GENESIS)
     for entry in entries:
         sequence += 1
         entry.sequence, entry.previous_hash = sequence, previous
         entry.entry_hash = previous = link_hash(previous, entry)
+    if (
+        head is not None
+        and connection.vendor == "postgresql"
+        and len(entries) <= ONE_STATEMENT_AT_MOST
+    ):
+        _insert_and_move_head(entries, key, sequence, previous)
+        return entries
     if len(entries) == 1:
         entries[0].save(force_insert=True)
     else:
@@ -146,6 +189,26 @@ def append(entries: list[AuditEvent]) -> list[AuditEvent]:
     else:
         AuditChainHead.objects.filter(chain=key).update(sequence=sequence, entry_hash=previous)
     return entries
+
+
+def _insert_and_move_head(entries: list[AuditEvent], key: str, sequence: int, last: str) -> None:
+    """PostgreSQL: INSERT the entries and UPDATE the head in one statement (a data-modifying
+    WITH), one round trip under the chain's lock instead of two. The INSERT is Django's own
+    (the same columns and values bulk_create would send)."""
+    query = InsertQuery(AuditEvent)
+    query.insert_values(AuditEvent._meta.concrete_fields, entries)
+    ((insert, values),) = query.get_compiler(connection=connection).as_sql()
+    quote = connection.ops.quote_name
+    head_table = quote(AuditChainHead._meta.db_table)
+    move_head = (
+        f"UPDATE {head_table} SET {quote('sequence')} = %s, {quote('entry_hash')} = %s "
+        f"WHERE {quote('chain')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH head AS ({move_head}) {insert}", [sequence, last, key, *values])
+    for entry in entries:  # saved, as bulk_create leaves them
+        entry._state.adding = False
+        entry._state.db = connection.alias
 
 
 # --- verifying ---------------------------------------------------------------------------

@@ -79,28 +79,58 @@ def person_match(*, by: Acting, details: PersonDetails) -> PersonMatch:
     way in uses (forms, self-referral, FHIR)."""
     if by.organisation is None:
         raise NotActingForAnOrganisation("Choose an organisation first.")
-    # Records merged into another (tombstones, ADR-090) are never matched: the survivor is.
-    people = by.organisation.people.filter(merged_into__isnull=True)
+    candidates = match_candidates(organisation=by.organisation, details=details)
+    if candidates is None:
+        return PersonMatch()
+    found = list(candidates)
     nhs_number = identifiers.normalise_nhs_number(details.nhs_number) if details.nhs_number else ""
-    if nhs_number:
-        found = people.filter(nhs_number=nhs_number).order_by("created_at").first()
-        if found is not None:
-            return PersonMatch(person=found, matched_by=MatchedBy.NHS_NUMBER)
+    if nhs_number and found and found[0].nhs_number == nhs_number:
+        return PersonMatch(person=found[0], matched_by=MatchedBy.NHS_NUMBER)
     if not (details.date_of_birth and details.postcode):
         return PersonMatch()
-    same = list(
-        people.filter(
-            given_name__iexact=details.given_name.strip(),
-            family_name__iexact=details.family_name.strip(),
-            date_of_birth=details.date_of_birth,
-            postcode=identifiers.format_postcode(details.postcode),
-        ).order_by("created_at")[:10]
-    )
+    same = found[:10]
     # A record with no NHS number, or the same one, can be them; a different one never is.
     compatible = [p for p in same if not p.nhs_number or not nhs_number]
     if compatible:
         return PersonMatch(person=compatible[0], matched_by=MatchedBy.NAME_BIRTH_POSTCODE)
     return PersonMatch(possible_duplicate=same[0] if same else None)
+
+
+def match_candidates(
+    *, organisation: Organisation, details: PersonDetails
+) -> models.QuerySet[Person] | None:
+    """The records `person_match` chooses from, in one query (one round trip for every
+    referral, ADR-128): the record with the NHS number first (there is at most one, ADR-074),
+    then up to ten of the same name, date of birth and postcode, oldest first. None if the
+    details give neither rule anything to go on. Records merged into another (tombstones,
+    ADR-090) are never matched: the survivor is."""
+    people = organisation.people.filter(merged_into__isnull=True)
+    nhs_number = identifiers.normalise_nhs_number(details.nhs_number) if details.nhs_number else ""
+    by_nhs_number = models.Q(nhs_number=nhs_number) if nhs_number else None
+    by_name = (
+        models.Q(
+            given_name__iexact=details.given_name.strip(),
+            family_name__iexact=details.family_name.strip(),
+            date_of_birth=details.date_of_birth,
+            postcode=identifiers.format_postcode(details.postcode),
+        )
+        if details.date_of_birth and details.postcode
+        else None
+    )
+    if by_nhs_number is not None and by_name is not None:
+        rule = models.Case(
+            models.When(by_nhs_number, then=models.Value(0)), default=models.Value(1)
+        )
+        return (
+            people.filter(by_nhs_number | by_name)
+            .alias(rule=rule)
+            .order_by("rule", "created_at")[:11]
+        )
+    if by_nhs_number is not None:
+        return people.filter(by_nhs_number).order_by("created_at")[:1]
+    if by_name is not None:
+        return people.filter(by_name).order_by("created_at")[:10]
+    return None
 
 
 def person_find_existing(*, by: Acting, details: PersonDetails) -> Person | None:
