@@ -191,6 +191,11 @@ def append(
     return entries
 
 
+_MOVE_HEAD = (
+    'UPDATE "core_auditchainhead" SET "sequence" = %s, "entry_hash" = %s WHERE "chain" = %s'
+)
+
+
 def _insert_and_move_head(entries: list[AuditEvent], key: str, sequence: int, last: str) -> None:
     """PostgreSQL: INSERT the entries and UPDATE the head in one statement (a data-modifying
     WITH), one round trip under the chain's lock instead of two. The INSERT is Django's own
@@ -198,14 +203,8 @@ def _insert_and_move_head(entries: list[AuditEvent], key: str, sequence: int, la
     query = InsertQuery(AuditEvent)
     query.insert_values(AuditEvent._meta.concrete_fields, entries)
     ((insert, values),) = query.get_compiler(connection=connection).as_sql()
-    quote = connection.ops.quote_name
-    head_table = quote(AuditChainHead._meta.db_table)
-    move_head = (
-        f"UPDATE {head_table} SET {quote('sequence')} = %s, {quote('entry_hash')} = %s "
-        f"WHERE {quote('chain')} = %s"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH head AS ({move_head}) {insert}", [sequence, last, key, *values])
+        cursor.execute(f"WITH head AS ({_MOVE_HEAD}) {insert}", [sequence, last, key, *values])
     for entry in entries:  # saved, as bulk_create leaves them
         entry._state.adding = False
         entry._state.db = connection.alias

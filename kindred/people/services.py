@@ -10,7 +10,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation
@@ -215,23 +217,57 @@ def person_find_or_create(*, by: Acting, details: PersonDetails) -> tuple[Person
 
 def _create_once(*, by: Acting, details: PersonDetails) -> tuple[Person, bool]:
     """Add the person, unless a record with their NHS number appeared meanwhile (another request
-    made it a moment ago): then that record, unchanged. The unique constraint decides, inside a
-    savepoint, so the surrounding transaction carries on either way."""
-    try:
-        with transaction.atomic():
-            return _create(by=by, details=details), True
-    except IntegrityError:
-        if by.organisation is None or not details.nhs_number:
-            raise
-        nhs_number = identifiers.normalise_nhs_number(details.nhs_number)
-        return by.organisation.people.get(nhs_number=nhs_number), False
+    made it a moment ago): then that record, unchanged. The unique constraint decides (ADR-074):
+    the INSERT gives way to a record already there (ON CONFLICT DO NOTHING, waiting first for a
+    transaction that is making one), so the surrounding transaction carries on either way with
+    no savepoint to set and release (ADR-128)."""
+    person = _unsaved(by=by, details=details)
+    if _inserted_unless_held(person):
+        _record_created(by=by, person=person, details=details)
+        return person, True
+    if by.organisation is None or not details.nhs_number:
+        raise IntegrityError("the new person's record conflicts with one held")
+    nhs_number = identifiers.normalise_nhs_number(details.nhs_number)
+    return by.organisation.people.get(nhs_number=nhs_number), False
+
+
+def _inserted_unless_held(person: Person) -> bool:
+    """INSERT the record unless one it conflicts with is held (its NHS number, ADR-074); whether
+    it was added. On PostgreSQL, Django's own INSERT of it with ON CONFLICT DO NOTHING (which
+    gives way to unique constraints only); elsewhere in a savepoint, as before (SQLite's
+    INSERT OR IGNORE would also pass over a broken CHECK constraint)."""
+    if connection.vendor != "postgresql":
+        try:
+            with transaction.atomic():
+                person.save(force_insert=True)
+        except IntegrityError:
+            return False
+        return True
+    query = InsertQuery(Person, on_conflict=OnConflict.IGNORE)
+    query.insert_values(Person._meta.local_concrete_fields, [person])
+    with connection.cursor() as cursor:
+        for sql, params in query.get_compiler(connection=connection).as_sql():
+            cursor.execute(sql, params)
+        added = cursor.rowcount == 1
+    if added:
+        person._state.adding = False
+        person._state.db = connection.alias
+    return added
 
 
 def _create(*, by: Acting, details: PersonDetails) -> Person:
+    """A new record from `details`, audited, with its consents."""
+    person = _unsaved(by=by, details=details)
+    person.save(force_insert=True)
+    _record_created(by=by, person=person, details=details)
+    return person
+
+
+def _unsaved(*, by: Acting, details: PersonDetails) -> Person:
     if by.organisation is None:
         raise NotActingForAnOrganisation("Choose an organisation first.")
     located = identifiers.lookup(details.postcode) if details.postcode else None
-    person = Person.objects.create(
+    return Person(
         organisation=by.organisation,
         given_name=details.given_name.strip(),
         family_name=details.family_name.strip(),
@@ -254,10 +290,12 @@ def _create(*, by: Acting, details: PersonDetails) -> Person:
         gp_practice_ods=details.gp_practice_ods.strip().upper(),
         created_by=by.user,
     )
+
+
+def _record_created(*, by: Acting, person: Person, details: PersonDetails) -> None:
     audit_record(by=by, action=audit_actions.PERSON_CREATED, target=person)
     for kind, given in details.consents.items():
         consent_record(by=by, person=person, kind=kind, given=given)
-    return person
 
 
 @transaction.atomic
