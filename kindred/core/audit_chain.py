@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models.sql import InsertQuery
 
 from kindred.core.models import AuditChainHead, AuditEvent
@@ -201,7 +201,8 @@ def _insert_and_move_head(entries: list[AuditEvent], key: str, sequence: int, la
     WITH), one round trip under the chain's lock instead of two. The INSERT is Django's own
     (the same columns and values bulk_create would send)."""
     query = InsertQuery(AuditEvent)
-    query.insert_values(AuditEvent._meta.concrete_fields, entries)
+    rows: list[models.Model] = list(entries)
+    query.insert_values(AuditEvent._meta.concrete_fields, rows)
     ((insert, values),) = query.get_compiler(connection=connection).as_sql()
     with connection.cursor() as cursor:
         cursor.execute(f"WITH head AS ({_MOVE_HEAD}) {insert}", [sequence, last, key, *values])

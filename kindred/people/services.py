@@ -248,7 +248,7 @@ def _inserted_unless_held(person: Person) -> bool:
     with connection.cursor() as cursor:
         for sql, params in query.get_compiler(connection=connection).as_sql():
             cursor.execute(sql, params)
-        added = cursor.rowcount == 1
+        added = bool(cursor.rowcount == 1)
     if added:
         person._state.adding = False
         person._state.db = connection.alias
