@@ -6,15 +6,13 @@ previous hash and a canonical serialisation of its fields. The latest sequence n
 each chain are kept apart, in `AuditChainHead`, written in the same transaction, so removing the
 last entries is caught as well as removing, editing or reordering earlier ones.
 
-Appends to one chain are put in order, on PostgreSQL, by a row lock on the chain's head (FOR NO
-KEY UPDATE, held until the transaction ends): the statement that takes it reads the head as the
-previous holder committed it, so waiting and reading are one round trip, and the entries and the
-new head are then written in one statement (ADR-128). The log itself is never locked or updated
-(the application role has no UPDATE on it), and two organisations never wait for each other. A
-chain's very first append has no head row to lock yet: it takes a transaction-level advisory lock
-keyed on the organisation, then reads again, so two first appends cannot both start the chain
-(ADR-080). On SQLite, Kindred's transactions begin IMMEDIATE, so the database's write lock
-already puts every write in order.
+Appends to one chain are put in order, on PostgreSQL, by a row lock on the chain's head, held
+until the transaction ends: one statement makes the head if the chain has none or rewrites it
+unchanged (INSERT ... ON CONFLICT DO UPDATE), which waits for any other writer, locks it and
+returns it as that writer committed it; the entries and the new head are then written in one
+statement (ADR-128). The log itself is never locked or updated (the application role has no
+UPDATE on it), and two organisations never wait for each other. On SQLite, Kindred's
+transactions begin IMMEDIATE, so the database's write lock already puts every write in order.
 """
 
 from __future__ import annotations
@@ -118,8 +116,9 @@ def link_hash(previous_hash: str, entry: ChainedEntry) -> str:
 
 
 def lock_chain(organisation_id: Any) -> None:
-    """Wait for any other transaction starting this chain, until this one ends (PostgreSQL's
-    advisory lock; `append` takes it only when the chain has no head yet)."""
+    """Wait for any other transaction holding this chain's advisory lock, until this one ends
+    (ADR-080). `append` no longer needs it (it locks the chain's head, ADR-128); kept for
+    callers that append by hand."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -131,20 +130,28 @@ def lock_chain(organisation_id: Any) -> None:
 ONE_STATEMENT_AT_MOST = 500
 
 
+#: Waits for the chain, then reads its head, in one statement: the head row is made if the chain
+#: has none yet (at sequence 0, the genesis hash; the append that follows moves it on, in the same
+#: transaction) or else rewritten unchanged, which locks it until the transaction ends. After
+#: waiting for another writer, PostgreSQL returns the head as that writer committed it.
+_LOCK_HEAD = (
+    'INSERT INTO "core_auditchainhead" ("chain", "organisation_id", "sequence", "entry_hash") '
+    "VALUES (%s, %s, 0, %s) "
+    'ON CONFLICT ("chain") DO UPDATE SET "sequence" = "core_auditchainhead"."sequence" '
+    'RETURNING "sequence", "entry_hash"'
+)
+
+
 def _locked_head(key: str, organisation_id: Any) -> tuple[int, str] | None:
-    """The chain's head (sequence, hash), locked until the transaction ends, or None if the
-    chain has no entry yet (and then no other transaction can start it meanwhile)."""
-    heads = AuditChainHead.objects.filter(chain=key).values_list("sequence", "entry_hash")
+    """The chain's head (sequence, hash), locked until the transaction ends. On SQLite, None if
+    the chain has no entry yet (the transaction already holds the database's write lock)."""
     if connection.vendor != "postgresql":
-        return heads.first()  # SQLite: the transaction already holds the database's write lock
-    # FOR NO KEY UPDATE: after waiting for the holder, PostgreSQL returns the head as that
-    # holder committed it (READ COMMITTED re-reads a row it waited for).
-    locked = list(heads.select_for_update(no_key=True)[:1])
-    if locked:
-        return locked[0]
-    lock_chain(organisation_id)  # no row to lock yet: the chain's first entry
-    locked = list(heads.select_for_update(no_key=True)[:1])
-    return locked[0] if locked else None
+        heads = AuditChainHead.objects.filter(chain=key)
+        return heads.values_list("sequence", "entry_hash").first()
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_HEAD, [key, organisation_id, GENESIS])
+        sequence, entry_hash = cursor.fetchone()
+    return int(sequence), str(entry_hash)
 
 
 def append(

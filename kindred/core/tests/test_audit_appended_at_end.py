@@ -32,7 +32,7 @@ def test_entries_are_written_at_the_end_in_one_statement_and_chain(organisation)
     assert sum('INSERT INTO "core_auditevent"' in q for q in sql) == 1
     if connection.vendor == "postgresql":
         # the head's row lock taken once, and the entries written with the new head (ADR-128)
-        assert sum("FOR NO KEY UPDATE" in q and "core_auditchainhead" in q for q in sql) == 1
+        assert sum(q.startswith('INSERT INTO "core_auditchainhead"') for q in sql) == 1
         (written,) = [q for q in sql if 'INSERT INTO "core_auditevent"' in q]
         assert written.startswith('WITH head AS (UPDATE "core_auditchainhead"')
         assert not any("pg_advisory_xact_lock" in q for q in sql)  # the chain has a head
