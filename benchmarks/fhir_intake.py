@@ -12,8 +12,8 @@ first copy's Location, no answer was a server error, and the audit chain holds. 
 of one intake are counted in this process (Django's test client on the same database), with the
 time spent in the token check, the reading of the body and the service.
 
-The database named by --database-url (default kf_bench) is DROPPED and made again: use a scratch
-one. Prints JSON (with the machine, benchmarks/machine.py) and writes
+The database named by --database-url (default: BENCH_DATABASE_URL, or BENCH_DATABASE on the
+local server, or kf_bench) is DROPPED and made again: use a scratch one. Prints JSON (with the machine, benchmarks/machine.py) and writes
 benchmarks/results/fhir-intake-<date>.json. Not a test: nothing here asserts a time.
 """
 
@@ -294,7 +294,7 @@ def queries_of_one_intake(environment: dict[str, str], token: str, body: bytes) 
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from kindred.fhir import services
+    from kindred.accounts import services
     from kindred.fhir.parse import parse_service_request
 
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
@@ -357,7 +357,7 @@ def main() -> None:
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL")
-        or "postgres://postgres@127.0.0.1:5432/kf_bench",
+        or "postgres://postgres@127.0.0.1:5432/" + os.environ.get("BENCH_DATABASE", "kf_bench"),
         help="a scratch PostgreSQL database: it is dropped and made again",
     )
     parser.add_argument("--output", type=Path, default=None, help="where to write the JSON")

@@ -6,10 +6,13 @@ previous hash and a canonical serialisation of its fields. The latest sequence n
 each chain are kept apart, in `AuditChainHead`, written in the same transaction, so removing the
 last entries is caught as well as removing, editing or reordering earlier ones.
 
-Appends to one chain are put in order by a PostgreSQL transaction-level advisory lock keyed on
-the organisation (no row locks, so the application role needs no UPDATE on the log, and two
-organisations never wait for each other); on SQLite, Kindred's transactions begin IMMEDIATE, so
-the database's write lock already puts every write in order.
+Appends to one chain are put in order, on PostgreSQL, by a row lock on the chain's head, held
+until the transaction ends: one statement makes the head if the chain has none or rewrites it
+unchanged (INSERT ... ON CONFLICT DO UPDATE), which waits for any other writer, locks it and
+returns it as that writer committed it; the entries and the new head are then written in one
+statement (ADR-128). The log itself is never locked or updated (the application role has no
+UPDATE on it), and two organisations never wait for each other. On SQLite, Kindred's
+transactions begin IMMEDIATE, so the database's write lock already puts every write in order.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ import hashlib
 import ipaddress
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db import connection
+from django.db import connection, models
+from django.db.models.sql import InsertQuery
 
 from kindred.core.models import AuditChainHead, AuditEvent
 
@@ -112,7 +116,9 @@ def link_hash(previous_hash: str, entry: ChainedEntry) -> str:
 
 
 def lock_chain(organisation_id: Any) -> None:
-    """Wait for any other transaction appending to this chain, until this one ends."""
+    """Wait for any other transaction holding this chain's advisory lock, until this one ends
+    (ADR-080). `append` no longer needs it (it locks the chain's head, ADR-128); kept for
+    callers that append by hand."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -120,21 +126,65 @@ def lock_chain(organisation_id: Any) -> None:
             )
 
 
-def append(entries: list[AuditEvent]) -> list[AuditEvent]:
+#: Entries appended with the head in one statement at most; more go in batches (seeding).
+ONE_STATEMENT_AT_MOST = 500
+
+
+#: Waits for the chain, then reads its head, in one statement: the head row is made if the chain
+#: has none yet (at sequence 0, the genesis hash; the append that follows moves it on, in the same
+#: transaction) or else rewritten unchanged, which locks it until the transaction ends. After
+#: waiting for another writer, PostgreSQL returns the head as that writer committed it.
+_LOCK_HEAD = (
+    'INSERT INTO "core_auditchainhead" ("chain", "organisation_id", "sequence", "entry_hash") '
+    "VALUES (%s, %s, 0, %s) "
+    'ON CONFLICT ("chain") DO UPDATE SET "sequence" = "core_auditchainhead"."sequence" '
+    'RETURNING "sequence", "entry_hash"'
+)
+
+
+def _locked_head(key: str, organisation_id: Any) -> tuple[int, str] | None:
+    """The chain's head (sequence, hash), locked until the transaction ends. On SQLite, None if
+    the chain has no entry yet (the transaction already holds the database's write lock)."""
+    if connection.vendor != "postgresql":
+        heads = AuditChainHead.objects.filter(chain=key)
+        return heads.values_list("sequence", "entry_hash").first()
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_HEAD, [key, organisation_id, GENESIS])
+        sequence, entry_hash = cursor.fetchone()
+    return int(sequence), str(entry_hash)
+
+
+def append(
+    entries: list[AuditEvent], *, stamp: Callable[[], datetime] | None = None
+) -> list[AuditEvent]:
     """Give `entries` (all of one chain) their places in it and save them, moving the chain's
-    head on. Call inside a transaction, after `lock_chain`."""
+    head on. Call inside a transaction: waits for any other transaction appending to this chain
+    (see the module's docstring), which then waits for this one until it ends. `stamp`, if
+    given, is called once this transaction has the chain and its time is given to every entry,
+    so that times rise with the sequence."""
     if not entries:
         return entries
     organisation_id = entries[0].organisation_id
     if any(entry.organisation_id != organisation_id for entry in entries):
         raise ValueError("entries of one append must belong to one chain")
     key = chain_key(organisation_id)
-    head = AuditChainHead.objects.filter(chain=key).values_list("sequence", "entry_hash").first()
+    head = _locked_head(key, organisation_id)
+    if stamp is not None:
+        now = stamp()
+        for entry in entries:
+            entry.occurred_at = now
     sequence, previous = head if head is not None else (0, GENESIS)
     for entry in entries:
         sequence += 1
         entry.sequence, entry.previous_hash = sequence, previous
         entry.entry_hash = previous = link_hash(previous, entry)
+    if (
+        head is not None
+        and connection.vendor == "postgresql"
+        and len(entries) <= ONE_STATEMENT_AT_MOST
+    ):
+        _insert_and_move_head(entries, key, sequence, previous)
+        return entries
     if len(entries) == 1:
         entries[0].save(force_insert=True)
     else:
@@ -146,6 +196,26 @@ def append(entries: list[AuditEvent]) -> list[AuditEvent]:
     else:
         AuditChainHead.objects.filter(chain=key).update(sequence=sequence, entry_hash=previous)
     return entries
+
+
+_MOVE_HEAD = (
+    'UPDATE "core_auditchainhead" SET "sequence" = %s, "entry_hash" = %s WHERE "chain" = %s'
+)
+
+
+def _insert_and_move_head(entries: list[AuditEvent], key: str, sequence: int, last: str) -> None:
+    """PostgreSQL: INSERT the entries and UPDATE the head in one statement (a data-modifying
+    WITH), one round trip under the chain's lock instead of two. The INSERT is Django's own
+    (the same columns and values bulk_create would send)."""
+    query = InsertQuery(AuditEvent)
+    rows: list[models.Model] = list(entries)
+    query.insert_values(AuditEvent._meta.concrete_fields, rows)
+    ((insert, values),) = query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH head AS ({_MOVE_HEAD}) {insert}", [sequence, last, key, *values])
+    for entry in entries:  # saved, as bulk_create leaves them
+        entry._state.adding = False
+        entry._state.db = connection.alias
 
 
 # --- verifying ---------------------------------------------------------------------------

@@ -121,13 +121,8 @@ def _append(
 
 def _chain(entries: list[AuditEvent]) -> list[AuditEvent]:
     """Append entries of one chain: wait for the chain, then give them their times and places."""
-    if not entries:
-        return entries
-    audit_chain.lock_chain(entries[0].organisation_id)
-    now = timezone.now()  # after the lock: times rise with the sequence
-    for entry in entries:
-        entry.occurred_at = now
-    return audit_chain.append(entries)
+    # Their time is taken once the chain is theirs: times rise with the sequence.
+    return audit_chain.append(entries, stamp=timezone.now)
 
 
 @dataclass

@@ -187,35 +187,34 @@ def service_request_create(request: HttpRequest) -> HttpResponse:
         return _network_service_request_create(request, token, token.network, incoming)
     organisation = token.organisation
     assert organisation is not None  # a token is for an organisation or a network (a constraint)
-    existing = selectors.referral_by_identifier(
-        organisation=organisation, system=system, value=value
+    by = Acting(
+        user=None,
+        organisation=organisation,
+        ip_address=client_ip(request),
+        label=f"API token: {token.name}",
     )
-    if existing is None:
-        by = Acting(
-            user=None,
-            organisation=organisation,
-            ip_address=client_ip(request),
-            label=f"API token: {token.name}",
+    # Received at once, not looked up first: almost every referral is new, and the unique
+    # identifier (per organisation and sender's system) refuses a second copy, whether it
+    # arrives later or at the same moment (ADR-075, ADR-076, ADR-128). The refused copy's
+    # transaction is rolled back whole: no person, referral, notice or audit entry of it is kept.
+    try:
+        created = referral_receive(
+            by=by,
+            person=incoming.person,
+            details=incoming.referral,
+            channel=Channel.FHIR,
+            api_token_id=token.pk,
         )
-        try:  # referral_receive is one transaction: nothing of it is kept if it fails
-            created = referral_receive(
-                by=by,
-                person=incoming.person,
-                details=incoming.referral,
-                channel=Channel.FHIR,
-                api_token_id=token.pk,
-            )
-        except IntegrityError:
-            # The same identifier arrived twice at once and the other copy won: return it.
-            existing = selectors.referral_by_identifier(
-                organisation=organisation, system=system, value=value
-            )
-            if existing is None:
-                raise
-        else:
-            return fhir_response(
-                resources.service_request(created), 201, Location=_location(request, created.pk)
-            )
+    except IntegrityError:
+        existing = selectors.referral_by_identifier(
+            organisation=organisation, system=system, value=value
+        )
+        if existing is None:
+            raise  # not the identifier: a fault, answered 500 by fhir_api
+    else:
+        return fhir_response(
+            resources.service_request(created), 201, Location=_location(request, created.pk)
+        )
     if not selectors.is_sent_by(token=token, referral=existing):
         raise _used_by_another_sender()
     # The sender's own referral again: the answer is what it sent, and the referral's status.

@@ -89,7 +89,8 @@ class Person(BaseModel):
                 fields=["organisation", "date_of_birth", "postcode"], name="person_org_dob_pc_idx"
             ),
             # Searching the people list by phone, postcode or email is an index look-up
-            # (ADR-089); names and parts of postcodes use the trigram indexes of migration 0003.
+            # (ADR-089); the starts of names and postcodes use the prefix indexes of migration
+            # 0007 (the trigram indexes of 0003 are gone: migration 0008, ADR-128).
             models.Index(fields=["organisation", "phone_digits"], name="person_org_phone_idx"),
             models.Index(fields=["organisation", "postcode"], name="person_org_postcode_idx"),
             models.Index(F("organisation"), Upper("email"), name="person_org_email_idx"),

@@ -10,7 +10,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from kindred.accounts.models import Organisation
@@ -79,28 +81,58 @@ def person_match(*, by: Acting, details: PersonDetails) -> PersonMatch:
     way in uses (forms, self-referral, FHIR)."""
     if by.organisation is None:
         raise NotActingForAnOrganisation("Choose an organisation first.")
-    # Records merged into another (tombstones, ADR-090) are never matched: the survivor is.
-    people = by.organisation.people.filter(merged_into__isnull=True)
+    candidates = match_candidates(organisation=by.organisation, details=details)
+    if candidates is None:
+        return PersonMatch()
+    found = list(candidates)
     nhs_number = identifiers.normalise_nhs_number(details.nhs_number) if details.nhs_number else ""
-    if nhs_number:
-        found = people.filter(nhs_number=nhs_number).order_by("created_at").first()
-        if found is not None:
-            return PersonMatch(person=found, matched_by=MatchedBy.NHS_NUMBER)
+    if nhs_number and found and found[0].nhs_number == nhs_number:
+        return PersonMatch(person=found[0], matched_by=MatchedBy.NHS_NUMBER)
     if not (details.date_of_birth and details.postcode):
         return PersonMatch()
-    same = list(
-        people.filter(
-            given_name__iexact=details.given_name.strip(),
-            family_name__iexact=details.family_name.strip(),
-            date_of_birth=details.date_of_birth,
-            postcode=identifiers.format_postcode(details.postcode),
-        ).order_by("created_at")[:10]
-    )
+    same = found[:10]
     # A record with no NHS number, or the same one, can be them; a different one never is.
     compatible = [p for p in same if not p.nhs_number or not nhs_number]
     if compatible:
         return PersonMatch(person=compatible[0], matched_by=MatchedBy.NAME_BIRTH_POSTCODE)
     return PersonMatch(possible_duplicate=same[0] if same else None)
+
+
+def match_candidates(
+    *, organisation: Organisation, details: PersonDetails
+) -> models.QuerySet[Person] | None:
+    """The records `person_match` chooses from, in one query (one round trip for every
+    referral, ADR-128): the record with the NHS number first (there is at most one, ADR-074),
+    then up to ten of the same name, date of birth and postcode, oldest first. None if the
+    details give neither rule anything to go on. Records merged into another (tombstones,
+    ADR-090) are never matched: the survivor is."""
+    people = organisation.people.filter(merged_into__isnull=True)
+    nhs_number = identifiers.normalise_nhs_number(details.nhs_number) if details.nhs_number else ""
+    by_nhs_number = models.Q(nhs_number=nhs_number) if nhs_number else None
+    by_name = (
+        models.Q(
+            given_name__iexact=details.given_name.strip(),
+            family_name__iexact=details.family_name.strip(),
+            date_of_birth=details.date_of_birth,
+            postcode=identifiers.format_postcode(details.postcode),
+        )
+        if details.date_of_birth and details.postcode
+        else None
+    )
+    if by_nhs_number is not None and by_name is not None:
+        rule = models.Case(
+            models.When(by_nhs_number, then=models.Value(0)), default=models.Value(1)
+        )
+        return (
+            people.filter(by_nhs_number | by_name)
+            .alias(rule=rule)
+            .order_by("rule", "created_at")[:11]
+        )
+    if by_nhs_number is not None:
+        return people.filter(by_nhs_number).order_by("created_at")[:1]
+    if by_name is not None:
+        return people.filter(by_name).order_by("created_at")[:10]
+    return None
 
 
 def person_find_existing(*, by: Acting, details: PersonDetails) -> Person | None:
@@ -185,23 +217,57 @@ def person_find_or_create(*, by: Acting, details: PersonDetails) -> tuple[Person
 
 def _create_once(*, by: Acting, details: PersonDetails) -> tuple[Person, bool]:
     """Add the person, unless a record with their NHS number appeared meanwhile (another request
-    made it a moment ago): then that record, unchanged. The unique constraint decides, inside a
-    savepoint, so the surrounding transaction carries on either way."""
-    try:
-        with transaction.atomic():
-            return _create(by=by, details=details), True
-    except IntegrityError:
-        if by.organisation is None or not details.nhs_number:
-            raise
-        nhs_number = identifiers.normalise_nhs_number(details.nhs_number)
-        return by.organisation.people.get(nhs_number=nhs_number), False
+    made it a moment ago): then that record, unchanged. The unique constraint decides (ADR-074):
+    the INSERT gives way to a record already there (ON CONFLICT DO NOTHING, waiting first for a
+    transaction that is making one), so the surrounding transaction carries on either way with
+    no savepoint to set and release (ADR-128)."""
+    person = _unsaved(by=by, details=details)
+    if _inserted_unless_held(person):
+        _record_created(by=by, person=person, details=details)
+        return person, True
+    if by.organisation is None or not details.nhs_number:
+        raise IntegrityError("the new person's record conflicts with one held")
+    nhs_number = identifiers.normalise_nhs_number(details.nhs_number)
+    return by.organisation.people.get(nhs_number=nhs_number), False
+
+
+def _inserted_unless_held(person: Person) -> bool:
+    """INSERT the record unless one it conflicts with is held (its NHS number, ADR-074); whether
+    it was added. On PostgreSQL, Django's own INSERT of it with ON CONFLICT DO NOTHING (which
+    gives way to unique constraints only); elsewhere in a savepoint, as before (SQLite's
+    INSERT OR IGNORE would also pass over a broken CHECK constraint)."""
+    if connection.vendor != "postgresql":
+        try:
+            with transaction.atomic():
+                person.save(force_insert=True)
+        except IntegrityError:
+            return False
+        return True
+    query = InsertQuery(Person, on_conflict=OnConflict.IGNORE)
+    query.insert_values(Person._meta.local_concrete_fields, [person])
+    with connection.cursor() as cursor:
+        for sql, params in query.get_compiler(connection=connection).as_sql():
+            cursor.execute(sql, params)
+        added = bool(cursor.rowcount == 1)
+    if added:
+        person._state.adding = False
+        person._state.db = connection.alias
+    return added
 
 
 def _create(*, by: Acting, details: PersonDetails) -> Person:
+    """A new record from `details`, audited, with its consents."""
+    person = _unsaved(by=by, details=details)
+    person.save(force_insert=True)
+    _record_created(by=by, person=person, details=details)
+    return person
+
+
+def _unsaved(*, by: Acting, details: PersonDetails) -> Person:
     if by.organisation is None:
         raise NotActingForAnOrganisation("Choose an organisation first.")
     located = identifiers.lookup(details.postcode) if details.postcode else None
-    person = Person.objects.create(
+    return Person(
         organisation=by.organisation,
         given_name=details.given_name.strip(),
         family_name=details.family_name.strip(),
@@ -224,10 +290,12 @@ def _create(*, by: Acting, details: PersonDetails) -> Person:
         gp_practice_ods=details.gp_practice_ods.strip().upper(),
         created_by=by.user,
     )
+
+
+def _record_created(*, by: Acting, person: Person, details: PersonDetails) -> None:
     audit_record(by=by, action=audit_actions.PERSON_CREATED, target=person)
     for kind, given in details.consents.items():
         consent_record(by=by, person=person, kind=kind, given=given)
-    return person
 
 
 @transaction.atomic
