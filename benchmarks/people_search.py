@@ -42,10 +42,10 @@ KINDS: dict[str, tuple[str, ...]] = {
     "postcode": ("person_org_postcode_idx",),
     "email": ("person_org_email_idx",),
     "name": (
-        "people_person_given_name_trgm",
-        "people_person_family_name_trgm",
-        "people_person_preferred_name_trgm",
-        "people_person_postcode_trgm",
+        "person_org_given_name_prefix_idx",
+        "person_org_family_name_prefix_idx",
+        "person_org_preferred_name_prefix_idx",
+        "person_org_postcode_prefix_idx",
     ),
 }
 

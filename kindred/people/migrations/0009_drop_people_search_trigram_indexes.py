@@ -31,6 +31,6 @@ def create(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0007_person_search_prefix_indexes")]
+    dependencies = [("people", "0008_home_panel_indexes")]
 
     operations = [migrations.RunPython(drop, create, elidable=False)]
