@@ -227,7 +227,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from kindred.crisis.requests_tasks import schedule_sweep  # loads once settings are read
 
     schedule_sweep()  # the crisis line's sweep for overdue steps (ADR-118): one waiting
-    from kindred.notifications import tasks as messages
+    from kindred.notifications import tasks as messages  # loads once settings are read
 
     messages.schedule_sweep()  # and the messages' sweep for sends a killed worker lost
     manage("tasks_worker", interval=args.interval, verbosity=0 if args.quiet else 1)
