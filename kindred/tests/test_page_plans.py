@@ -150,6 +150,24 @@ def _plan(queryset: QuerySet[Any]) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def plans_that_miss(cases: dict[str, tuple[QuerySet[Any], str, str, bool]]) -> dict[str, str]:
+    """The plans, by page, of the `cases` (queryset, the index it should read, its table,
+    whether a sort may follow) that do not read that index, scan that table or sort."""
+    wrong = {}
+    for page, (queryset, index, table, may_sort) in cases.items():
+        plan = _plan(queryset)
+        # What reads the page's rows, not a per-row subquery.
+        main = re.split(r"\n\s*SubPlan \d+\n", plan)[0]
+        if (
+            index not in main
+            # The page's own table (a subquery's alias may read one organisation's few rows).
+            or f"Seq Scan on {table}  (" in plan
+            or (not may_sort and "Sort Key" in main)
+        ):
+            wrong[page] = plan
+    return wrong
+
+
 def test_each_pages_main_query_reads_its_index(organisation: Organisation) -> None:
     _fill(organisation)
     today = timezone.localdate()
@@ -204,18 +222,7 @@ def test_each_pages_main_query_reads_its_index(organisation: Organisation) -> No
             "dbs_org_issued_idx", "volunteers_dbscheck", True,
         ),
     }  # fmt: skip
-    wrong = {}
-    for page, (queryset, index, table, may_sort) in cases.items():
-        plan = _plan(queryset)
-        # What reads the page's rows, not a per-row subquery.
-        main = re.split(r"\n\s*SubPlan \d+\n", plan)[0]
-        if (
-            index not in main
-            # The page's own table (a subquery's alias may read one organisation's few rows).
-            or f"Seq Scan on {table}  (" in plan
-            or (not may_sort and "Sort Key" in main)
-        ):
-            wrong[page] = plan
+    wrong = plans_that_miss(cases)
     # A common surname's few hundred are found by their prefix, never by walking the name
     # index past everyone before them.
     search = _plan(people_selectors.people_of(organisation=organisation, search="smi")[:50])
