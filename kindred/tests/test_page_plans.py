@@ -231,6 +231,23 @@ def test_each_pages_main_query_reads_its_index(organisation: Organisation) -> No
     assert not wrong, "\n\n".join(f"{page}:\n{plan}" for page, plan in wrong.items())
 
 
+def _fill_contacts(organisation: Organisation, *, each: int) -> None:
+    """`each` contacts for every relationship of `organisation`, on days of the last year, one in
+    ten marked worried."""
+    _insert_select(
+        Contact,
+        {
+            "id": "gen_random_uuid()", "created_at": "now()", "updated_at": "now()",
+            "organisation_id": "r.organisation_id", "relationship_id": "r.id",
+            "happened_on": "current_date - floor(random() * 365)::int", "mode": "'phone'",
+            "feeling": "CASE WHEN random() < 0.1 THEN 'a_bit_worried' ELSE 'fine' END",
+        },
+        "(SELECT id, organisation_id FROM relationships_relationship, generate_series(1, %s) "
+        "WHERE organisation_id = %s) AS r",
+        [each, str(organisation.pk)],
+    )  # fmt: skip
+
+
 def _fill_relationships(organisation: Organisation) -> None:
     """City-size relationships (one for each of PEOPLE // 2 people: most ended, the rest
     introduced, active or paused, with reviews and last contacts spread over the past year) and
@@ -250,18 +267,7 @@ def _fill_relationships(organisation: Organisation) -> None:
         "FROM people_person WHERE organisation_id = %s LIMIT %s) AS p",
         [str(organisation.pk), PEOPLE // 2],
     )  # fmt: skip
-    _insert_select(
-        Contact,
-        {
-            "id": "gen_random_uuid()", "created_at": "now()", "updated_at": "now()",
-            "organisation_id": "r.organisation_id", "relationship_id": "r.id",
-            "happened_on": "current_date - floor(random() * 365)::int", "mode": "'phone'",
-            "feeling": "CASE WHEN random() < 0.1 THEN 'a_bit_worried' ELSE 'fine' END",
-        },
-        "(SELECT id, organisation_id FROM relationships_relationship, generate_series(1, 4) "
-        "WHERE organisation_id = %s) AS r",
-        [str(organisation.pk)],
-    )  # fmt: skip
+    _fill_contacts(organisation, each=4)
     with connection.cursor() as cursor:
         # Outside a transaction (the test's database is transactional), as autovacuum would:
         # a count reads an index alone only where the visibility map says it may.
@@ -349,18 +355,7 @@ def _fill_caseload(organisation: Organisation) -> None:
         "AS status FROM people_person WHERE organisation_id = %s) AS p",
         [str(organisation.pk)],
     )  # fmt: skip
-    _insert_select(
-        Contact,
-        {
-            "id": "gen_random_uuid()", "created_at": "now()", "updated_at": "now()",
-            "organisation_id": "r.organisation_id", "relationship_id": "r.id",
-            "happened_on": "(now() - random() * interval '365 days')::date", "mode": "'phone'",
-            "feeling": "CASE WHEN random() < 0.1 THEN 'a_bit_worried' ELSE 'fine' END",
-        },
-        "(SELECT id, organisation_id FROM relationships_relationship, generate_series(1, %s) "
-        "WHERE organisation_id = %s) AS r",
-        [CONTACTS // RELATIONSHIPS, str(organisation.pk)],
-    )  # fmt: skip
+    _fill_contacts(organisation, each=CONTACTS // RELATIONSHIPS)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
